@@ -1,0 +1,19 @@
+# The two commands of the README, and the pieces they are made of.
+PY ?= python
+
+.PHONY: install train test test-all sync
+
+install:  ## install minigpt and its development tools (torch comes from PyPI unless already installed)
+	$(PY) -m pip install -q -e ".[dev]"
+
+train: install  ## the main job: train the tiny preset offline, then sample from it
+	$(PY) tools/run_tests.py
+
+test: install  ## the tests that live in the notebooks (heavy cells skipped)
+	$(PY) tools/run_tests.py
+
+test-all: install  ## the full lessons, heavy (#| slow) cells included
+	$(PY) tools/run_tests.py --flags slow
+
+sync:  ## regenerate the package, clean the notebooks, refresh badges and README.md
+	nbdev_export && nbdev_clean && $(PY) tools/sync_docs.py
