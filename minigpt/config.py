@@ -189,7 +189,7 @@ def validate(cfg: 'Config') -> 'Config':
                    ('training.eval_batches', t.eval_batches), ('training.checkpoint_interval', t.checkpoint_interval),
                    ('training.keep_checkpoints', t.keep_checkpoints)]:
         _check(v > 0, f"{key} must be positive, got {v}")
-    _check(m.vocab_size >= 260, f"model.vocab_size must be at least 260 (256 byte tokens plus the special tokens), got {m.vocab_size}")
+    _check(m.vocab_size >= 263, f"model.vocab_size must be at least 263 (256 byte tokens plus 7 special tokens), got {m.vocab_size}")
     _check(m.d_model % m.n_heads == 0,
            f"model.d_model ({m.d_model}) must be divisible by model.n_heads ({m.n_heads}): each head gets d_model // n_heads dimensions")
     _check(m.head_dim % 2 == 0,

@@ -334,7 +334,6 @@ def main(argv: list[str] | None = None) -> int:
     try: cfg = config_from_args(args, **({'model.vocab_size': args.vocab_size} if args.vocab_size is not None else {}))
     except ConfigError as e: return _error(e)
     vocab = cfg.model.vocab_size
-    if vocab < MIN_VOCAB_SIZE: return _error(f'--vocab-size must be at least {MIN_VOCAB_SIZE} (256 bytes + {len(SPECIAL_TOKENS)} special tokens), got {vocab}')
     if args.limit < 1: return _error(f'--limit must be at least 1, got {args.limit}')
     streams, what = [], []
     if args.files:

@@ -17,10 +17,6 @@ from nbdev.doclinks import nbglob
 from nbdev.test import test_nb
 
 
-def _run(fn, skip, force, basepath):
-    return test_nb(fn, skip_flags=skip, force_flags=force, basepath=basepath)
-
-
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--path', default=None, help='a notebook or glob (default: every notebook under nbs/)')
@@ -33,7 +29,9 @@ def main():
     skip, force = cfg.tst_flags.split(), args.flags.split()
     start = time.time()
     with working_directory(cfg.nbs_path):
-        results = parallel(_run, files, skip=skip, force=force, basepath=cfg.config_path,
+        # test_nb itself goes to the workers: a worker's __main__ is replaced by the notebook it ran,
+        # so a function defined in this script could not be found for its next notebook.
+        results = parallel(test_nb, files, skip_flags=skip, force_flags=force, basepath=cfg.config_path,
                            n_workers=args.n_workers if len(files) > 1 else 0, pause=0.01)
     failed = 0
     for f, (ok, secs) in zip(files, results):
