@@ -82,6 +82,7 @@ class DataConfig:
     val_fraction: float = 0.05            # share of records held out for validation (by a hash of the id)
     code_languages: list[str] = field(default_factory=lambda: ['javascript'])  # code_alpaca languages kept ('all' = every one)
     synthetic_samples: int = 20000        # records drawn from the synthetic curriculum
+    text_delimiter: str = '<|endoftext|>'  # separates documents in the 'text' source's local files
     tokenizer_path: str | None = None     # an existing tokenizer.json; None = train one for the run
 
 # %% ../nbs/00_config.ipynb #c6ae6533
