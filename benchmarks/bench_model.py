@@ -39,6 +39,7 @@ def main(argv=None) -> int:
     p.add_argument('--repeats', type=int, default=5, help='timed rounds (median reported, default %(default)s)')
     p.add_argument('--warmup', type=int, default=1, help='untimed rounds first (default %(default)s)')
     p.add_argument('--threads', type=int, default=2, help='torch CPU threads (default %(default)s)')
+    p.add_argument('--only', choices=['train', 'generate'], help='run one of the two benchmarks')
     p.add_argument('--new-tokens', type=int, default=256, help='tokens to generate (default %(default)s)')
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -68,7 +69,7 @@ def main(argv=None) -> int:
         _, loss = t_ours(x, y); loss.backward(); opt_ours.step(); opt_ours.zero_grad(set_to_none=True)
     def step_hf():   # HF shifts the labels itself
         loss = t_hf(input_ids=x, labels=x).loss; loss.backward(); opt_hf.step(); opt_hf.zero_grad(set_to_none=True)
-    train = run_interleaved({'GPT': step_ours, 'HF Llama': step_hf}, args.repeats, args.warmup)
+    train = run_interleaved({'GPT': step_ours, 'HF Llama': step_hf}, args.repeats, args.warmup) if args.only != 'generate' else {}
     del t_ours, t_hf, opt_ours, opt_hf
 
     # (b) generation, greedy, batch 1
@@ -80,21 +81,23 @@ def main(argv=None) -> int:
              'HF generate (use_cache)': gen('hf', lambda: hf.generate(prompt, attention_mask=torch.ones_like(prompt), max_new_tokens=n,
                                                                        do_sample=False, use_cache=True)),
              'GPT, no cache': gen('nocache', lambda: ours.generate(prompt, n, temperature=0, use_cache=False))}
-    gens = run_interleaved(cands, args.repeats, args.warmup)
-    same = lambda a, b: (outs[a] == outs[b]).float().mean().item()
+    gens = run_interleaved(cands, args.repeats, args.warmup) if args.only != 'train' else {}
+    same = lambda a, b: (outs[a] == outs[b]).float().mean().item() if outs else float('nan')
 
     med = lambda v: statistics.median(v)
     tokens = x.numel()
-    print(f"{'candidate':28s} {'median s':>9s} {'min s':>8s} {'max s':>8s} {'tokens/s':>10s}")
+    print(f"{'candidate':34s} {'median s':>9s} {'min s':>8s} {'max s':>8s} {'tokens/s':>10s}")
     for k, v in train.items():
-        print(f"{'train step: ' + k:28s} {med(v):9.3f} {min(v):8.3f} {max(v):8.3f} {tokens / med(v):10.0f}")
+        print(f"{'train step: ' + k:34s} {med(v):9.3f} {min(v):8.3f} {max(v):8.3f} {tokens / med(v):10.0f}")
     for k, v in gens.items():
-        print(f"{'generate: ' + k:28s} {med(v):9.3f} {min(v):8.3f} {max(v):8.3f} {n / med(v):10.1f}")
-    print(f"\n(train: {tokens} tokens per step, {args.repeats} repeats; generate: {n} new tokens after 16, "
+        print(f"{'generate: ' + k:34s} {med(v):9.3f} {min(v):8.3f} {max(v):8.3f} {n / med(v):10.1f}")
+    print(f"\n({args.repeats} repeats; train: {tokens} tokens per step; generate: {n} new tokens after 16, "
           f"identical to HF: {same('cache', 'hf'):.0%}, identical to no-cache: {same('cache', 'nocache'):.0%})\n")
-    ratios = {'train: GPT / HF': med(train['HF Llama']) / med(train['GPT']),
-              'generate: KV cache / HF generate': med(gens['HF generate (use_cache)']) / med(gens['GPT + KV cache']),
-              'generate: KV cache / no cache': med(gens['GPT, no cache']) / med(gens['GPT + KV cache'])}
+    ratios = {}
+    if train: ratios['train: GPT / HF'] = med(train['HF Llama']) / med(train['GPT'])
+    if gens:
+        ratios['generate: KV cache / HF generate'] = med(gens['HF generate (use_cache)']) / med(gens['GPT + KV cache'])
+        ratios['generate: KV cache / no cache'] = med(gens['GPT, no cache']) / med(gens['GPT + KV cache'])
     for k, r in ratios.items():
         print(f"{k:34s} {r:5.2f}x   target >= {TARGETS[k]:.1f}x   {'met' if r >= TARGETS[k] else 'MISSED'}")
     return 0
