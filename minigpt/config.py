@@ -45,12 +45,12 @@ class ModelConfig:
 @dataclass
 class TrainingConfig:
     "Optimisation, schedule, precision and logging of a run (chapter 04)."
-    total_steps: int = 600           # optimizer steps
+    total_steps: int = 1800          # optimizer steps
     batch_size: int = 16             # sequences per micro-batch (per process)
     grad_accum_steps: int = 1        # micro-batches per optimizer step
     lr: float = 3e-3                 # peak learning rate
     min_lr_ratio: float = 0.1        # the cosine decays to lr * min_lr_ratio
-    warmup_steps: int = 50           # linear warmup steps
+    warmup_steps: int = 100          # linear warmup steps
     weight_decay: float = 0.1        # AdamW weight decay (matrices only)
     beta1: float = 0.9               # AdamW beta1
     beta2: float = 0.95              # AdamW beta2
@@ -58,10 +58,10 @@ class TrainingConfig:
     mixed_precision: str = 'auto'    # auto | bf16 | fp16 | fp32
     seed: int = 1337                 # seeds python, numpy and torch
     log_interval: int = 10           # steps between lines in metrics.jsonl
-    eval_interval: int = 100         # steps between validation passes
-    eval_batches: int = 20           # batches per validation pass
-    sample_interval: int = 200       # steps between sample completions (0 = off)
-    checkpoint_interval: int = 200   # steps between checkpoints
+    eval_interval: int = 200         # steps between validation passes
+    eval_batches: int = 10           # batches per validation pass (per source)
+    sample_interval: int = 600       # steps between sample completions (0 = off)
+    checkpoint_interval: int = 300   # steps between checkpoints
     keep_checkpoints: int = 2        # most recent checkpoints kept (the best one is kept as well)
     max_minutes: float = 0.0         # stop with a checkpoint after this many minutes (0 = no limit)
 
