@@ -1,13 +1,14 @@
 # The two commands of the README, and the pieces they are made of.
 PY ?= python
+RUN ?= artifacts/tiny
 
 .PHONY: install train test test-all sync
 
 install:  ## install minigpt and its development tools (torch comes from PyPI unless already installed)
 	$(PY) -m pip install -q -e ".[dev]"
 
-train: install  ## the main job: train the tiny preset offline, then sample from it
-	$(PY) tools/run_tests.py
+train: install  ## the main job: train the tiny preset offline (resuming if it was interrupted), then sample from it
+	minigpt_train --output-dir $(RUN) --resume auto
 
 test: install  ## the tests that live in the notebooks (heavy cells skipped)
 	$(PY) tools/run_tests.py
