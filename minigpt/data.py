@@ -15,9 +15,10 @@ import numpy as np
 import torch
 
 from .config import Config, DataConfig, ConfigError, add_config_args, config_from_args
+from .tokenizer import ROLES, check_messages as check_chat
 
 # %% auto #0
-__all__ = ['ROLES', 'SOURCES', 'SYNTHETIC_KINDS', 'FORMAT_VERSION', 'DataError', 'stable_id', 'chat_example', 'text_example',
+__all__ = ['SOURCES', 'SYNTHETIC_KINDS', 'FORMAT_VERSION', 'DataError', 'stable_id', 'chat_example', 'text_example',
            'example_text', 'Source', 'register_source', 'get_source', 'oasst1_adapter', 'clean_gsm8k_answer',
            'gsm8k_adapter', 'detect_code_language', 'code_alpaca_adapter', 'detokenize_wikitext', 'wikitext_adapter',
            'split_documents', 'tinystories_adapter', 'text_adapter', 'check_messages', 'chat_adapter', 'gen_arithmetic',
@@ -28,8 +29,6 @@ __all__ = ['ROLES', 'SOURCES', 'SYNTHETIC_KINDS', 'FORMAT_VERSION', 'DataError',
            'val_batches', 'iter_source_texts', 'plot_token_share', 'plot_lengths', 'plot_window', 'main']
 
 # %% ../nbs/03_data.ipynb #d26e27b8
-ROLES = ('system', 'user', 'assistant')
-
 class DataError(ValueError):
     "A data source, file or record is invalid or could not be loaded; the message says which and why."
 
@@ -241,16 +240,9 @@ def text_adapter(rows, cfg=None):
 
 # %% ../nbs/03_data.ipynb #4141ab1a
 def check_messages(messages, where: str) -> list[dict]:
-    "Validate a list of chat messages; raise `DataError` saying what is wrong `where`."
-    if not isinstance(messages, list) or not messages:
-        raise DataError(f"{where}: 'messages' must be a non-empty list of {{'role', 'content'}} objects")
-    out = []
-    for i, m in enumerate(messages):
-        if not isinstance(m, dict) or not isinstance(m.get('content'), str):
-            raise DataError(f"{where}: message {i} must be an object with a string 'content', got {m!r}")
-        if m.get('role') not in ROLES:
-            raise DataError(f"{where}: message {i} has role {m.get('role')!r}; valid roles: {', '.join(ROLES)}")
-        out.append({'role': m['role'], 'content': m['content']})
+    "The tokenizer's chat validation, as a `DataError` that says `where`; a training chat also needs an assistant turn."
+    try: out = [{'role': m['role'], 'content': m['content']} for m in check_chat(messages)]
+    except (TypeError, ValueError) as e: raise DataError(f"{where}: {e}") from None
     if not any(m['role'] == 'assistant' for m in out):
         raise DataError(f"{where}: no assistant message, so there is nothing to learn from")
     return out
