@@ -343,7 +343,7 @@ class Trainer:
     def _state(self) -> dict:
         return {'step': self.step, 'optimizer': self.opt.state_dict(), 'scheduler': self.sched.state_dict(),
                 'scaler': self.scaler.state_dict(), 'rng': rng_state(), 'data': {'next_step': self.step},
-                'best_val': self.best_val, 'tokenizer_hash': self.tokenizer.fingerprint()}
+                'best_val': self.best_val, 'tokenizer_hash': self.tokenizer.fingerprint(), 'config': self.cfg.to_dict()}
 
     def _restore(self, ckpt: Checkpoint):
         ckpt.load_into(self.model, device=self.device)
