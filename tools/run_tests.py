@@ -27,12 +27,16 @@ def main():
     files = sorted(Path(f).absolute() for f in nbglob(args.path, as_path=True))
     if not files: sys.exit('no notebooks found to test')
     skip, force = cfg.tst_flags.split(), args.flags.split()
+    n_workers = args.n_workers if len(files) > 1 else 0
+    if n_workers > 1 and 'OMP_NUM_THREADS' not in os.environ:
+        # share the cores: two notebooks each running torch on every core slow each other down many times over
+        os.environ['OMP_NUM_THREADS'] = str(max(1, (os.cpu_count() or 1) // n_workers))
     start = time.time()
     with working_directory(cfg.nbs_path):
         # test_nb itself goes to the workers: a worker's __main__ is replaced by the notebook it ran,
         # so a function defined in this script could not be found for its next notebook.
         results = parallel(test_nb, files, skip_flags=skip, force_flags=force, basepath=cfg.config_path,
-                           n_workers=args.n_workers if len(files) > 1 else 0, pause=0.01)
+                           n_workers=n_workers, pause=0.01)
     failed = 0
     for f, (ok, secs) in zip(files, results):
         failed += not ok
