@@ -118,10 +118,9 @@ class Checkpoint:
     def step(self) -> int: return int(self.state.get('step', 0))
     @property
     def tokenizer_file(self) -> Path | None:
-        "The checkpoint's tokenizer.json, or the run directory's."
-        for p in (self.path / TOKENIZER, self.path.parent.parent / TOKENIZER):
-            if p.exists(): return p
-        return None
+        "The checkpoint's tokenizer.json, or its run directory's (when the checkpoint sits in a run's `checkpoints/`)."
+        places = [self.path / TOKENIZER] + ([self.path.parent.parent / TOKENIZER] if self.path.parent.name == 'checkpoints' else [])
+        return next((p for p in places if p.exists()), None)
 
     def load_into(self, model: torch.nn.Module, device='cpu') -> torch.nn.Module:
         "Copy the weights into `model`; a missing, unexpected or wrongly shaped tensor is a `CheckpointError`."
