@@ -21,8 +21,9 @@ from .config import (Config, ConfigError, Precision, add_config_args, config_fro
 __all__ = ['WEIGHTS', 'STATE', 'CONFIG', 'TOKENIZER', 'SAMPLE_PROMPTS', 'CHAT_PROMPTS', 'MAX_BAD_STEPS', 'lr_factor',
            'WarmupCosineScheduler', 'CheckpointError', 'rng_state', 'set_rng_state', 'save_checkpoint',
            'list_checkpoints', 'find_checkpoint', 'Checkpoint', 'load_checkpoint', 'check_compatible', 'RunLog',
-           'read_metrics', 'StopSignals', 'Dist', 'init_distributed', 'token_byte_lengths', 'TrainingError', 'Trainer',
-           'train_step', 'validate', 'complete', 'write_samples', 'save', 'fit', 'train', 'main', 'load_trained']
+           'read_metrics', 'StopSignals', 'Dist', 'init_distributed', 'token_byte_lengths', 'loss_totals',
+           'loss_summary', 'TrainingError', 'Trainer', 'train_step', 'validate', 'complete', 'write_samples', 'save',
+           'fit', 'train', 'main', 'load_trained']
 
 # %% ../nbs/04_training.ipynb #9fc829c6
 def lr_factor(step: int, warmup_steps: int, total_steps: int, min_lr_ratio: float = 0.1) -> float:
@@ -237,6 +238,25 @@ def token_byte_lengths(tokenizer, vocab_size: int | None = None) -> torch.Tensor
     return torch.tensor([0 if (i in specials or i >= tokenizer.vocab_size) else len(tokenizer.token_bytes(i))
                          for i in range(n)], dtype=torch.long)
 
+@torch.no_grad()
+def loss_totals(model, batches, token_bytes: torch.Tensor, device='cpu', precision=None) -> torch.Tensor:
+    "Summed `[nats, loss tokens, bytes]` (float64) of `model` over `(x, y)` batches; a target `t` stands for `token_bytes[t]` bytes."
+    acc = torch.zeros(3, dtype=torch.float64, device=device)
+    for x, y in batches:
+        x, y = x.to(device), y.to(device)
+        with (precision.autocast(torch.device(device)) if precision is not None else contextlib.nullcontext()):
+            logits, _ = model(x)
+        keep = y != -100
+        nll = F.cross_entropy(logits.float()[keep], y[keep], reduction='sum')
+        acc += torch.stack([nll.double(), keep.sum().double(), token_bytes[y[keep]].sum().double()])
+    return acc
+
+def loss_summary(totals: torch.Tensor) -> dict:
+    "Mean loss (nats per token), perplexity, bits per byte and token count from `loss_totals`' sums."
+    loss = (totals[0] / totals[1]).item()
+    return {'loss': loss, 'ppl': math.exp(min(loss, 50)), 'bpb': (totals[0] / math.log(2) / totals[2]).item() if totals[2] > 0 else None,
+            'tokens': int(totals[1])}
+
 # %% ../nbs/04_training.ipynb #a72c3481
 class TrainingError(RuntimeError):
     "Training cannot continue (e.g. the loss stayed non-finite); the message says what to try."
@@ -400,22 +420,11 @@ def validate(self, max_batches: int | None = None) -> dict:
     res, tot = {}, torch.zeros(3, dtype=torch.float64, device=self.device)
     m, d = self.cfg.model, self.dist
     for src in self.val_sources:
-        acc = torch.zeros(3, dtype=torch.float64, device=self.device)  # nats, tokens, bytes
-        for x, y in mdata.val_batches(self.run_dir / 'data', src, m.seq_len, self.cfg.training.batch_size, n, d.rank, d.world_size):
-            x, y = x.to(self.device), y.to(self.device)
-            with self.precision.autocast(self.device):
-                logits, _ = self.model(x)
-            keep = y != -100
-            nll = F.cross_entropy(logits.float()[keep], y[keep], reduction='sum')
-            acc += torch.stack([nll.double(), keep.sum().double(), self.token_bytes[y[keep]].sum().double()])
-        acc = _all_sum(acc, self.dist); tot += acc
+        batches = mdata.val_batches(self.run_dir / 'data', src, m.seq_len, self.cfg.training.batch_size, n, d.rank, d.world_size)
+        acc = _all_sum(loss_totals(self.model, batches, self.token_bytes, self.device, self.precision), self.dist); tot += acc
         if acc[1] > 0: res[src] = acc
     self.model.train()
-    def summary(a):
-        loss = (a[0] / a[1]).item()
-        return {'loss': loss, 'ppl': math.exp(min(loss, 50)), 'bpb': (a[0] / math.log(2) / a[2]).item() if a[2] > 0 else None,
-                'tokens': int(a[1])}
-    out = {'step': self.step, 'val': summary(tot) if tot[1] > 0 else None, 'per_source': {k: summary(v) for k, v in res.items()}}
+    out = {'step': self.step, 'val': loss_summary(tot) if tot[1] > 0 else None, 'per_source': {k: loss_summary(v) for k, v in res.items()}}
     self.last_val = out
     return out
 
