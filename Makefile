@@ -9,7 +9,7 @@ install:  ## install minigpt and its development tools (torch comes from PyPI un
 
 train: install  ## the main job: train the tiny preset offline (resuming if it was interrupted), then sample from it
 	minigpt_train --output-dir $(RUN) --resume auto
-	minigpt_sample --checkpoint $(RUN) --prompt "What is 12 + 35?"
+	minigpt_sample --checkpoint $(RUN) --temperature 0 --prompt "What is 12 + 35?"
 
 test: install  ## the tests that live in the notebooks (heavy cells skipped)
 	$(PY) tools/run_tests.py

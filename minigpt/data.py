@@ -22,11 +22,11 @@ __all__ = ['SOURCES', 'SYNTHETIC_KINDS', 'FORMAT_VERSION', 'DataError', 'stable_
            'example_text', 'Source', 'register_source', 'get_source', 'oasst1_adapter', 'clean_gsm8k_answer',
            'gsm8k_adapter', 'detect_code_language', 'code_alpaca_adapter', 'detokenize_wikitext', 'wikitext_adapter',
            'split_documents', 'tinystories_adapter', 'text_adapter', 'check_messages', 'chat_adapter', 'gen_arithmetic',
-           'gen_equation', 'gen_word_problem', 'gen_javascript', 'gen_chat', 'gen_story', 'synthetic_examples',
-           'synthetic_adapter', 'LoadResult', 'source_cap', 'hub_unavailable', 'local_rows', 'hub_rows', 'load_source',
-           'load_sources', 'split_key', 'val_score', 'is_val', 'split_records', 'loss_bytes', 'encode_examples',
-           'token_dtype', 'data_key', 'load_table', 'read_meta', 'prepare_data', 'bits_per_byte', 'Batches',
-           'val_batches', 'iter_source_texts', 'plot_token_share', 'plot_lengths', 'plot_window', 'main']
+           'gen_equation', 'gen_word_problem', 'gen_javascript', 'gen_chat', 'gen_story', 'gen_drill',
+           'synthetic_examples', 'synthetic_adapter', 'LoadResult', 'source_cap', 'hub_unavailable', 'local_rows',
+           'hub_rows', 'load_source', 'load_sources', 'split_key', 'val_score', 'is_val', 'split_records', 'loss_bytes',
+           'encode_examples', 'token_dtype', 'data_key', 'load_table', 'read_meta', 'prepare_data', 'bits_per_byte',
+           'Batches', 'val_batches', 'iter_source_texts', 'plot_token_share', 'plot_lengths', 'plot_window', 'main']
 
 # %% ../nbs/03_data.ipynb #d26e27b8
 class DataError(ValueError):
@@ -279,18 +279,24 @@ def _column_sub(a: int, b: int) -> list[str]:
     da, db, borrow, steps = str(a)[::-1], str(b)[::-1], 0, []
     places = ['ones', 'tens', 'hundreds', 'thousands', 'ten-thousands', 'hundred-thousands']
     for i in range(len(da)):
-        x, y = int(da[i]) - borrow, int(db[i]) if i < len(db) else 0
+        d, y = int(da[i]), int(db[i]) if i < len(db) else 0
+        x, have = d - borrow, (f'{d} - 1 lent = {d - borrow}' if borrow else f'{d}')
         if x < y:
-            steps.append(f'{places[i].capitalize()}: {x} is less than {y}, so borrow 1: {x + 10} - {y} = {x + 10 - y}.'); borrow = 1
+            steps.append(f'{places[i].capitalize()}: {have} is less than {y}, so borrow 1: {x + 10} - {y} = {x + 10 - y}.'); borrow = 1
         else:
-            steps.append(f'{places[i].capitalize()}: {x} - {y} = {x - y}.'); borrow = 0
+            steps.append(f'{places[i].capitalize()}: {d}{" - 1 lent" if borrow else ""} - {y} = {x - y}.'); borrow = 0
     return steps
+
+def _operand(rng: random.Random, max_digits: int = 5) -> int:
+    "A number of 1 to `max_digits` digits, small ones most often: a curriculum starts where learning is possible."
+    d = rng.choices(range(1, max_digits + 1), weights=[2, 5, 3, 2, 1][:max_digits])[0]
+    return rng.randint(10 ** (d - 1) if d > 1 else 0, 10 ** d - 1)
 
 def gen_arithmetic(rng: random.Random) -> list[dict]:
     "Multi-digit `+`, `-`, `×` and division with remainder, worked step by step."
     op = rng.choices(['+', '-', '*', '/'], weights=[3, 3, 3, 2])[0]
     if op in '+-':
-        a, b = rng.randint(10, 10 ** rng.randint(2, 5)), rng.randint(10, 10 ** rng.randint(2, 4))
+        a, b = _operand(rng, 5), _operand(rng, 4)
         if op == '-' and a < b: a, b = b, a
         r, steps = (a + b, _column_add(a, b)) if op == '+' else (a - b, _column_sub(a, b))
         word = 'plus' if op == '+' else 'minus'
@@ -597,10 +603,21 @@ def gen_story(rng: random.Random) -> str:
              rng.choice(_MORALS)]
     return ' '.join(lines)
 
+# %% ../nbs/03_data.ipynb #79fc64bb
+def gen_drill(rng: random.Random, lines: tuple[int, int] = (4, 8)) -> str:
+    "Plain-text lines `a+b=c`, `a-b=c`, `a*b=c` of small numbers (the form of a raw `12+35=` prompt)."
+    out = []
+    for _ in range(rng.randint(*lines)):
+        op = rng.choice('+-*')
+        a, b = (_operand(rng, 3), _operand(rng, 2)) if op != '*' else (rng.randint(0, 12), rng.randint(0, 12))
+        if op == '-' and a < b: a, b = b, a
+        out.append(f'{a}{op}{b}={a + b if op == "+" else a - b if op == "-" else a * b}')
+    return '\n'.join(out)
+
 # %% ../nbs/03_data.ipynb #083991e1
 SYNTHETIC_KINDS: dict[str, tuple[Callable, float]] = {
     'arithmetic': (gen_arithmetic, 0.20), 'equation': (gen_equation, 0.15), 'word_problem': (gen_word_problem, 0.20),
-    'javascript': (gen_javascript, 0.20), 'chat': (gen_chat, 0.15), 'story': (gen_story, 0.10),
+    'javascript': (gen_javascript, 0.20), 'chat': (gen_chat, 0.15), 'story': (gen_story, 0.10), 'drill': (gen_drill, 0.10),
 }
 
 def synthetic_examples(n: int, seed: int = 0, kinds: Iterable[str] | None = None, source: str = 'synthetic') -> Iterator[dict]:
@@ -624,7 +641,7 @@ def synthetic_adapter(rows, cfg=None):
 for _src in [
     Source('oasst1', oasst1_adapter, 'OpenAssistant/oasst1', split='train', fallback=('chat',),
            doc='human conversation trees; the best-ranked English path of each'),
-    Source('gsm8k', gsm8k_adapter, 'openai/gsm8k', 'main', fallback=('arithmetic', 'equation', 'word_problem'),
+    Source('gsm8k', gsm8k_adapter, 'openai/gsm8k', 'main', fallback=('arithmetic', 'equation', 'word_problem', 'drill'),
            doc='grade-school math with stepwise solutions'),
     Source('code_alpaca', code_alpaca_adapter, 'lvwerra/code_alpaca_20k', fallback=('javascript',),
            doc='instructions to code, filtered by data.code_languages'),
