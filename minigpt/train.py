@@ -295,7 +295,7 @@ class Trainer:
         self._build_model()
         self.step, self.best_val, self.last_val, self.history = 0, float('inf'), None, []
         if ckpt is not None: self._restore(ckpt)
-        self.live_plot = _in_notebook() if live_plot is None else live_plot
+        self.live_plot = (self.verbose and _in_notebook()) if live_plot is None else live_plot
 
     # -- setup -------------------------------------------------------------------------------------
     def _find_resume(self, resume) -> Checkpoint | None:
