@@ -28,8 +28,8 @@ __all__ = ['TASKS', 'DEFAULT_LIMITS', 'run_dir_of', 'eval_data_dir', 'heldout_lo
 
 # %% ../nbs/06_eval.ipynb #298df6bf
 def run_dir_of(ckpt) -> Path:
-    "The run directory of a loaded checkpoint (`<run>/checkpoints/step_N` -> `<run>`)."
-    return ckpt.path.parent.parent
+    "The run directory of a loaded checkpoint (`<run>/checkpoints/step_N` -> `<run>`); a checkpoint elsewhere is its own."
+    return ckpt.path.parent.parent if ckpt.path.parent.name == 'checkpoints' else ckpt.path
 
 def eval_data_dir(ckpt, tokenizer, out_dir=None, verbose: bool = True) -> Path:
     "A prepared data directory for the checkpoint's run: `<run>/data` if it matches the tokenizer, else rebuilt under `out_dir`."

@@ -20,10 +20,10 @@ from .config import (Config, ConfigError, Precision, add_config_args, config_fro
 # %% auto #0
 __all__ = ['WEIGHTS', 'STATE', 'CONFIG', 'TOKENIZER', 'SAMPLE_PROMPTS', 'CHAT_PROMPTS', 'MAX_BAD_STEPS', 'lr_factor',
            'WarmupCosineScheduler', 'CheckpointError', 'rng_state', 'set_rng_state', 'save_checkpoint',
-           'list_checkpoints', 'find_checkpoint', 'Checkpoint', 'load_checkpoint', 'check_compatible', 'RunLog',
-           'read_metrics', 'StopSignals', 'Dist', 'init_distributed', 'token_byte_lengths', 'loss_totals',
-           'loss_summary', 'TrainingError', 'Trainer', 'train_step', 'validate', 'complete', 'write_samples', 'save',
-           'fit', 'train', 'main', 'load_trained']
+           'checkpoint_step', 'list_checkpoints', 'find_checkpoint', 'Checkpoint', 'load_checkpoint',
+           'check_compatible', 'RunLog', 'read_metrics', 'StopSignals', 'Dist', 'init_distributed',
+           'token_byte_lengths', 'loss_totals', 'loss_summary', 'TrainingError', 'Trainer', 'train_step', 'validate',
+           'complete', 'write_samples', 'save', 'fit', 'train', 'main', 'load_trained']
 
 # %% ../nbs/04_training.ipynb #9fc829c6
 def lr_factor(step: int, warmup_steps: int, total_steps: int, min_lr_ratio: float = 0.1) -> float:
@@ -63,10 +63,16 @@ def set_rng_state(st: dict):
     n = st['numpy']
     np.random.set_state(('MT19937', n['keys'].numpy().astype(np.uint32), n['pos'], n['has_gauss'], n['cached']))
     torch.set_rng_state(st['torch'])
-    if 'cuda' in st and torch.cuda.is_available(): torch.cuda.set_rng_state_all(st['cuda'])
+    if 'cuda' in st and torch.cuda.is_available():  # a checkpoint from a machine with more GPUs restores what fits
+        for i, s in enumerate(st['cuda'][:torch.cuda.device_count()]): torch.cuda.set_rng_state(s, i)
 
 # %% ../nbs/04_training.ipynb #5afd5eae
 def _step_dir(ckpt_root: Path, step: int) -> Path: return ckpt_root / f'step_{step:06d}'
+
+def _fsync(path: Path):
+    fd = os.open(path, os.O_RDONLY)
+    try: os.fsync(fd)
+    finally: os.close(fd)
 
 def save_checkpoint(ckpt_root, step: int, model: torch.nn.Module, state: dict, cfg: Config, tokenizer_file=None) -> Path:
     "Atomically write `checkpoints/step_N/` (weights, trainer state, config, tokenizer). Returns its path."
@@ -81,6 +87,7 @@ def save_checkpoint(ckpt_root, step: int, model: torch.nn.Module, state: dict, c
         torch.save(state, tmp / STATE)
         cfg.to_json(tmp / CONFIG)
         if tokenizer_file is not None: shutil.copyfile(tokenizer_file, tmp / TOKENIZER)
+        for f in [*tmp.iterdir(), tmp]: _fsync(f)  # on disk before the rename, so a power cut cannot leave empty files
         if final.exists():  # re-saving the same step: move the old one aside, swap, then delete it
             old = ckpt_root / f'.old-{final.name}-{os.getpid()}'
             os.replace(final, old); os.replace(tmp, final); shutil.rmtree(old, ignore_errors=True)
@@ -89,11 +96,16 @@ def save_checkpoint(ckpt_root, step: int, model: torch.nn.Module, state: dict, c
         shutil.rmtree(tmp, ignore_errors=True); raise
     return final
 
+def checkpoint_step(p) -> int:
+    "The step of a checkpoint directory named `step_N`."
+    return int(Path(p).name.split('_')[-1])
+
 def list_checkpoints(ckpt_root) -> list[Path]:
     "Complete checkpoint directories under `ckpt_root`, oldest first (leftovers of interrupted saves are ignored)."
     ckpt_root = Path(ckpt_root)
     if not ckpt_root.is_dir(): return []
-    return sorted(p for p in ckpt_root.glob('step_*') if p.is_dir() and (p / WEIGHTS).exists() and (p / STATE).exists())
+    return sorted((p for p in ckpt_root.glob('step_*') if p.is_dir() and (p / WEIGHTS).exists() and (p / STATE).exists()),
+                  key=checkpoint_step)
 
 def find_checkpoint(path) -> Path:
     "Resolve a run directory, its `checkpoints/` folder or one checkpoint directory to a checkpoint directory (the latest)."
@@ -177,13 +189,16 @@ class RunLog:
     def truncate_after(self, step: int):
         "Drop metric lines with a step after `step` (written after the checkpoint we resume from)."
         if not (self.enabled and self.metrics_file.exists()): return
-        keep = [l for l in self.metrics_file.read_text().splitlines() if l.strip() and json.loads(l).get('step', 0) <= step]
+        keep = [json.dumps(r) for r in read_metrics(self.dir) if r.get('step', 0) <= step]
         tmp = self.metrics_file.with_suffix('.tmp'); tmp.write_text(''.join(l + '\n' for l in keep)); os.replace(tmp, self.metrics_file)
 
 def read_metrics(run_dir) -> list[dict]:
     "The rows of a run's `metrics.jsonl`."
-    f = Path(run_dir) / 'metrics.jsonl'
-    return [json.loads(l) for l in f.read_text().splitlines() if l.strip()] if f.exists() else []
+    f, rows = Path(run_dir) / 'metrics.jsonl', []
+    for line in (f.read_text(encoding='utf-8').splitlines() if f.exists() else []):
+        try: rows.append(json.loads(line))
+        except json.JSONDecodeError: pass  # a line cut short when the process was killed mid-write
+    return rows
 
 # %% ../nbs/04_training.ipynb #8b48e237
 import threading
@@ -310,24 +325,20 @@ class Trainer:
     def _prepare_tokenizer(self, ckpt: Checkpoint | None) -> Tokenizer:
         "The run's tokenizer: from the checkpoint, the run directory, `data.tokenizer_path`, or trained now (rank 0)."
         cfg, path = self.cfg, self.run_dir / TOKENIZER
-        if ckpt is not None and ckpt.tokenizer_file is not None:
-            tok = Tokenizer.load(ckpt.tokenizer_file)
-            want = ckpt.state.get('tokenizer_hash')
-            if want and tok.fingerprint() != want:
-                raise CheckpointError(f"{ckpt.tokenizer_file} is not the tokenizer this checkpoint was trained with (fingerprint differs)")
-            if self.dist.is_main and not path.exists(): tok.save(path)
-        elif path.exists(): tok = Tokenizer.load(path)
-        elif cfg.data.tokenizer_path:
-            tok = Tokenizer.load(cfg.data.tokenizer_path)
-            if self.dist.is_main: tok.save(path)
-        else:
-            if self.dist.is_main:
+        want = ckpt.state.get('tokenizer_hash') if ckpt is not None else None
+        if self.dist.is_main:  # rank 0 puts the tokenizer in the run directory; the others wait, then read it
+            if ckpt is not None and ckpt.tokenizer_file is not None and not path.exists(): Tokenizer.load(ckpt.tokenizer_file).save(path)
+            elif path.exists(): pass
+            elif cfg.data.tokenizer_path: Tokenizer.load(cfg.data.tokenizer_path).save(path)
+            else:
                 self.log.print(f'training a {cfg.model.vocab_size}-token tokenizer on the run\'s sources ...')
                 texts = mdata.iter_source_texts(cfg.data.sources, limit=cfg.data.max_samples_per_source, cfg=cfg)
-                tok = Tokenizer.train(texts, vocab_size=cfg.model.vocab_size, show_progress=self.verbose)
-                tok.save(path)
-            self.dist.barrier()
-            tok = Tokenizer.load(path)
+                Tokenizer.train(texts, vocab_size=cfg.model.vocab_size, show_progress=self.verbose).save(path)
+        self.dist.barrier()
+        tok = Tokenizer.load(path)
+        if want and tok.fingerprint() != want:
+            raise CheckpointError(f"{path} is not the tokenizer the checkpoint {ckpt.path} was trained with (fingerprint differs): "
+                                  f"resume into the checkpoint's own run directory, or a new one")
         if tok.vocab_size > cfg.model.vocab_size:
             raise ConfigError(f"the tokenizer {path} has {tok.vocab_size} tokens but model.vocab_size is {cfg.model.vocab_size}: "
                               f"set model.vocab_size >= {tok.vocab_size}")
@@ -371,8 +382,32 @@ class Trainer:
         if st.get('scaler'): self.scaler.load_state_dict(st['scaler'])
         set_rng_state(st['rng'])
         self.step, self.best_val = int(st['step']), float(st.get('best_val', float('inf')))
+        self._apply_schedule()
         self.log.truncate_after(self.step)
+        if self.dist.is_main: self._set_aside_after(self.step)
         self.log.print(f'resumed from {ckpt.path} at step {self.step}')
+
+    def _apply_schedule(self):
+        "After loading optimizer and scheduler state: take lr, betas, weight decay and the schedule from this run's config."
+        t = self.cfg.training
+        s = self.sched
+        s.warmup_steps, s.total_steps, s.min_lr_ratio = t.warmup_steps, t.total_steps, t.min_lr_ratio
+        s.base_lrs = [t.lr] * len(self.opt.param_groups)
+        f = lr_factor(s.last_epoch, t.warmup_steps, t.total_steps, t.min_lr_ratio)
+        for g in self.opt.param_groups:
+            g['initial_lr'], g['lr'], g['betas'] = t.lr, t.lr * f, (t.beta1, t.beta2)
+            if g['weight_decay'] > 0: g['weight_decay'] = t.weight_decay
+        s._last_lr = [g['lr'] for g in self.opt.param_groups]
+
+    def _set_aside_after(self, step: int):
+        "Resuming from an older checkpoint abandons the later ones: rename them so 'latest' means this line again."
+        root = self.run_dir / 'checkpoints'
+        for p in list_checkpoints(root):
+            if checkpoint_step(p) > step:
+                os.replace(p, root / f'abandoned_{p.name}')
+                self.log.print(f'{p.name} is later than the resumed step {step}: set aside as abandoned_{p.name}')
+        best = root / 'best.json'
+        if best.exists() and json.loads(best.read_text())['step'] > step: best.unlink()
 
 # %% ../nbs/04_training.ipynb #00801e7f
 @torch.no_grad()
@@ -470,7 +505,7 @@ def save(self) -> Path | None:
     best = json.loads(best_file.read_text())['path'] if best_file.exists() else None
     ckpts = list_checkpoints(root)
     for p in ckpts[:-self.cfg.training.keep_checkpoints]:
-        if p.name != best: shutil.rmtree(p, ignore_errors=True)
+        if p.name != best and p != path: shutil.rmtree(p, ignore_errors=True)
     self.dist.barrier()
     return path
 
@@ -506,7 +541,9 @@ def fit(self, max_steps: int | None = None) -> 'Trainer':
             row = self.train_step()
             dt = time.time() - t0
             bar.update(1)
-            if not row.pop('finite'):
+            # an fp16 overflow (finite loss, infinite gradients) is routine: the scaler skips it and lowers its scale
+            skipped = not row.pop('finite')
+            if skipped and (not math.isfinite(row['loss']) or not self.scaler.is_enabled()):
                 bad += 1
                 self.log.print(f"step {row['step']}: loss is {row['loss']}, grad norm {row['grad_norm']}: update skipped ({bad} in a row)")
                 if bad >= MAX_BAD_STEPS:
@@ -514,8 +551,8 @@ def fit(self, max_steps: int | None = None) -> 'Trainer':
                     raise TrainingError(f"the loss was not finite for {bad} steps in a row (last at step {row['step']}); the run stopped "
                                         f"without saving. Last good checkpoint: {last[-1] if last else 'none'}. Try a lower training.lr, "
                                         f"training.mixed_precision=fp32 or bf16, or a smaller training.grad_clip.")
-                continue
-            bad = 0
+            else: bad = 0
+            row['skipped'] = skipped
             row['tokens_per_sec'] = tokens_per_step / max(dt, 1e-9)
             row['elapsed'] = time.time() - start
             u = mfu(row['tokens_per_sec'], self.flops_per_token, self.device)
@@ -533,11 +570,14 @@ def fit(self, max_steps: int | None = None) -> 'Trainer':
                     self.log.print(f"step {self.step}: train loss {row['loss']:.3f} | val loss {vrow['val_loss']:.3f}, "
                                    f"bpb {vrow['val_bpb'] or float('nan'):.3f}")
             if t.sample_interval and self.step % t.sample_interval == 0 and self.step < end: self.write_samples()
-            flag = torch.tensor([1.0 if stop.requested else 0.0])
+            # every rank must take the same decision, so the signal and the time budget are agreed on first
+            over = bool(t.max_minutes) and time.time() - start > 60 * t.max_minutes
+            flag = torch.tensor([2.0 if stop.requested else 1.0 if over else 0.0], device=self.device)
             if d.enabled: dist.all_reduce(flag, op=dist.ReduceOp.MAX)
-            if flag.item(): reason = stop.requested or 'a stop request on another rank'
-            elif t.max_minutes and time.time() - start > 60 * t.max_minutes: reason = f'the time budget of {t.max_minutes} minutes'
-            if reason or self.step % t.checkpoint_interval == 0 or self.step == end: path = self.save()
+            if flag.item() == 2: reason = stop.requested or 'a stop request on another rank'
+            elif flag.item() == 1: reason = f'the time budget of {t.max_minutes} minutes'
+            # no routine checkpoint in the middle of a run of skipped updates: retention must not push out the good ones
+            if reason or self.step == end or (self.step % t.checkpoint_interval == 0 and not bad): path = self.save()
             if reason: break
     bar.close()
     if self.live_plot and handle is not None: self._plot(handle)
@@ -571,7 +611,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.resume != 'auto' or list_checkpoints(run_dir / 'checkpoints'):
                 ckpt = load_checkpoint(where)
                 explicit = load_overrides(args.config_json) if args.config_json else {}
-                explicit.update(parse_set(args.set_items)); explicit.update(extra)
+                explicit.update(parse_set(args.set_items))
+                if ckpt.path.parent.name == 'checkpoints': explicit['runtime.output_dir'] = str(ckpt.path.parent.parent)
+                explicit.update(extra)
                 cfg = ckpt.config.override(explicit)
                 args.resume = ckpt
         train(cfg, resume=args.resume, max_steps=args.max_steps)
