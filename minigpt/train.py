@@ -604,18 +604,18 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     extra = {'runtime.output_dir': args.output_dir} if args.output_dir else {}
     try:
-        cfg = config_from_args(args, **extra)
+        cfg = None
         if args.resume:  # the checkpoint's config, with the overrides given on this command line on top
-            run_dir = Path(cfg.runtime.output_dir)
-            where = run_dir if args.resume == 'auto' else Path(args.resume)
+            explicit = load_overrides(args.config_json) if args.config_json else {}
+            explicit.update(parse_set(args.set_items)); explicit.update(extra)
+            run_dir = Path(explicit.get('runtime.output_dir') or Config.from_preset(args.preset).runtime.output_dir)
             if args.resume != 'auto' or list_checkpoints(run_dir / 'checkpoints'):
-                ckpt = load_checkpoint(where)
-                explicit = load_overrides(args.config_json) if args.config_json else {}
-                explicit.update(parse_set(args.set_items))
-                if ckpt.path.parent.name == 'checkpoints': explicit['runtime.output_dir'] = str(ckpt.path.parent.parent)
-                explicit.update(extra)
+                ckpt = load_checkpoint(run_dir if args.resume == 'auto' else Path(args.resume))
+                if ckpt.path.parent.name == 'checkpoints' and not extra:  # by default the run continues in its own directory
+                    explicit['runtime.output_dir'] = str(ckpt.path.parent.parent)
                 cfg = ckpt.config.override(explicit)
                 args.resume = ckpt
+        if cfg is None: cfg = config_from_args(args, **extra)
         train(cfg, resume=args.resume, max_steps=args.max_steps)
     except (ConfigError, CheckpointError, TrainingError) as e:
         print(f'error: {e}', file=sys.stderr); return 2
