@@ -16,17 +16,17 @@ import torch
 
 from .config import Config, DataConfig, ConfigError, add_config_args, config_from_args
 from .tokenizer import ROLES, check_messages as check_chat
+from .curriculum import SYNTHETIC_KINDS, _msgs
 
 # %% auto #0
-__all__ = ['SOURCES', 'SYNTHETIC_KINDS', 'FORMAT_VERSION', 'DataError', 'stable_id', 'chat_example', 'text_example',
-           'example_text', 'Source', 'register_source', 'get_source', 'oasst1_adapter', 'clean_gsm8k_answer',
-           'gsm8k_adapter', 'detect_code_language', 'code_alpaca_adapter', 'detokenize_wikitext', 'wikitext_adapter',
-           'split_documents', 'tinystories_adapter', 'text_adapter', 'check_messages', 'chat_adapter', 'gen_arithmetic',
-           'gen_equation', 'gen_word_problem', 'gen_javascript', 'gen_chat', 'gen_story', 'gen_drill',
-           'synthetic_examples', 'synthetic_adapter', 'LoadResult', 'source_cap', 'hub_unavailable', 'local_rows',
-           'hub_rows', 'load_source', 'load_sources', 'split_key', 'val_score', 'is_val', 'split_records', 'loss_bytes',
-           'encode_examples', 'token_dtype', 'data_key', 'load_table', 'read_meta', 'prepare_data', 'bits_per_byte',
-           'Batches', 'val_batches', 'iter_source_texts', 'plot_token_share', 'plot_lengths', 'plot_window', 'main']
+__all__ = ['SOURCES', 'FORMAT_VERSION', 'DataError', 'stable_id', 'chat_example', 'text_example', 'example_text', 'Source',
+           'register_source', 'get_source', 'oasst1_adapter', 'clean_gsm8k_answer', 'gsm8k_adapter',
+           'detect_code_language', 'code_alpaca_adapter', 'detokenize_wikitext', 'wikitext_adapter', 'split_documents',
+           'tinystories_adapter', 'text_adapter', 'check_messages', 'chat_adapter', 'synthetic_examples',
+           'synthetic_adapter', 'LoadResult', 'source_cap', 'hub_unavailable', 'local_rows', 'hub_rows', 'load_source',
+           'load_sources', 'split_key', 'val_score', 'is_val', 'split_records', 'loss_bytes', 'encode_examples',
+           'token_dtype', 'data_key', 'load_table', 'read_meta', 'prepare_data', 'bits_per_byte', 'Batches',
+           'val_batches', 'iter_source_texts', 'plot_token_share', 'plot_lengths', 'plot_window', 'main']
 
 # %% ../nbs/03_data.ipynb #d26e27b8
 class DataError(ValueError):
@@ -41,17 +41,13 @@ def chat_example(source: str, id: str, messages: list[dict], **extra) -> dict:
     "An Example holding a conversation (`messages` of `{'role', 'content'}`)."
     return {'source': source, 'id': id, 'messages': messages, **extra}
 
-def text_example(source: str, id: str, text: str) -> dict:
+def text_example(source: str, id: str, text: str, **extra) -> dict:
     "An Example holding a plain document."
-    return {'source': source, 'id': id, 'text': text}
+    return {'source': source, 'id': id, 'text': text, **extra}
 
 def example_text(ex: dict) -> str:
     "The plain text of an Example: its `text`, or its messages' contents joined with newlines."
     return ex['text'] if 'text' in ex else '\n'.join(m['content'] for m in ex['messages'])
-
-def _msgs(*pairs) -> list[dict]:
-    "`('user', 'hi', 'assistant', 'hello')` -> a list of message dicts."
-    return [{'role': r, 'content': c} for r, c in zip(pairs[::2], pairs[1::2])]
 
 # %% ../nbs/03_data.ipynb #7450bc00
 @dataclass
@@ -254,374 +250,9 @@ def chat_adapter(rows: Iterable[dict], cfg: DataConfig | None = None) -> Iterato
         rid = str(r['id']) if r.get('id') is not None else stable_id(json.dumps(msgs, sort_keys=True))
         yield chat_example('chat', f'chat-{rid}', msgs)
 
-# %% ../nbs/03_data.ipynb #6eea5861
-_NAMES = ['Ava', 'Ben', 'Chloe', 'Daniel', 'Emma', 'Felix', 'Grace', 'Hugo', 'Isla', 'Jack', 'Kira', 'Leo', 'Maya', 'Noah',
-          'Olivia', 'Priya', 'Quinn', 'Rosa', 'Sam', 'Tara', 'Umar', 'Vera', 'Will', 'Yuki', 'Zoe', 'Omar', 'Lena', 'Marco']
-_ITEMS = [('apple', 'apples'), ('pencil', 'pencils'), ('notebook', 'notebooks'), ('cookie', 'cookies'), ('ticket', 'tickets'),
-          ('marble', 'marbles'), ('sticker', 'stickers'), ('book', 'books'), ('orange', 'oranges'), ('cupcake', 'cupcakes'),
-          ('toy car', 'toy cars'), ('card', 'cards'), ('bottle of juice', 'bottles of juice'), ('plant', 'plants')]
-
-def _num(n) -> str: return f'{n:,}' if abs(n) >= 10000 else str(n)
-
-def _column_add(a: int, b: int) -> list[str]:
-    da, db, carry, steps = str(a)[::-1], str(b)[::-1], 0, []
-    places = ['ones', 'tens', 'hundreds', 'thousands', 'ten-thousands', 'hundred-thousands']
-    for i in range(max(len(da), len(db))):
-        x, y = int(da[i]) if i < len(da) else 0, int(db[i]) if i < len(db) else 0
-        s = x + y + carry
-        extra = f' + {carry} carried' if carry else ''
-        steps.append(f'{places[i].capitalize()}: {x} + {y}{extra} = {s}' + (f', write {s % 10} and carry 1.' if s >= 10 else '.'))
-        carry = s // 10
-    if carry: steps.append('The last carry 1 becomes the leading digit.')
-    return steps
-
-def _column_sub(a: int, b: int) -> list[str]:
-    da, db, borrow, steps = str(a)[::-1], str(b)[::-1], 0, []
-    places = ['ones', 'tens', 'hundreds', 'thousands', 'ten-thousands', 'hundred-thousands']
-    for i in range(len(da)):
-        d, y = int(da[i]), int(db[i]) if i < len(db) else 0
-        x, have = d - borrow, (f'{d} - 1 lent = {d - borrow}' if borrow else f'{d}')
-        if x < y:
-            steps.append(f'{places[i].capitalize()}: {have} is less than {y}, so borrow 1: {x + 10} - {y} = {x + 10 - y}.'); borrow = 1
-        else:
-            steps.append(f'{places[i].capitalize()}: {d}{" - 1 lent" if borrow else ""} - {y} = {x - y}.'); borrow = 0
-    return steps
-
-def _operand(rng: random.Random, max_digits: int = 5) -> int:
-    "A number of 1 to `max_digits` digits, small ones most often: a curriculum starts where learning is possible."
-    d = rng.choices(range(1, max_digits + 1), weights=[2, 5, 3, 2, 1][:max_digits])[0]
-    return rng.randint(10 ** (d - 1) if d > 1 else 0, 10 ** d - 1)
-
-def gen_arithmetic(rng: random.Random) -> list[dict]:
-    "Multi-digit `+`, `-`, `×` and division with remainder, worked step by step."
-    op = rng.choices(['+', '-', '*', '/'], weights=[3, 3, 3, 2])[0]
-    if op in '+-':
-        a, b = _operand(rng, 5), _operand(rng, 4)
-        if op == '-' and a < b: a, b = b, a
-        r, steps = (a + b, _column_add(a, b)) if op == '+' else (a - b, _column_sub(a, b))
-        word = 'plus' if op == '+' else 'minus'
-    elif op == '*':
-        a, b = rng.randint(12, 999), rng.randint(3, 99)
-        r, word = a * b, 'times'
-        if b < 10: steps = [f'{a} × {b} = {_num(r)}.'] if a < 100 else [
-            f'{a // 100 * 100} × {b} = {a // 100 * 100 * b}.', f'{a % 100} × {b} = {a % 100 * b}.',
-            f'{a // 100 * 100 * b} + {a % 100 * b} = {_num(r)}.']
-        else:
-            t, o = b // 10 * 10, b % 10
-            steps = [f'Split {b} into {t} + {o}.', f'{a} × {t} = {a * t}.'] + ([f'{a} × {o} = {a * o}.'] if o else []) + \
-                    ([f'{a * t} + {a * o} = {_num(r)}.'] if o else [])
-    else:
-        b, q = rng.randint(2, 12), rng.randint(2, 250)
-        rem = rng.randint(0, b - 1); a = b * q + rem
-        steps = [f'{b} × {q} = {b * q}, the largest multiple of {b} that is at most {a}.', f'{a} - {b * q} = {rem}.']
-        ans = f'{q} remainder {rem}' if rem else str(q)
-        prompt = rng.choice([f'What is {a} ÷ {b}?', f'Divide {a} by {b}.', f'How many times does {b} go into {a}, and what is left?',
-                             f'Compute {a} / {b} with a remainder.'])
-        return _msgs('user', prompt, 'assistant', '\n'.join(steps) + f'\nSo {a} ÷ {b} = {ans}.\nThe answer is {ans}.')
-    sym = {'+': '+', '-': '-', '*': '×'}[op]
-    prompt = rng.choice([f'What is {a} {sym} {b}?', f'Compute {a} {sym} {b}.', f'Calculate {a} {word} {b} step by step.',
-                         f'{a} {sym} {b} = ?', f'Work out {a} {sym} {b}, showing your steps.', f'What do you get for {a} {word} {b}?'])
-    return _msgs('user', prompt, 'assistant', '\n'.join(steps) + f'\nSo {a} {sym} {b} = {_num(r)}.\nThe answer is {_num(r)}.')
-
-# %% ../nbs/03_data.ipynb #398aa75f
-def _lin(a: int, b: int, v: str = 'x') -> str:
-    "Render `a*v + b` the way a person writes it (`3x - 5`, `-x + 2`, `x`)."
-    s = {1: v, -1: f'-{v}'}.get(a, f'{a}{v}') if a else ''
-    if b: s = (f'{s} + {b}' if b > 0 else f'{s} - {-b}') if s else str(b)
-    return s or '0'
-
-def gen_equation(rng: random.Random) -> list[dict]:
-    "A linear equation with an integer solution, solved step by step with a check."
-    v, x = rng.choice('xxxxyzn'), rng.randint(-12, 12)
-    a = rng.choice([i for i in range(-9, 10) if i not in (0,)])
-    form = rng.choice(['ax+b=c', 'ax+b=c', 'b+ax=c', 'ax+b=cx+d'])
-    b = rng.choice([i for i in range(-30, 31) if i])
-    a0, steps = a, []
-    if form == 'ax+b=cx+d':
-        c2 = rng.choice([i for i in range(-9, 10) if i not in (0, a)])
-        d = (a - c2) * x + b
-        eq, right = f'{_lin(a, b, v)} = {_lin(c2, d, v)}', c2 * x + d
-        steps.append(f"{'Subtract' if c2 > 0 else 'Add'} {_lin(abs(c2), 0, v)} {'from' if c2 > 0 else 'to'} both sides: {_lin(a - c2, b, v)} = {d}.")
-        a, c = a - c2, d
-    else:
-        c = right = a * x + b
-        eq = f'{_lin(a, b, v)} = {c}' if form == 'ax+b=c' else f'{b} + {_lin(a, 0, v)} = {c}'.replace('+ -', '- ')
-    steps.append(f"{'Subtract' if b > 0 else 'Add'} {abs(b)} {'from' if b > 0 else 'to'} both sides: {_lin(a, 0, v)} = {c - b}.")
-    if a != 1: steps.append(f'Divide both sides by {a}: {v} = {x}.')
-    steps.append(f'Check: with {v} = {x} the left side is {a0 * x + b} and the right side is {right}.')
-    prompt = rng.choice([f'Solve: {eq}', f'Solve for {v}: {eq}', f'Find {v} if {eq}.', f'What value of {v} makes {eq} true?'])
-    return _msgs('user', prompt, 'assistant', '\n'.join(steps) + f'\nThe answer is {v} = {x}.')
-
-# %% ../nbs/03_data.ipynb #127bdc7d
-def gen_word_problem(rng: random.Random) -> list[dict]:
-    "One of ten templated word problems with a stepwise solution ending in `The answer is N.`"
-    name, friend = rng.sample(_NAMES, 2)
-    item, items = rng.choice(_ITEMS)
-    t = rng.randrange(10)
-    if t == 0:
-        n, p = rng.randint(2, 15), rng.randint(2, 25)
-        q = f'{name} buys {n} {items} that cost ${p} each. How much does {name} spend?'
-        s, ans = [f'Each {item} costs ${p}, and there are {n} of them.', f'{n} × ${p} = ${n * p}.'], n * p
-    elif t == 1:
-        n, p = rng.randint(2, 9), rng.randint(2, 9); bill = rng.choice([b for b in (20, 50, 100) if b > n * p])
-        q = f'{name} buys {n} {items} at ${p} each and pays with a ${bill} bill. How much change does {name} get?'
-        s, ans = [f'The {items} cost {n} × ${p} = ${n * p}.', f'The change is ${bill} - ${n * p} = ${bill - n * p}.'], bill - n * p
-    elif t == 2:
-        k, each = rng.randint(2, 9), rng.randint(2, 20)
-        q = f'{name} shares {k * each} {items} equally among {k} friends. How many {items} does each friend get?'
-        s, ans = [f'Divide the {items} into {k} equal groups.', f'{k * each} ÷ {k} = {each}.'], each
-    elif t == 3:
-        v, h = rng.randint(3, 90), rng.randint(2, 8); what = rng.choice(['train', 'car', 'bus', 'bike', 'boat'])
-        q = f'A {what} travels at {v} km per hour for {h} hours. How far does it go?'
-        s, ans = ['Distance is speed times time.', f'{v} km/h × {h} h = {v * h} km.'], v * h
-    elif t == 4:
-        w, save = rng.randint(2, 20), rng.randint(3, 30)
-        q = f'{name} saves ${save} every week. How many weeks does it take to save ${w * save}?'
-        s, ans = [f'Each week adds ${save}.', f'${w * save} ÷ ${save} = {w} weeks.'], w
-    elif t == 5:
-        pages, per, days = rng.randint(100, 400), rng.randint(5, 25), rng.randint(2, 4)
-        q = f'A book has {pages} pages. {name} reads {per} pages a day for {days} days. How many pages are left?'
-        s, ans = [f'{name} reads {per} × {days} = {per * days} pages.', f'{pages} - {per * days} = {pages - per * days} pages are left.'], pages - per * days
-    elif t == 6:
-        r, c = rng.randint(3, 15), rng.randint(4, 20); taken = rng.randint(1, r * c - 1)
-        q = f'A hall has {r} rows of {c} chairs. {taken} chairs are taken. How many chairs are free?'
-        s, ans = [f'There are {r} × {c} = {r * c} chairs.', f'{r * c} - {taken} = {r * c - taken} chairs are free.'], r * c - taken
-    elif t == 7:
-        l, w = rng.randint(2, 30), rng.randint(2, 30)
-        if rng.random() < 0.5:
-            q = f'A garden is {l} m long and {w} m wide. What is its area in square metres?'
-            s, ans = ['Area is length times width.', f'{l} × {w} = {l * w} square metres.'], l * w
-        else:
-            q = f'A garden is {l} m long and {w} m wide. How many metres of fence go around it?'
-            s, ans = ['The perimeter is 2 × (length + width).', f'2 × ({l} + {w}) = 2 × {l + w} = {2 * (l + w)} m.'], 2 * (l + w)
-    elif t == 8:
-        age, k, y = rng.randint(3, 12), rng.randint(2, 5), rng.randint(1, 10)
-        q = f'{name} is {age} years old. {friend} is {k} times as old as {name}. How old will {friend} be in {y} years?'
-        s, ans = [f'{friend} is {k} × {age} = {k * age} years old now.', f'In {y} years {friend} will be {k * age} + {y} = {k * age + y}.'], k * age + y
-    else:
-        a, b, c = rng.randint(20, 90), rng.randint(1, 19), rng.randint(1, 40)
-        q = f'{name} has {a} {items}, gives {b} to {friend}, then gets {c} more. How many {items} does {name} have now?'
-        s, ans = [f'After giving some away: {a} - {b} = {a - b}.', f'After getting more: {a - b} + {c} = {a - b + c}.'], a - b + c
-    return _msgs('user', q, 'assistant', '\n'.join(s) + f'\nThe answer is {ans}.')
-
-# %% ../nbs/03_data.ipynb #79009cb7
-def _js_list(xs) -> str: return '[' + ', '.join(json.dumps(x) for x in xs) + ']'
-
-def _js_tasks(rng):
-    "(instruction, function name, params, body lines, example argument text, example result) for each task."
-    nums = [rng.randint(-20, 50) for _ in range(rng.randint(3, 7))]
-    words = rng.sample(['apple', 'river', 'level', 'stone', 'cloud', 'radar', 'tiger', 'moon', 'code', 'noon', 'piano', 'lemon'], 4)
-    word, k, n = rng.choice(words), rng.randint(0, 40), rng.randint(1, 12)
-    sentence = ' '.join(rng.sample(['the', 'quick', 'brown', 'fox', 'jumps', 'over', 'a', 'lazy', 'dog', 'today'], rng.randint(3, 6)))
-    arr = rng.choice(['arr', 'nums', 'numbers', 'values', 'list'])
-    s = rng.choice(['str', 's', 'text', 'word'])
-    js = lambda v: json.dumps(v)
-    vowels = sum(c in 'aeiou' for c in sentence)
-    return [
-        ('returns the sum of the numbers in an array', rng.choice(['sum', 'sumArray', 'total']), [arr],
-         [f'return {arr}.reduce((acc, x) => acc + x, 0);'], _js_list(nums), sum(nums)),
-        ('reverses a string', rng.choice(['reverse', 'reverseString']), [s],
-         [f"return {s}.split('').reverse().join('');"], js(word), js(word[::-1])),
-        ('returns only the even numbers of an array', rng.choice(['evens', 'filterEven', 'getEvenNumbers']), [arr],
-         [f'return {arr}.filter(x => x % 2 === 0);'], _js_list(nums), _js_list([x for x in nums if x % 2 == 0])),
-        (f'keeps the numbers greater than a limit', rng.choice(['greaterThan', 'filterAbove']), [arr, 'limit'],
-         [f'return {arr}.filter(x => x > limit);'], f'{_js_list(nums)}, {k}', _js_list([x for x in nums if x > k])),
-        ('returns the largest number in an array', rng.choice(['max', 'findMax', 'largest']), [arr],
-         [f'let best = {arr}[0];', f'for (const x of {arr}) {{', '  if (x > best) best = x;', '}', 'return best;'], _js_list(nums), max(nums)),
-        ('returns the smallest number in an array', rng.choice(['min', 'findMin', 'smallest']), [arr],
-         [f'return Math.min(...{arr});'], _js_list(nums), min(nums)),
-        ('counts how many times a value appears in an array', rng.choice(['countOf', 'countOccurrences']), [arr, 'value'],
-         [f'return {arr}.filter(x => x === value).length;'], f'{_js_list(nums + nums[:2])}, {nums[0]}', (nums + nums[:2]).count(nums[0])),
-        ('counts the vowels in a string', rng.choice(['countVowels', 'vowelCount']), [s],
-         [f"return [...{s}].filter(c => 'aeiou'.includes(c)).length;"], js(sentence), vowels),
-        ('computes the factorial of n', rng.choice(['factorial', 'fact']), ['n'],
-         ['let result = 1;', 'for (let i = 2; i <= n; i++) result *= i;', 'return result;'], str(n), math.factorial(n)),
-        ('checks whether a word is a palindrome', rng.choice(['isPalindrome', 'palindrome']), [s],
-         [f"return {s} === {s}.split('').reverse().join('');"], js(word), js(word == word[::-1])),
-        ('capitalizes the first letter of every word in a sentence', rng.choice(['capitalizeWords', 'titleCase']), [s],
-         [f"return {s}.split(' ').map(w => w[0].toUpperCase() + w.slice(1)).join(' ');"], js(sentence),
-         js(' '.join(w[0].upper() + w[1:] for w in sentence.split(' ')))),
-        ('returns the average of an array of numbers', rng.choice(['average', 'mean']), [arr],
-         [f'return {arr}.reduce((acc, x) => acc + x, 0) / {arr}.length;'], _js_list(nums[:2] * 2), (nums[0] + nums[1]) / 2),
-        ('converts a temperature from Celsius to Fahrenheit', rng.choice(['toFahrenheit', 'celsiusToFahrenheit']), ['celsius'],
-         ['return celsius * 9 / 5 + 32;'], str(k * 5 - 40), (k * 5 - 40) * 9 // 5 + 32),
-        ('removes duplicate values from an array', rng.choice(['unique', 'removeDuplicates']), [arr],
-         [f'return [...new Set({arr})];'], _js_list(nums + nums[:2]), _js_list(list(dict.fromkeys(nums)))),
-        ('counts the words in a sentence', rng.choice(['wordCount', 'countWords']), [s],
-         [f"return {s}.split(' ').filter(w => w.length > 0).length;"], js(sentence), len(sentence.split())),
-        ('squares every number in an array', rng.choice(['squares', 'squareAll']), [arr],
-         [f'return {arr}.map(x => x * x);'], _js_list(nums[:4]), _js_list([x * x for x in nums[:4]])),
-        ('checks whether a number is prime', rng.choice(['isPrime', 'prime']), ['n'],
-         ['if (n < 2) return false;', 'for (let i = 2; i * i <= n; i++) {', '  if (n % i === 0) return false;', '}', 'return true;'],
-         str(k + 2), js(all((k + 2) % i for i in range(2, int((k + 2) ** 0.5) + 1)))),
-        ('returns the first n Fibonacci numbers', rng.choice(['fibonacci', 'fib']), ['n'],
-         ['const seq = [0, 1];', 'while (seq.length < n) seq.push(seq[seq.length - 1] + seq[seq.length - 2]);', 'return seq.slice(0, n);'],
-         str(n + 2), _js_list(_fib(n + 2))),
-        ('adds up the whole numbers from 1 to n', rng.choice(['sumTo', 'sumUpTo']), ['n'],
-         ['let total = 0;', 'for (let i = 1; i <= n; i++) total += i;', 'return total;'], str(k * 3 + 1), (k * 3 + 1) * (k * 3 + 2) // 2),
-        ('repeats a string n times', rng.choice(['repeat', 'repeatString']), [s, 'n'],
-         [f'return {s}.repeat(n);'], f'{js(word)}, {n % 4 + 1}', js(word * (n % 4 + 1))),
-        ('returns the length of the longest word in a sentence', rng.choice(['longestWord', 'maxWordLength']), [s],
-         [f"return Math.max(...{s}.split(' ').map(w => w.length));"], js(sentence), max(len(w) for w in sentence.split())),
-        ('returns the last element of an array', rng.choice(['last', 'lastElement']), [arr],
-         [f'return {arr}[{arr}.length - 1];'], _js_list(nums), nums[-1]),
-        ('checks whether every number in an array is positive', rng.choice(['allPositive', 'everyPositive']), [arr],
-         [f'return {arr}.every(x => x > 0);'], _js_list(nums), js(all(x > 0 for x in nums))),
-        ('returns the index of a value in an array, or -1 when it is missing', rng.choice(['indexOfValue', 'findIndex']), [arr, 'value'],
-         [f'return {arr}.indexOf(value);'], f'{_js_list(nums)}, {k}', nums.index(k) if k in nums else -1),
-    ]
-
-def _fib(n):
-    out = [0, 1]
-    while len(out) < n: out.append(out[-1] + out[-2])
-    return out[:n]
-
-def _js_value(v) -> str:
-    if isinstance(v, float): return str(int(v)) if v.is_integer() else repr(v)
-    return str(v)
-
-def gen_javascript(rng: random.Random) -> list[dict]:
-    "A short JavaScript function written from an instruction, with one worked call."
-    what, name, params, body, arg, result = rng.choice(_js_tasks(rng))
-    lead = rng.choice(['Write a JavaScript function', 'Create a JavaScript function', 'Implement a function in JavaScript',
-                       'Write a JS function'])
-    named = rng.random() < 0.6
-    prompt = f"{lead} {'called ' + name + ' ' if named else ''}that {what}."
-    if rng.random() < 0.5:
-        code = [f"function {name}({', '.join(params)}) {{"] + ['  ' + l for l in body] + ['}']
-    elif len(body) == 1:
-        code = [f"const {name} = ({', '.join(params)}) => {body[0][len('return '):].rstrip(';')};"]
-    else:
-        code = [f"const {name} = ({', '.join(params)}) => {{"] + ['  ' + l for l in body] + ['};']
-    code.append(f'console.log({name}({arg})); // {_js_value(result)}')
-    answer = '```javascript\n' + '\n'.join(code) + '\n```\n' + \
-             f'`{name}` {what.replace("returns", "gives back", 1) if what.startswith("returns") else what}.'
-    return _msgs('user', prompt, 'assistant', answer)
-
-# %% ../nbs/03_data.ipynb #163d01cc
-_CAPITALS = {'France': 'Paris', 'Italy': 'Rome', 'Japan': 'Tokyo', 'Kenya': 'Nairobi', 'Canada': 'Ottawa', 'Brazil': 'Brasília',
-             'Egypt': 'Cairo', 'Spain': 'Madrid', 'Germany': 'Berlin', 'India': 'New Delhi', 'Mexico': 'Mexico City',
-             'Australia': 'Canberra', 'Norway': 'Oslo', 'Peru': 'Lima', 'Vietnam': 'Hanoi', 'Ghana': 'Accra', 'Poland': 'Warsaw',
-             'Chile': 'Santiago', 'Portugal': 'Lisbon', 'Thailand': 'Bangkok', 'Ireland': 'Dublin', 'Greece': 'Athens',
-             'Turkey': 'Ankara', 'Argentina': 'Buenos Aires', 'Sweden': 'Stockholm', 'Morocco': 'Rabat'}
-_MIX = {('red', 'blue'): 'purple', ('blue', 'yellow'): 'green', ('red', 'yellow'): 'orange', ('red', 'white'): 'pink',
-        ('black', 'white'): 'grey', ('blue', 'white'): 'light blue'}
-_OPPOSITES = {'hot': 'cold', 'big': 'small', 'fast': 'slow', 'happy': 'sad', 'early': 'late', 'light': 'dark', 'open': 'closed',
-              'full': 'empty', 'strong': 'weak', 'quiet': 'loud', 'old': 'young', 'up': 'down', 'wet': 'dry', 'rich': 'poor'}
-_UNITS = [('hours', 'minutes', 60), ('minutes', 'seconds', 60), ('days', 'hours', 24), ('weeks', 'days', 7), ('kilometres', 'metres', 1000),
-          ('metres', 'centimetres', 100), ('kilograms', 'grams', 1000), ('litres', 'millilitres', 1000), ('years', 'months', 12)]
-_WORDS = ['garden', 'rocket', 'banana', 'library', 'window', 'elephant', 'pencil', 'mountain', 'kitchen', 'umbrella', 'planet',
-          'orange', 'teacher', 'bottle', 'holiday', 'computer', 'dolphin', 'castle', 'jacket', 'museum']
-_DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']
-_MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
-_GREET = ['Hi!', 'Hello!', 'Hey there.', 'Good morning!', 'Hi, how are you?', 'Hello, anyone there?']
-_GREET_BACK = ['Hello! How can I help you today?', 'Hi! What would you like to talk about?', "Hey! I'm here to help. What do you need?",
-               "Hello! I'm doing well, thanks for asking. How can I help?"]
-_THANKS = [('Thanks!', "You're welcome!"), ('Thank you, that helps.', 'Glad it helped! Anything else?'),
-           ('Great, thanks.', 'Happy to help.'), ('Perfect.', 'Great! Let me know if you need anything else.')]
-_SYSTEM = ['You are a helpful assistant.', 'You are a friendly assistant who answers briefly.', 'Answer clearly and politely.']
-
-def _plural(n: int, word: str) -> str: return f'{n} {word if n != 1 else word.rstrip("s")}'
-
-def _chat_turn(rng) -> tuple[str, str]:
-    "One (question, answer) pair of small talk or a simple fact."
-    t = rng.randrange(9)
-    if t == 7:
-        a, b = rng.randint(2, 99), rng.randint(2, 99)
-        op, word, r = rng.choice([('+', 'plus', a + b), ('×', 'times', a * b), ('-', 'minus', a - b)])
-        return rng.choice([f'What is {a} {word} {b}?', f'Quick question: {a} {op} {b}?']), f'{a} {op} {b} = {r}.'
-    if t == 8:
-        seq, what = rng.choice([(_DAYS, 'day'), (_MONTHS, 'month')])
-        i, k = rng.randrange(len(seq)), rng.choice([1, 1, 2, 3])
-        after = seq[(i + k) % len(seq)]
-        if k == 1: return f'Which {what} comes after {seq[i]}?', f'{after} comes after {seq[i]}.'
-        return f'What {what} is it {k} {what}s after {seq[i]}?', f'Counting {k} {what}s on from {seq[i]} gives {after}.'
-    if t == 0:
-        c = rng.choice(list(_CAPITALS))
-        return rng.choice([f'What is the capital of {c}?', f"What's the capital city of {c}?", f'Which city is the capital of {c}?']), \
-               rng.choice([f'The capital of {c} is {_CAPITALS[c]}.', f'{_CAPITALS[c]} is the capital of {c}.'])
-    if t == 1:
-        (a, b), mix = rng.choice(list(_MIX.items()))
-        if rng.random() < 0.5: a, b = b, a
-        return f'What colour do you get when you mix {a} and {b}?', f'Mixing {a} and {b} gives {mix}.'
-    if t == 2:
-        w, o = rng.choice(list(_OPPOSITES.items()))
-        if rng.random() < 0.5: w, o = o, w
-        return rng.choice([f'What is the opposite of "{w}"?', f'Give me the opposite of {w}.']), f'The opposite of "{w}" is "{o}".'
-    if t == 3:
-        big, small, k = rng.choice(_UNITS); n = rng.randint(2, 40)
-        return f'How many {small} are in {n} {big}?', f'There are {k} {small} in one {big.rstrip("s")}, so {n} × {k} = {n * k} {small}.'
-    if t == 4:
-        w = rng.choice(_WORDS)
-        return rng.choice([f'How do you spell "{w}"?', f'Can you spell {w} for me?']), f'{w} is spelled {"-".join(w.upper())}.'
-    if t == 5:
-        w, ch = rng.choice(_WORDS), None
-        ch = rng.choice(sorted(set(w)))
-        n = w.count(ch)
-        return f'How many times does the letter "{ch}" appear in "{w}"?', \
-               f'Looking at {"-".join(w)}, the letter "{ch}" appears {_plural(n, "times") if n != 1 else "once"}.'
-    a, b = rng.randint(1, 99), rng.randint(1, 99)
-    return f'Which is bigger, {a} or {b}?', (f'{max(a, b)} is bigger than {min(a, b)}.' if a != b else f'They are equal: both are {a}.')
-
-def gen_chat(rng: random.Random) -> list[dict]:
-    "A small dialogue: an optional system prompt, a greeting, one to three exchanges, sometimes a thank-you."
-    msgs = [{'role': 'system', 'content': rng.choice(_SYSTEM)}] if rng.random() < 0.2 else []
-    if rng.random() < 0.4: msgs += _msgs('user', rng.choice(_GREET), 'assistant', rng.choice(_GREET_BACK))
-    for _ in range(rng.choice([1, 1, 2, 3])): msgs += _msgs(*[x for pair in zip(('user', 'assistant'), _chat_turn(rng)) for x in pair])
-    if rng.random() < 0.3: msgs += _msgs('user', (th := rng.choice(_THANKS))[0], 'assistant', th[1])
-    return msgs
-
-# %% ../nbs/03_data.ipynb #9ecddb70
-_HEROES = ['a little fox', 'a small rabbit', 'a brave mouse', 'a curious cat', 'a young bear', 'a tiny bird', 'a happy dog',
-           'a shy turtle', 'a clever girl', 'a kind boy', 'an old owl', 'a playful puppy']
-_PLACES = ['in a green forest', 'near a big lake', 'in a busy town', 'on a quiet farm', 'by the sea', 'in a tall tree',
-           'at the edge of a meadow', 'in a cosy house']
-_WANTS = [('find a red ball', 'the red ball'), ('build a sandcastle', 'the sandcastle'), ('fly a kite', 'the kite'),
-          ('bake a cake', 'the cake'), ('plant a flower', 'the flower'), ('find a lost key', 'the key'),
-          ('cross the river', 'the river'), ('make a new friend', 'the new friend')]
-_PROBLEMS = ['it started to rain', 'the wind was too strong', 'it was too hard to do alone', 'the path was blocked by a log',
-             'a loud noise made {them} scared', '{they} could not reach it']
-_HELPERS = ['a wise owl', 'a friendly frog', 'a big brother', 'a kind neighbour', 'a clever squirrel', 'a gentle horse']
-_MORALS = ['Helping each other makes hard things easy.', 'Being patient is worth it.', 'It is good to ask for help.',
-           'Trying again is how we learn.', 'Friends make every day better.', 'Kindness always comes back.']
-
-def gen_story(rng: random.Random) -> str:
-    "A short story: a character, a place, a wish, a problem, a helper, a happy ending."
-    hero, place, helper = rng.choice(_HEROES), rng.choice(_PLACES), rng.choice(_HELPERS)
-    name = rng.choice(_NAMES)
-    want, thing = rng.choice(_WANTS)
-    they, them = ('she', 'her') if rng.random() < 0.5 else ('he', 'him')
-    problem = rng.choice(_PROBLEMS).format(they=they, them=them)
-    lines = [f'Once upon a time, there was {hero} named {name} who lived {place}.',
-             rng.choice([f'One day, {name} wanted to {want}.', f'{name} had a dream: to {want}.', f'Every morning, {name} wished to {want}.']),
-             f'But {problem}.',
-             rng.choice([f'{name} felt sad and sat down.', f'{name} did not give up.', f'{name} tried again and again.']),
-             f'Then {helper} came by and said, "Let me help you."',
-             rng.choice([f'Together they worked hard, and soon {thing} was theirs to enjoy.', f'With a little help, {name} finally managed it.',
-                         f'They laughed and played until the sun went down.']),
-             rng.choice(['From that day on, they were the best of friends.', f'{name} smiled all the way home.', 'Everyone was happy.']),
-             rng.choice(_MORALS)]
-    return ' '.join(lines)
-
-# %% ../nbs/03_data.ipynb #79fc64bb
-def gen_drill(rng: random.Random, lines: tuple[int, int] = (4, 8)) -> str:
-    "Plain-text lines `a+b=c`, `a-b=c`, `a*b=c` of small numbers (the form of a raw `12+35=` prompt)."
-    out = []
-    for _ in range(rng.randint(*lines)):
-        op = rng.choice('+-*')
-        a, b = (_operand(rng, 3), _operand(rng, 2)) if op != '*' else (rng.randint(0, 12), rng.randint(0, 12))
-        if op == '-' and a < b: a, b = b, a
-        out.append(f'{a}{op}{b}={a + b if op == "+" else a - b if op == "-" else a * b}')
-    return '\n'.join(out)
-
 # %% ../nbs/03_data.ipynb #083991e1
-SYNTHETIC_KINDS: dict[str, tuple[Callable, float]] = {
-    'arithmetic': (gen_arithmetic, 0.20), 'equation': (gen_equation, 0.15), 'word_problem': (gen_word_problem, 0.20),
-    'javascript': (gen_javascript, 0.20), 'chat': (gen_chat, 0.15), 'story': (gen_story, 0.10), 'drill': (gen_drill, 0.10),
-}
-
 def synthetic_examples(n: int, seed: int = 0, kinds: Iterable[str] | None = None, source: str = 'synthetic') -> Iterator[dict]:
-    "`n` Examples from the curriculum (`kinds`, default all, in their mix); record `i` depends only on `(seed, i)`."
+    "`n` Examples from the curriculum (`kinds`, default all, in their mix), each with its `task`; record `i` depends only on `(seed, i)`."
     kinds = list(kinds or SYNTHETIC_KINDS)
     bad = [k for k in kinds if k not in SYNTHETIC_KINDS]
     if bad: raise DataError(f"unknown synthetic kind(s) {', '.join(bad)}; valid kinds: {', '.join(SYNTHETIC_KINDS)}")
@@ -629,9 +260,9 @@ def synthetic_examples(n: int, seed: int = 0, kinds: Iterable[str] | None = None
     for i in range(n):
         rng = random.Random(f'{seed}:{i}')
         kind = rng.choices(kinds, weights)[0]
-        out = SYNTHETIC_KINDS[kind][0](rng)
-        if isinstance(out, str): yield text_example(source, f'{kind}-' + stable_id(out), out)
-        else: yield chat_example(source, f'{kind}-' + stable_id(json.dumps(out)), out)
+        rec = SYNTHETIC_KINDS[kind][0](rng)
+        if 'text' in rec: yield text_example(source, f'{kind}-' + stable_id(rec['text']), rec['text'], task=rec['task'])
+        else: yield chat_example(source, f'{kind}-' + stable_id(json.dumps(rec['messages'])), rec['messages'], task=rec['task'])
 
 # %% ../nbs/03_data.ipynb #8781f830
 def synthetic_adapter(rows, cfg=None):

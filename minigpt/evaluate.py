@@ -16,13 +16,13 @@ from tqdm.auto import tqdm
 from .config import Config, ConfigError, describe, get_device, resolve_precision, seed_everything
 from . import data as mdata
 from .data import DataError, is_val, synthetic_examples
+from .jscheck import check_js, js_isolation, js_task_result, node_sandbox
 from .train import (CHAT_PROMPTS, SAMPLE_PROMPTS, CheckpointError, load_trained, loss_summary, loss_totals,
                            token_byte_lengths)
 
 # %% auto #0
 __all__ = ['TASKS', 'DEFAULT_LIMITS', 'run_dir_of', 'eval_data_dir', 'heldout_loss', 'numbers_in', 'extract_answer', 'is_correct',
-           'heldout_problems', 'read_gsm8k', 'node_sandbox', 'js_isolation', 'JsResult', 'check_js', 'extract_code',
-           'defined_functions', 'js_task_result', 'generate_replies', 'eval_arithmetic', 'eval_word_problems',
+           'task_gold', 'heldout_problems', 'read_gsm8k', 'generate_replies', 'eval_arithmetic', 'eval_word_problems',
            'eval_javascript', 'eval_prompts', 'evaluate', 'plot_bpb', 'plot_digits', 'report_markdown', 'write_report',
            'main']
 
@@ -62,20 +62,30 @@ def heldout_loss(model, tokenizer, data_dir, seq_len: int | None = None, batch_s
             'val_fraction': meta['data_config']['val_fraction'], 'data_dir': str(data_dir)}
 
 # %% ../nbs/06_eval.ipynb #5dd414da
+from decimal import DecimalException, MAX_EMAX, MIN_EMIN, localcontext
+
 _NUM = re.compile(r'(?<![\w.])-?\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?')
 _MARKER = re.compile(r'the answer is|####', re.I)
 _SENTENCE_END = re.compile(r'\n|[.!?](?!\d)')
 
 def _number(s: str) -> Decimal:
-    d = Decimal(s.replace('$', '').replace(',', ''))
-    return d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
+    s = s.replace('$', '').replace(',', '')
+    with localcontext() as ctx:   # exact however long: the default 28 digits would make quantize raise
+        ctx.prec, ctx.Emax, ctx.Emin = len(s) + 2, MAX_EMAX, MIN_EMIN
+        d = Decimal(s)
+        return d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
 
 def numbers_in(text: str) -> list[Decimal]:
-    "The numbers in `text`, in order: `1,234` -> 1234, `$5` -> 5, `18.00` -> 18, `-4` -> -4."
-    return [_number(m) for m in _NUM.findall(text)]
+    "The numbers in `text`, in order: `1,234` -> 1234, `$5` -> 5, `18.00` -> 18, `-4` -> -4. Never raises: what is not a number is skipped."
+    out = []
+    for m in _NUM.findall(text if isinstance(text, str) else ''):
+        try: out.append(_number(m))
+        except (DecimalException, ValueError): pass   # a digit Decimal does not read (some unicode digits): not a number here
+    return out
 
 def extract_answer(reply: str, strict: bool = False) -> list[Decimal] | None:
     "The answer numbers in `reply`: those after the last `The answer is`/`####` up to the sentence end; else (not `strict`) the last number."
+    if not isinstance(reply, str): return None
     marks = list(_MARKER.finditer(reply))
     if marks:
         rest = reply[marks[-1].end():]
@@ -92,32 +102,17 @@ def is_correct(reply: str, gold, strict: bool = False) -> bool:
     return extract_answer(reply, strict) == [_number(str(w)) for w in want]
 
 # %% ../nbs/06_eval.ipynb #213e79db
-_ARITH = re.compile(r'So (\d+) ([+\-×÷]) (\d+) = ')
-_OPS = {'+': 'add', '-': 'subtract', '×': 'multiply', '÷': 'divide'}
-_JS_TEST = re.compile(r'^console\.log\((\w+)\((.*)\)\); // (.*)$', re.M)
+def task_gold(task: dict) -> list[str]:
+    "The numbers a correct reply must end with: the task's answer, and a division's remainder when there is one."
+    return [str(task['answer'])] + ([str(task['remainder'])] if task.get('remainder') else [])
 
-def _gold(reply: str) -> list:
-    return [str(d) for d in extract_answer(reply, strict=True)]
-
-def _answer_text(reply: str) -> str:
-    "The reference's answer as written: after its last marker, up to the end of the sentence."
-    rest = list(_MARKER.finditer(reply))[-1]
-    rest = reply[rest.end():].lstrip(' :')
-    end = _SENTENCE_END.search(rest)
-    return rest[:end.start()] if end else rest.strip()
-
-def _problem(ex: dict, kind: str) -> dict:
-    user = next(m['content'] for m in ex['messages'] if m['role'] == 'user')
-    ref = ex['messages'][-1]['content']
-    p = {'id': ex['id'], 'prompt': user, 'reference': ref}
-    if kind == 'javascript':
-        name, args, want = _JS_TEST.search(ref).groups()
-        p['test'] = {'name': name, 'args': args, 'expected': want}
-    else:
-        p['gold'], p['answer'] = _gold(ref), _answer_text(ref)
-    if kind == 'arithmetic':
-        a, op, b = _ARITH.search(ref).groups()
-        p.update(op=_OPS[op], digits=max(len(a), len(b)))
+def _problem(ex: dict) -> dict:
+    "An evaluation problem from a curriculum record: its prompt and reference, and how to score it, from `ex['task']`."
+    t = ex['task']
+    p = {'id': ex['id'], 'prompt': t['question'], 'reference': t['worked']}
+    if t['kind'] == 'javascript': p['test'] = dict(t['test'])
+    else: p['gold'], p['answer'] = task_gold(t), t['answer_text']
+    if t['kind'] == 'arithmetic': p.update(op=t['op'], digits=t['digits'])
     return p
 
 def heldout_problems(kind: str, n: int, val_fraction: float = 0.05, seed: int = 0) -> list[dict]:
@@ -129,7 +124,7 @@ def heldout_problems(kind: str, n: int, val_fraction: float = 0.05, seed: int = 
     for ex in synthetic_examples(10 ** 9, seed=f'eval-{seed}', kinds=[kind]):
         if len(out) >= n: break
         if ex['id'] in seen or not is_val(ex['id'], val_fraction): continue
-        seen.add(ex['id']); out.append(_problem(ex, kind))
+        seen.add(ex['id']); out.append(_problem(ex))
     return out
 
 # %% ../nbs/06_eval.ipynb #fd4041ef
@@ -150,107 +145,6 @@ def read_gsm8k(path) -> list[dict]:
         out.append({'id': 'gsm8k-' + mdata.stable_id(q), 'prompt': q, 'gold': [str(d) for d in numbers_in(m.group(1))], 'answer': m.group(1)})
     if not out: raise DataError(f"{path} holds no problems")
     return out
-
-# %% ../nbs/06_eval.ipynb #aad98f09
-_HARNESS = r'''
-const fs = require('fs'), vm = require('vm'), path = require('path');
-const spec = JSON.parse(fs.readFileSync(path.join(__dirname, 'spec.json'), 'utf8'));
-const quiet = () => {};
-const ctx = vm.createContext({console: {log: quiet, info: quiet, warn: quiet, error: quiet, debug: quiet}});
-const opts = {timeout: spec.timeout_ms};
-let out;
-try {
-  vm.runInContext(spec.code, ctx, opts);
-  const got = vm.runInContext('JSON.stringify(' + spec.call + ')', ctx, opts);
-  const want = vm.runInContext('JSON.stringify(' + spec.expected + ')', vm.createContext({}), opts);
-  out = {ran: true, passes: got === want, got: got === undefined ? 'undefined' : got, want};
-} catch (e) {
-  out = {ran: false, passes: false, error: String((e && e.message) || e).slice(0, 300)};
-}
-process.stdout.write(JSON.stringify(out));
-'''
-
-@functools.lru_cache(maxsize=None)
-def node_sandbox() -> dict | None:
-    "How node is run here: `{'node', 'version', 'prefix', 'flags'}` (the isolation this machine supports), or None without node."
-    node = shutil.which('node')
-    if node is None: return None
-    run = lambda cmd: subprocess.run(cmd, capture_output=True, text=True, timeout=30)
-    version = run([node, '--version']).stdout.strip()
-    flags = ['--max-old-space-size=64']
-    for perm in ('--permission', '--experimental-permission'):
-        if run([node, perm, '--allow-fs-read=*', '--no-warnings', '-e', '0']).returncode == 0:
-            flags = [perm, '--no-warnings'] + flags; break
-    unshare = shutil.which('unshare')
-    prefix = [unshare, '-rn'] if unshare and run([unshare, '-rn', 'true']).returncode == 0 else []
-    return {'node': node, 'version': version, 'prefix': prefix, 'flags': flags}
-
-def js_isolation() -> str:
-    "One line saying how generated JavaScript is isolated on this machine."
-    sb = node_sandbox()
-    if sb is None: return 'node is not installed: JavaScript checks skipped'
-    perm = 'permission model (read-only temp dir, no child processes)' if any('permission' in f for f in sb['flags']) else 'no permission model'
-    net = 'empty network namespace' if sb['prefix'] else 'no network namespace (vm context without require/fetch only)'
-    return f"node {sb['version']}; separate process per snippet with a time limit, 64 MB heap, {perm}, fresh vm context, {net}"
-
-# %% ../nbs/06_eval.ipynb #d59e88b0
-@dataclasses.dataclass
-class JsResult:
-    "The verdict on one JavaScript snippet."
-    parses: bool              # `node --check` accepts it
-    passes: bool              # the test call returned the expected value
-    error: str | None = None  # the syntax error, exception or timeout, shortened
-    got: str | None = None    # what the call returned (JSON), when it ran
-
-def check_js(code: str, call: str, expected: str, timeout: float = 5.0) -> JsResult:
-    "Parse `code` with `node --check`, then evaluate `call` after it in a sandbox and compare with the JavaScript literal `expected`."
-    sb = node_sandbox()
-    if sb is None: raise RuntimeError("node is not installed: install Node.js (>= 18) to check JavaScript, or leave out the javascript task")
-    with tempfile.TemporaryDirectory(prefix='minigpt-js-') as d:
-        d = Path(d)
-        (d / 'candidate.js').write_text(code, encoding='utf-8')
-        (d / 'harness.js').write_text(_HARNESS, encoding='utf-8')
-        (d / 'spec.json').write_text(json.dumps({'code': code, 'call': call, 'expected': expected,
-                                                  'timeout_ms': int(timeout * 1000 / 2)}), encoding='utf-8')
-        env = {'PATH': os.environ.get('PATH', ''), 'HOME': str(d)}
-        base = sb['prefix'] + [sb['node']] + sb['flags'] + (
-            [f'--allow-fs-read={d}{os.sep}'] if any('permission' in f for f in sb['flags']) else [])
-        def node(*args):
-            try: return subprocess.run(base + list(args), cwd=d, env=env, capture_output=True, text=True, timeout=timeout)
-            except subprocess.TimeoutExpired: return None
-        r = node('--check', str(d / 'candidate.js'))
-        if r is None: return JsResult(False, False, f'node --check took longer than {timeout}s')
-        if r.returncode != 0:
-            msg = [l for l in r.stderr.splitlines() if 'Error' in l]
-            return JsResult(False, False, (msg[0] if msg else r.stderr.strip()[-300:]) or 'syntax error')
-        r = node(str(d / 'harness.js'))
-        if r is None: return JsResult(True, False, f'killed after {timeout}s')
-        try: out = json.loads(r.stdout)
-        except json.JSONDecodeError: return JsResult(True, False, (r.stderr.strip() or r.stdout.strip())[-300:] or f'node exited with {r.returncode}')
-        return JsResult(True, bool(out['passes']), out.get('error'), out.get('got'))
-
-# %% ../nbs/06_eval.ipynb #f75c8a30
-_FENCE = re.compile(r'```[ \t]*[\w+-]*[ \t]*\n(.*?)(?:```|\Z)', re.S)
-_DEFINED = re.compile(r'\bfunction\s+([A-Za-z_$][\w$]*)\s*\(|\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*'
-                      r'(?:function\b|async\b|\([^()]*\)\s*=>|[A-Za-z_$][\w$]*\s*=>)')
-
-def extract_code(reply: str) -> str:
-    "The code of a reply: its first fenced block (an unclosed fence runs to the end), else the whole reply."
-    m = _FENCE.search(reply)
-    return (m.group(1) if m else reply).strip('\n')
-
-def defined_functions(code: str) -> list[str]:
-    "Names of the functions `code` defines at any level (`function f(`, `const f = (...) =>`, ...), in order."
-    return [a or b for a, b in _DEFINED.findall(code)]
-
-def js_task_result(reply: str, test: dict, timeout: float = 5.0) -> dict:
-    "Score a reply to a synthetic JavaScript task: the function named in the test (or, if the prompt left the name open, the first one defined)."
-    code = extract_code(reply)
-    names = defined_functions(code)
-    if not names: return {'has_function': False, 'parses': False, 'passes': False, 'error': 'no function defined', 'got': None}
-    name = test['name'] if test['name'] in names else (names[0] if names else test['name'])
-    r = check_js(code, f"{name}({test['args']})", test['expected'], timeout)
-    return {'has_function': bool(names), **dataclasses.asdict(r)}
 
 # %% ../nbs/06_eval.ipynb #7b16dc87
 def generate_replies(model, tokenizer, prompts: list[str], max_new_tokens: int = 128, chat: bool = True, temperature: float = 0.0,
