@@ -65,6 +65,7 @@ def check_js(code: str, call: str, expected: str, timeout: float = 5.0) -> JsRes
     "Parse `code` with `node --check`, then evaluate `call` after it in a sandbox and compare with the JavaScript literal `expected`."
     sb = node_sandbox()
     if sb is None: raise RuntimeError("node is not installed: install Node.js (>= 18) to check JavaScript, or leave out the javascript task")
+    code = code.encode('utf-8', 'replace').decode('utf-8')   # a lone surrogate cannot be written to a file: it becomes '?'
     with tempfile.TemporaryDirectory(prefix='minigpt-js-') as d:
         d = Path(d)
         (d / 'candidate.js').write_text(code, encoding='utf-8')
