@@ -51,7 +51,7 @@ def readme_from(nb):
     for cell in nb.cells:
         src = cell.source
         if cell.cell_type == 'markdown':  # links between notebooks point into nbs/ from the repo root
-            parts.append(re.sub(r'\]\((\d\d_[\w-]+\.ipynb)\)', r'](nbs/\1)', src.strip('\n')))
+            parts.append(re.sub(r'\]\((\d\d[a-z]?_[\w-]+\.ipynb)\)', r'](nbs/\1)', src.strip('\n')))
         elif cell.cell_type == 'code' and not re.search(r'^\s*#\|\s*hide\b', src, re.M):
             code = strip_directives(src)
             if code: parts.append(f'```python\n{code}\n```')
