@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_export.ipynb #5e63ab18
 from __future__ import annotations
-import argparse, json, os, shutil, sys, warnings
+import argparse, json, sys, warnings
 from pathlib import Path
 import torch
 from transformers import GenerationConfig, LlamaConfig, LlamaForCausalLM

@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_tokenizer.ipynb #c50d73cb
 from __future__ import annotations
-import argparse, hashlib, html, itertools, json, os, sys, tempfile, time, warnings
+import hashlib, html, json, warnings
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from tokenizers import AddedToken, decoders, models, normalizers, pre_tokenizers, trainers

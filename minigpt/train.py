@@ -4,12 +4,11 @@
 
 # %% ../nbs/04_training.ipynb #fd0137b4
 from __future__ import annotations
-import argparse, contextlib, json, math, os, random, shutil, signal, sys, time
+import argparse, contextlib, json, math, os, shutil, signal, sys, time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
