@@ -4,14 +4,16 @@
 
 # %% ../nbs/00_config.ipynb #b446bfa2
 from __future__ import annotations
-import dataclasses, difflib, json, os, random, sys, types, typing
+import dataclasses, difflib, json, os, random, shutil, sys, types, typing
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, asdict
 from pathlib import Path
 from typing import Any
 
 # %% auto #0
-__all__ = ['DEFAULT_SOURCES', 'SECTIONS', 'PRECISIONS', 'PRESETS', 'ModelConfig', 'TrainingConfig', 'DataConfig', 'RuntimeConfig',
-           'ConfigError', 'coerce', 'validate', 'Config', 'load_overrides', 'parse_set', 'add_config_args',
+__all__ = ['DEFAULT_SOURCES', 'SECTIONS', 'PRECISIONS', 'N_BYTES', 'N_SPECIAL_TOKENS', 'MIN_VOCAB_SIZE', 'PRESETS', 'ModelConfig',
+           'TrainingConfig', 'DataConfig', 'RuntimeConfig', 'ConfigError', 'coerce', 'validate', 'fsync_path',
+           'replace_path', 'atomic_write', 'atomic_dir', 'Config', 'load_overrides', 'parse_set', 'add_config_args',
            'config_from_args', 'get_device', 'Precision', 'resolve_precision', 'seed_everything', 'describe',
            'setup_runtime', 'main']
 
@@ -100,6 +102,9 @@ class ConfigError(ValueError):
 
 SECTIONS = {'model': ModelConfig, 'training': TrainingConfig, 'data': DataConfig, 'runtime': RuntimeConfig}
 PRECISIONS = ('auto', 'bf16', 'fp16', 'fp32')
+# The tokenizer (chapter 01) has one token per byte and 7 special tokens; it checks that it agrees with these counts.
+N_BYTES, N_SPECIAL_TOKENS = 256, 7
+MIN_VOCAB_SIZE = N_BYTES + N_SPECIAL_TOKENS   # the smallest vocabulary: every byte and every special token
 
 # %% ../nbs/00_config.ipynb #37cb9416
 _NONE = ('none', 'null')
@@ -190,7 +195,7 @@ def validate(cfg: 'Config') -> 'Config':
                    ('training.eval_batches', t.eval_batches), ('training.checkpoint_interval', t.checkpoint_interval),
                    ('training.keep_checkpoints', t.keep_checkpoints)]:
         _check(v > 0, f"{key} must be positive, got {v}")
-    _check(m.vocab_size >= 263, f"model.vocab_size must be at least 263 (256 byte tokens plus 7 special tokens), got {m.vocab_size}")
+    _check(m.vocab_size >= MIN_VOCAB_SIZE, f"model.vocab_size must be at least {MIN_VOCAB_SIZE} ({N_BYTES} byte tokens plus {N_SPECIAL_TOKENS} special tokens), got {m.vocab_size}")
     _check(m.d_model % m.n_heads == 0,
            f"model.d_model ({m.d_model}) must be divisible by model.n_heads ({m.n_heads}): each head gets d_model // n_heads dimensions")
     _check(m.head_dim % 2 == 0,
@@ -214,6 +219,54 @@ def validate(cfg: 'Config') -> 'Config':
     _check(r.device == 'auto' or r.device in ('cpu', 'mps', 'cuda') or r.device.startswith('cuda:'),
            f"runtime.device must be auto, cpu, cuda, cuda:N or mps, got {r.device!r}")
     return cfg
+
+# %% ../nbs/00_config.ipynb #8dd1fbe9
+def fsync_path(path):
+    "Flush a file or directory to disk (for a directory: the names in it); skipped where the OS cannot open it."
+    try: fd = os.open(path, os.O_RDONLY)
+    except OSError: return   # e.g. a directory on Windows
+    try: os.fsync(fd)
+    except OSError: pass
+    finally: os.close(fd)
+
+def replace_path(src, dst) -> Path:
+    "Rename `src` to `dst` atomically (replacing `dst`), then flush the parent directory so the new name is durable."
+    os.replace(src, dst)
+    fsync_path(Path(dst).parent)
+    return Path(dst)
+
+def atomic_write(path, data, indent: int | None = None) -> Path:
+    "Write `data` (str, bytes, or a JSON-serialisable value) to `path`: readers see the old file or the new one, never half."
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    if not isinstance(data, (str, bytes)): data = json.dumps(data, indent=indent) + '\n'
+    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
+    try:
+        with open(tmp, 'wb') as f:
+            f.write(data.encode('utf-8') if isinstance(data, str) else data)
+            f.flush(); os.fsync(f.fileno())
+        return replace_path(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True); raise
+
+# %% ../nbs/00_config.ipynb #43b3d330
+@contextmanager
+def atomic_dir(path):
+    "Build a directory in a hidden sibling (yielded), then swap it into place at `path`; an error leaves `path` as it was."
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    tmp, old = (path.with_name(f'.{kind}-{path.name}-{os.getpid()}') for kind in ('tmp', 'old'))
+    for p in (tmp, old): shutil.rmtree(p, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        yield tmp
+        for f in [*tmp.rglob('*'), tmp]: fsync_path(f)   # the contents are on disk before the rename
+        if path.exists():   # move the old one aside, swap, then delete it
+            replace_path(path, old)
+            try: replace_path(tmp, path)
+            except BaseException: replace_path(old, path); raise
+            shutil.rmtree(old, ignore_errors=True)
+        else: replace_path(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True); raise
 
 # %% ../nbs/00_config.ipynb #41d226f9
 PRESETS: dict[str, dict[str, Any]] = {}  # filled below
@@ -265,9 +318,7 @@ class Config:
         "The config as JSON text; written atomically to `path` when one is given."
         txt = json.dumps(self.to_dict(), indent=indent)
         if path is not None:
-            path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(path.name + '.tmp')
-            tmp.write_text(txt + '\n'); os.replace(tmp, path)
+            atomic_write(path, txt + '\n')
         return txt
 
     @classmethod

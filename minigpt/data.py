@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 import numpy as np
 import torch
 
-from .config import Config, DataConfig, ConfigError, add_config_args, config_from_args
+from .config import Config, DataConfig, ConfigError, add_config_args, atomic_write, config_from_args, fsync_path, replace_path
 from .tokenizer import ROLES, check_messages as check_chat
 from .curriculum import SYNTHETIC_KINDS, _msgs
 
@@ -538,10 +538,9 @@ def prepare_data(cfg: Config | DataConfig, tokenizer, out_dir, force: bool = Fal
             'special_ids': {n: getattr(tokenizer, f'{n}_id') for n in ('bos', 'eos', 'pad', 'eot')},
             'data_config': dataclasses.asdict(dcfg), 'sources': rows, 'splits': splits}
     (out / 'meta.json').unlink(missing_ok=True)          # from here on the old shards are invalid
-    for f in tmp.iterdir():
-        if f.name != 'meta.json': os.replace(f, out / f.name)
-    (tmp / 'meta.json').write_text(json.dumps(meta, indent=1))
-    os.replace(tmp / 'meta.json', out / 'meta.json'); tmp.rmdir()
+    for f in tmp.iterdir(): fsync_path(f); replace_path(f, out / f.name)   # the shards: on disk before meta.json names them
+    tmp.rmdir()
+    atomic_write(out / 'meta.json', json.dumps(meta, indent=1))            # written last: it makes the new shards valid
     if verbose: print(load_table(rows), flush=True)
     return meta
 

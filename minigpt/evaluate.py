@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_eval.ipynb #b3865422
 from __future__ import annotations
-import argparse, concurrent.futures, dataclasses, functools, json, math, os, re, shutil, subprocess, sys, tempfile, time
+import argparse, concurrent.futures, dataclasses, functools, io, json, math, os, re, shutil, subprocess, sys, tempfile, time
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -13,12 +13,12 @@ from typing import Iterable
 import torch
 from tqdm.auto import tqdm
 
-from .config import Config, ConfigError, describe, get_device, resolve_precision, seed_everything
+from .config import Config, ConfigError, atomic_write, describe, get_device, resolve_precision, seed_everything
 from . import data as mdata
 from .data import DataError, is_val, synthetic_examples
 from .jscheck import check_js, js_isolation, js_task_result, node_sandbox
-from .train import (CHAT_PROMPTS, SAMPLE_PROMPTS, CheckpointError, load_trained, loss_summary, loss_totals,
-                           token_byte_lengths)
+from .checkpoint import (CHAT_PROMPTS, SAMPLE_PROMPTS, CheckpointError, load_checkpoint, load_trained, loss_summary, loss_totals,
+                                token_byte_lengths)
 
 # %% auto #0
 __all__ = ['TASKS', 'DEFAULT_LIMITS', 'run_dir_of', 'eval_data_dir', 'heldout_loss', 'numbers_in', 'extract_answer', 'is_correct',
@@ -154,7 +154,7 @@ def generate_replies(model, tokenizer, prompts: list[str], max_new_tokens: int =
     room = min(max_new_tokens, 32)   # a prompt longer than the context keeps its end, leaving at least this many new tokens
     enc = []
     for p in prompts:
-        ids = tokenizer.render_chat([{'role': 'user', 'content': p}], add_generation_prompt=True)[0] if chat else [tokenizer.bos_id] + tokenizer.encode(p)
+        ids = tokenizer.prompt_ids(p, chat=chat)
         enc.append(ids[-(L - room):])
     groups = defaultdict(list)
     for i, ids in enumerate(enc): groups[len(ids)].append(i)
@@ -306,10 +306,10 @@ def _headline(task: str, r) -> str:
 
 # %% ../nbs/06_eval.ipynb #8e9986f7
 def _atomic_write(path: Path, text: str | None = None, fig=None):
-    tmp = path.with_name(f'.{path.name}.tmp')
-    if fig is not None: fig.savefig(tmp, format=path.suffix[1:], dpi=100, bbox_inches='tight')
-    else: tmp.write_text(text, encoding='utf-8')
-    os.replace(tmp, path)
+    "`atomic_write` of `text`, or of `fig` as an image in the format of `path`'s suffix."
+    if fig is not None:
+        buf = io.BytesIO(); fig.savefig(buf, format=path.suffix[1:], dpi=100, bbox_inches='tight'); text = buf.getvalue()
+    atomic_write(path, text)
 
 def plot_bpb(results: list[dict], ax=None):
     "Horizontal bars: held-out bits per byte of each source, one bar per checkpoint."
@@ -466,7 +466,6 @@ def main(argv: list[str] | None = None) -> int:
     kw = dict(tasks=args.tasks, limit=args.limit, gsm8k_file=args.gsm8k_file, gsm8k_unseen=args.gsm8k_unseen, device=args.device,
               max_batches=args.max_batches or None, seed=args.seed, threads=args.threads or None, verbose=not args.quiet)
     try:
-        from minigpt.train import load_checkpoint
         out = Path(args.out) if args.out else run_dir_of(load_checkpoint(args.checkpoint)) / 'eval'
         results = [evaluate(args.checkpoint, out_dir=out, **kw)]
         if args.compare: results.append(evaluate(args.compare, out_dir=out / 'compare', **kw))

@@ -4,14 +4,14 @@
 
 # %% ../nbs/07_export.ipynb #5e63ab18
 from __future__ import annotations
-import argparse, json, os, shutil, sys, warnings
+import argparse, json, sys, warnings
 from pathlib import Path
 import torch
 from transformers import GenerationConfig, LlamaConfig, LlamaForCausalLM
-from .config import ModelConfig
+from .config import ModelConfig, atomic_dir
 from .model import GPT, llama_config
 from .tokenizer import Tokenizer
-from .train import CheckpointError, load_trained
+from .checkpoint import CheckpointError, load_trained
 
 # %% auto #0
 __all__ = ['to_llama', 'hf_tokenizer', 'hf_generation_config', 'export_hf', 'model_config_from_llama', 'from_hf',
@@ -65,15 +65,6 @@ def hf_generation_config(model_config: ModelConfig, tokenizer: Tokenizer) -> Gen
     return GenerationConfig(**_token_ids(tokenizer), max_length=model_config.seq_len, do_sample=False, suppress_tokens=extra or None)
 
 # %% ../nbs/07_export.ipynb #49c45817
-def _replace_dir(tmp: Path, out: Path):
-    "Move the finished directory `tmp` to `out`, replacing `out` if it exists."
-    if not out.exists(): os.replace(tmp, out); return
-    old = out.with_name(f'.{out.name}.old-{os.getpid()}')
-    os.replace(out, old)
-    try: os.replace(tmp, out)
-    except BaseException: os.replace(old, out); raise
-    shutil.rmtree(old, ignore_errors=True)
-
 def export_hf(model: GPT, tokenizer: Tokenizer | None, out_dir, dtype: torch.dtype | str | None = None, overwrite: bool = False) -> Path:
     """Write `model` (and `tokenizer`, unless None) as a Hugging Face directory that `AutoModelForCausalLM` and
     `AutoTokenizer` load; `dtype` (`'float32'`, `'bfloat16'`, `'float16'`) converts the weights. Atomic; returns the directory."""
@@ -83,15 +74,9 @@ def export_hf(model: GPT, tokenizer: Tokenizer | None, out_dir, dtype: torch.dty
         raise FileExistsError(f"{out} is not empty; choose another directory or pass overwrite=True (--overwrite) to replace it")
     hf = to_llama(model, tokenizer, dtype)
     if tokenizer is not None: hf.generation_config = hf_generation_config(_unwrap(model).config, tokenizer)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f'.{out.name}.tmp-{os.getpid()}')
-    if tmp.exists(): shutil.rmtree(tmp)
-    try:
+    with atomic_dir(out) as tmp:
         hf.save_pretrained(tmp)
         if tokenizer is not None: hf_tokenizer(tokenizer).save_pretrained(tmp)
-        _replace_dir(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True); raise
     return out
 
 # %% ../nbs/07_export.ipynb #6a04a435

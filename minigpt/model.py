@@ -8,12 +8,13 @@ import math, re
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fastcore.basics import patch
 from .config import ModelConfig
 
 # %% auto #0
 __all__ = ['PEAK_FLOPS', 'attention_reference', 'rope_tables', 'apply_rope', 'Attention', 'MLP', 'RMSNorm', 'Block', 'KVCache',
-           'GPT', 'filter_logits', 'generate', 'attention_maps', 'num_params', 'param_breakdown', 'flops_per_token',
-           'peak_flops', 'mfu', 'param_groups', 'llama_config']
+           'GPT', 'filter_logits', 'generate', 'attention_maps', 'param_breakdown', 'peak_flops', 'mfu', 'param_groups',
+           'llama_config']
 
 # %% ../nbs/02_model.ipynb #b6a872b3
 def attention_reference(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, start: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
@@ -286,6 +287,7 @@ def attention_maps(model: GPT, idx: torch.Tensor) -> torch.Tensor:
     return torch.stack(maps)
 
 # %% ../nbs/02_model.ipynb #4a05aa41
+@patch
 def num_params(self: GPT, non_embedding: bool = False) -> int:
     "Number of parameters (a tied matrix counts once); `non_embedding=True` leaves out the input embedding table."
     n = sum(p.numel() for p in self.parameters())
@@ -301,16 +303,13 @@ def param_breakdown(model: GPT) -> dict[str, int]:
     if not model.config.tie_embeddings: out['output head'] = model.lm_head.weight.numel()
     return out
 
-GPT.num_params = num_params
-
 # %% ../nbs/02_model.ipynb #d5512373
+@patch
 def flops_per_token(self: GPT, seq_len: int | None = None) -> int:
     "Training FLOPs per token (forward + backward): `6 * matmul weights + 12 * n_layers * seq_len * d_model`."
     c = self.config
     n_matmul = sum(m.weight.numel() for m in self.modules() if isinstance(m, nn.Linear))
     return 6 * n_matmul + 12 * c.n_layers * (c.seq_len if seq_len is None else seq_len) * c.n_heads * c.head_dim
-
-GPT.flops_per_token = flops_per_token
 
 # %% ../nbs/02_model.ipynb #b960e457
 PEAK_FLOPS = {   # dense bf16/fp16 tensor-core peak, FLOP/s (no sparsity)

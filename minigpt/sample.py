@@ -14,7 +14,7 @@ import torch
 from .config import ConfigError, get_device
 from .model import GPT, KVCache, filter_logits
 from .tokenizer import Tokenizer, check_messages
-from .train import Checkpoint, CheckpointError, load_trained
+from .checkpoint import Checkpoint, CheckpointError, load_trained
 
 # %% auto #0
 __all__ = ['COMMANDS', 'QUIT', 'load_model', 'sample_next', 'apply_repetition_penalty', 'PromptCache', 'check_sampling',
@@ -237,7 +237,7 @@ class ChatSession:
     def prompt_ids(self, text: str) -> tuple[list[dict], list[int]]:
         "The messages and token ids the model would see if `text` were sent now."
         if self.raw:
-            ids = [self.tokenizer.bos_id] + self.tokenizer.encode(text)
+            ids = self.tokenizer.prompt_ids(text)
             return [], ids[:1] + ids[1:][-(self.prompt_budget - 1):]
         return fit_chat(self.tokenizer, self.messages + [{'role': 'user', 'content': text}], self.prompt_budget)
 

@@ -4,16 +4,18 @@
 
 # %% ../nbs/01_tokenizer.ipynb #c50d73cb
 from __future__ import annotations
-import argparse, hashlib, html, itertools, json, os, sys, tempfile, time, warnings
+import hashlib, html, json, warnings
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from tokenizers import AddedToken, decoders, models, normalizers, pre_tokenizers, trainers
 from tokenizers import Tokenizer as HFTokenizer
 from tqdm.auto import tqdm
+from fastcore.basics import patch
+from .config import MIN_VOCAB_SIZE, N_BYTES, N_SPECIAL_TOKENS, atomic_write
 
 # %% auto #0
-__all__ = ['BYTE_CHARS', 'CHAR_BYTES', 'SPECIAL_TOKENS', 'ROLES', 'N_BYTES', 'MIN_VOCAB_SIZE', 'CHAT_TEMPLATE', 'escape_specials',
-           'check_messages', 'Tokenizer', 'token_html', 'bytes_per_token', 'iter_file_texts', 'main']
+__all__ = ['BYTE_CHARS', 'CHAR_BYTES', 'SPECIAL_TOKENS', 'ROLES', 'CHAT_TEMPLATE', 'escape_specials', 'check_messages',
+           'Tokenizer', 'token_html', 'bytes_per_token', 'iter_file_texts']
 
 # %% ../nbs/01_tokenizer.ipynb #c1235a38
 def _byte_chars() -> list[str]:
@@ -32,8 +34,8 @@ CHAR_BYTES = {c: b for b, c in enumerate(BYTE_CHARS)}    # stand-in character ->
 SPECIAL_TOKENS = {'bos': '<|bos|>', 'eos': '<|eos|>', 'pad': '<|pad|>', 'eot': '<|eot|>',
                   'system': '<|system|>', 'user': '<|user|>', 'assistant': '<|assistant|>'}
 ROLES = ('system', 'user', 'assistant')
-N_BYTES = 256
-MIN_VOCAB_SIZE = N_BYTES + len(SPECIAL_TOKENS)   # every byte and every special token; merges come on top
+# config (chapter 00) holds the counts, so it can check model.vocab_size before any tokenizer exists; they must agree
+assert len(SPECIAL_TOKENS) == N_SPECIAL_TOKENS and MIN_VOCAB_SIZE == N_BYTES + len(SPECIAL_TOKENS)
 
 _MARK, _MARK_LIT = '\ufdd0', '\ufdd1'   # noncharacters: the escape marker, and "this marker was in the text"
 assert all(t.startswith('<|') for t in SPECIAL_TOKENS.values())   # what the escape relies on
@@ -119,17 +121,6 @@ class Tokenizer:
     def __len__(self): return self.vocab_size
     def __repr__(self): return f'Tokenizer(vocab_size={self.vocab_size})'
 
-# %% ../nbs/01_tokenizer.ipynb #8c855e89
-def _patch_to(cls):
-    "Decorator: add the function (or classmethod) `_name` to `cls` as `name`."
-    def deco(f):
-        fn = f.__func__ if isinstance(f, classmethod) else f
-        name = fn.__name__.lstrip('_')
-        fn.__name__, fn.__qualname__ = name, f'{cls.__name__}.{name}'
-        setattr(cls, name, f)
-        return f
-    return deco
-
 # %% ../nbs/01_tokenizer.ipynb #5d14bd90
 def _check_backend(tk: HFTokenizer):
     "Raise if `tk` is not a tokenizer built by `Tokenizer.train` (same pipeline, all bytes, all special tokens)."
@@ -148,9 +139,8 @@ def _check_backend(tk: HFTokenizer):
             raise ValueError(f"not a minigpt tokenizer: special token {name} {s!r} is missing (expected {', '.join(SPECIAL_TOKENS.values())})")
 
 # %% ../nbs/01_tokenizer.ipynb #05d4a914
-@_patch_to(Tokenizer)
-@classmethod
-def _train(cls, texts: Iterable[str], vocab_size: int, show_progress: bool = True, min_frequency: int = 2,
+@patch(cls_method=True)
+def train(cls: Tokenizer, texts: Iterable[str], vocab_size: int, show_progress: bool = True, min_frequency: int = 2,
            total: int | None = None) -> Tokenizer:
     "Train a tokenizer of (at most) `vocab_size` tokens on `texts`, any iterable of strings."
     if isinstance(vocab_size, bool) or not isinstance(vocab_size, int) or vocab_size < MIN_VOCAB_SIZE:
@@ -179,27 +169,27 @@ def _check_text(text, what='text'):
     if not isinstance(text, str): raise TypeError(f"{what} must be a str, got {type(text).__name__}")
     return text
 
-@_patch_to(Tokenizer)
-def _encode(self, text: str) -> list[int]:
+@patch
+def encode(self: Tokenizer, text: str) -> list[int]:
     "Token ids of `text`, treated as plain text: never a special id, even if it contains `<|user|>`."
     return self.backend.encode(escape_specials(_check_text(text)), add_special_tokens=False).ids
 
-@_patch_to(Tokenizer)
-def _encode_batch(self, texts: list[str]) -> list[list[int]]:
+@patch
+def encode_batch(self: Tokenizer, texts: list[str]) -> list[list[int]]:
     "`encode` for many texts at once (in parallel, in the Rust backend)."
     texts = [escape_specials(_check_text(t, f'texts[{i}]')) for i, t in enumerate(texts)]
     return [e.ids for e in self.backend.encode_batch(texts, add_special_tokens=False)]
 
-@_patch_to(Tokenizer)
-def _decode(self, ids, skip_special: bool = False) -> str:
+@patch
+def decode(self: Tokenizer, ids, skip_special: bool = False) -> str:
     "The text of `ids` (a list, array or tensor of ints); `skip_special` drops the special tokens."
     ids = [int(i) for i in (ids.tolist() if hasattr(ids, 'tolist') else ids)]   # tensors and arrays too
     bad = [i for i in ids if not 0 <= i < self.vocab_size]
     if bad: raise ValueError(f"token ids must be in [0, {self.vocab_size}); got {bad[:5]}")
     return self.backend.decode(ids, skip_special_tokens=skip_special)
 
-@_patch_to(Tokenizer)
-def _token_bytes(self, i: int) -> bytes:
+@patch
+def token_bytes(self: Tokenizer, i: int) -> bytes:
     "The bytes token `i` stands for (a special token: its text in UTF-8)."
     if self._bytes is None:
         inv = {v: k for k, v in self.backend.get_vocab(with_added_tokens=True).items()}
@@ -207,47 +197,37 @@ def _token_bytes(self, i: int) -> bytes:
                        for j in range(self.vocab_size)]
     return self._bytes[i]
 
-@_patch_to(Tokenizer)
-def _encode_document(self, text: str) -> list[int]:
+@patch
+def encode_document(self: Tokenizer, text: str) -> list[int]:
     "A plain-text document for training: `[bos] + encode(text) + [eos]` (the loss covers all of it)."
     return [self.bos_id, *self.encode(text), self.eos_id]
 
 # %% ../nbs/01_tokenizer.ipynb #38b4f610
-@_patch_to(Tokenizer)
-def _to_str(self) -> str:
+@patch
+def to_str(self: Tokenizer) -> str:
     "The tokenizer as a JSON string (the `tokenizers` library's `tokenizer.json` format)."
     return self.backend.to_str()
 
-@_patch_to(Tokenizer)
-@classmethod
-def _from_str(cls, s: str) -> Tokenizer:
+@patch(cls_method=True)
+def from_str(cls: Tokenizer, s: str) -> Tokenizer:
     "A `Tokenizer` from a JSON string written by `to_str`."
     return cls(HFTokenizer.from_str(s))
 
-@_patch_to(Tokenizer)
-def _fingerprint(self) -> str:
+@patch
+def fingerprint(self: Tokenizer) -> str:
     "SHA-256 (hex) of the canonical JSON: equal fingerprints, identical tokenization."
     if self._fingerprint is None:
         canon = json.dumps(json.loads(self.to_str()), sort_keys=True, ensure_ascii=True, separators=(',', ':'))
         self._fingerprint = hashlib.sha256(canon.encode()).hexdigest()
     return self._fingerprint
 
-@_patch_to(Tokenizer)
-def _save(self, path) -> Path:
+@patch
+def save(self: Tokenizer, path) -> Path:
     "Write the tokenizer to `path` (one JSON file), atomically; returns the path."
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + '.', suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'w', encoding='utf-8') as f: f.write(self.to_str())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True); raise
-    return path
+    return atomic_write(path, self.to_str())
 
-@_patch_to(Tokenizer)
-@classmethod
-def _load(cls, path) -> Tokenizer:
+@patch(cls_method=True)
+def load(cls: Tokenizer, path) -> Tokenizer:
     "Load a tokenizer saved by `save` (or `minigpt_tokenizer`)."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"no tokenizer file at {path}; train one with `minigpt_tokenizer --output {path}`")
@@ -279,8 +259,8 @@ def bytes_per_token(tok: Tokenizer, texts: Iterable[str]) -> float:
     return sum(len(t.encode()) for t in texts) / max(n_tok, 1)
 
 # %% ../nbs/01_tokenizer.ipynb #1f3ed1d8
-@_patch_to(Tokenizer)
-def _render_chat(self, messages, add_generation_prompt: bool = False) -> tuple[list[int], list[int]]:
+@patch
+def render_chat(self: Tokenizer, messages, add_generation_prompt: bool = False) -> tuple[list[int], list[int]]:
     "Ids and loss mask of a chat: `bos`, then per message its role marker, content and `eot`; the mask is 1 on assistant content + `eot`."
     messages = check_messages(messages)
     ids, mask = [self.bos_id], [0]
@@ -291,9 +271,16 @@ def _render_chat(self, messages, add_generation_prompt: bool = False) -> tuple[l
     if add_generation_prompt: ids.append(self.assistant_id); mask.append(0)
     return ids, mask
 
+# %% ../nbs/01_tokenizer.ipynb #4768f707
+@patch
+def prompt_ids(self: Tokenizer, text: str, chat: bool = False) -> list[int]:
+    "The ids a model continues from: `bos` + `text`, or (`chat=True`) a one-turn chat from the user ending in the assistant's marker."
+    if chat: return self.render_chat([{'role': 'user', 'content': text}], add_generation_prompt=True)[0]
+    return [self.bos_id] + self.encode(text)
+
 # %% ../nbs/01_tokenizer.ipynb #d4c6d5bd
-@_patch_to(Tokenizer)
-def _to_hf(self):
+@patch
+def to_hf(self: Tokenizer):
     "A `transformers.PreTrainedTokenizerFast` with the same vocabulary, special tokens and chat template."
     from transformers import PreTrainedTokenizerFast
     S = SPECIAL_TOKENS
@@ -312,50 +299,3 @@ def iter_file_texts(paths: Iterable, chunk_chars: int = 1 << 16) -> Iterator[str
                 buf.append(line); n += len(line)
                 if n >= chunk_chars: yield ''.join(buf); buf, n = [], 0
         if buf: yield ''.join(buf)
-
-# %% ../nbs/01_tokenizer.ipynb #7c8772a7
-from .config import ConfigError, add_config_args, config_from_args, describe
-
-def _error(msg: str) -> int:
-    print(f'error: {msg}', file=sys.stderr); return 2
-
-def main(argv: list[str] | None = None) -> int:
-    "CLI: train the tokenizer on data sources and/or local files and save it as one JSON file."
-    p = argparse.ArgumentParser(prog='minigpt_tokenizer', description='Train the byte-level BPE tokenizer and save it as one JSON file.')
-    add_config_args(p)
-    p.add_argument('--vocab-size', type=int, help='tokens in the vocabulary (default: the config\'s model.vocab_size)')
-    p.add_argument('--sources', nargs='+', metavar='NAME', help="data sources by name (chapter 03), e.g. wikitext oasst1 gsm8k code_alpaca synthetic")
-    p.add_argument('--limit', type=int, default=5000, help='records read from each source (default: %(default)s)')
-    p.add_argument('--files', nargs='+', metavar='FILE', help='local UTF-8 text files to train on')
-    p.add_argument('--output', metavar='FILE', help='where to write the tokenizer (default: <runtime.output_dir>/tokenizer.json)')
-    p.add_argument('--min-frequency', type=int, default=2, help='do not merge pairs seen fewer times (default: %(default)s)')
-    p.add_argument('--quiet', action='store_true', help='no progress bars')
-    args = p.parse_args(argv)
-    try: cfg = config_from_args(args, **({'model.vocab_size': args.vocab_size} if args.vocab_size is not None else {}))
-    except ConfigError as e: return _error(e)
-    vocab = cfg.model.vocab_size
-    if args.limit < 1: return _error(f'--limit must be at least 1, got {args.limit}')
-    streams, what = [], []
-    if args.files:
-        missing = [f for f in args.files if not Path(f).is_file()]
-        if missing: return _error(f"--files: no such file: {', '.join(missing)}")
-        streams.append(iter_file_texts(args.files)); what.append(f"files {', '.join(args.files)}")
-    if args.sources or not args.files:
-        sources = args.sources or ['synthetic']
-        try: from minigpt.data import iter_source_texts
-        except ImportError as e:
-            return _error(f"--sources needs the data chapter (minigpt.data), which could not be imported ({e}); "
-                          "train on local text files with --files instead")
-        streams.append(iter_source_texts(sources, args.limit, cfg)); what.append(f"sources {', '.join(sources)} (at most {args.limit} records each)")
-    out = Path(args.output or Path(cfg.runtime.output_dir) / 'tokenizer.json')
-    print(describe(cfg))
-    print(f"training a {vocab}-token byte-level BPE on {' and '.join(what)}", flush=True)
-    t0 = time.time()
-    try: tok = Tokenizer.train(itertools.chain(*streams), vocab, show_progress=not args.quiet, min_frequency=args.min_frequency)
-    except (ValueError, OSError) as e: return _error(e)
-    tok.save(out)
-    print(f'wrote {out}: vocab_size {tok.vocab_size}, fingerprint {tok.fingerprint()[:16]}, {time.time() - t0:.1f}s')
-    return 0
-
-# %% ../nbs/01_tokenizer.ipynb #e05db89a
-if __name__ == '__main__' and '__file__' in globals(): sys.exit(main())

@@ -4,26 +4,26 @@
 
 # %% ../nbs/04_training.ipynb #fd0137b4
 from __future__ import annotations
-import argparse, contextlib, json, math, os, random, shutil, signal, sys, time
+import argparse, contextlib, json, math, os, shutil, signal, sys, time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
-from .config import (Config, ConfigError, Precision, add_config_args, config_from_args, describe, load_overrides,
-                            parse_set, setup_runtime)
+from fastcore.basics import patch
+
+from .config import (Config, ConfigError, Precision, add_config_args, atomic_write, config_from_args, describe,
+                            load_overrides, parse_set, replace_path, setup_runtime)
+from .checkpoint import (CHAT_PROMPTS, CONFIG, SAMPLE_PROMPTS, TOKENIZER, Checkpoint, CheckpointError, check_compatible,
+                                checkpoint_step, list_checkpoints, load_checkpoint, loss_summary, loss_totals, rng_state,
+                                save_checkpoint, set_rng_state, token_byte_lengths)
 
 # %% auto #0
-__all__ = ['WEIGHTS', 'STATE', 'CONFIG', 'TOKENIZER', 'SAMPLE_PROMPTS', 'CHAT_PROMPTS', 'MAX_BAD_STEPS', 'lr_factor',
-           'WarmupCosineScheduler', 'CheckpointError', 'rng_state', 'set_rng_state', 'save_checkpoint',
-           'checkpoint_step', 'list_checkpoints', 'find_checkpoint', 'Checkpoint', 'load_checkpoint',
-           'check_compatible', 'RunLog', 'read_metrics', 'StopSignals', 'Dist', 'init_distributed',
-           'token_byte_lengths', 'loss_totals', 'loss_summary', 'TrainingError', 'Trainer', 'train_step', 'validate',
-           'complete', 'write_samples', 'save', 'fit', 'train', 'main', 'load_trained']
+__all__ = ['MAX_BAD_STEPS', 'lr_factor', 'WarmupCosineScheduler', 'RunLog', 'read_metrics', 'StopSignals', 'Dist',
+           'init_distributed', 'TrainingError', 'Trainer', 'train', 'main']
 
 # %% ../nbs/04_training.ipynb #9fc829c6
 def lr_factor(step: int, warmup_steps: int, total_steps: int, min_lr_ratio: float = 0.1) -> float:
@@ -41,135 +41,6 @@ class WarmupCosineScheduler(torch.optim.lr_scheduler.LRScheduler):
     def get_lr(self):
         f = lr_factor(self.last_epoch, self.warmup_steps, self.total_steps, self.min_lr_ratio)
         return [base * f for base in self.base_lrs]
-
-# %% ../nbs/04_training.ipynb #b224501f
-class CheckpointError(RuntimeError):
-    "A checkpoint is missing, corrupt, unsafe or does not match the run; the message names the file and the problem."
-
-WEIGHTS, STATE, CONFIG, TOKENIZER = 'model.safetensors', 'trainer_state.pt', 'config.json', 'tokenizer.json'
-
-def rng_state() -> dict:
-    "Python, numpy and torch (CPU and CUDA) generator states, as tensors and plain values (safe for `weights_only`)."
-    kind, keys, pos, has_gauss, cached = np.random.get_state()
-    st = {'python': random.getstate(), 'numpy': {'keys': torch.from_numpy(keys.astype(np.int64)), 'pos': int(pos),
-          'has_gauss': int(has_gauss), 'cached': float(cached)}, 'torch': torch.get_rng_state()}
-    if torch.cuda.is_available(): st['cuda'] = torch.cuda.get_rng_state_all()
-    return st
-
-def set_rng_state(st: dict):
-    "Restore what `rng_state` returned."
-    py = st['python']
-    random.setstate((py[0], tuple(py[1]), py[2]))
-    n = st['numpy']
-    np.random.set_state(('MT19937', n['keys'].numpy().astype(np.uint32), n['pos'], n['has_gauss'], n['cached']))
-    torch.set_rng_state(st['torch'])
-    if 'cuda' in st and torch.cuda.is_available():  # a checkpoint from a machine with more GPUs restores what fits
-        for i, s in enumerate(st['cuda'][:torch.cuda.device_count()]): torch.cuda.set_rng_state(s, i)
-
-# %% ../nbs/04_training.ipynb #5afd5eae
-def _step_dir(ckpt_root: Path, step: int) -> Path: return ckpt_root / f'step_{step:06d}'
-
-def _fsync(path: Path):
-    fd = os.open(path, os.O_RDONLY)
-    try: os.fsync(fd)
-    finally: os.close(fd)
-
-def save_checkpoint(ckpt_root, step: int, model: torch.nn.Module, state: dict, cfg: Config, tokenizer_file=None) -> Path:
-    "Atomically write `checkpoints/step_N/` (weights, trainer state, config, tokenizer). Returns its path."
-    from safetensors.torch import save_model
-    ckpt_root = Path(ckpt_root); ckpt_root.mkdir(parents=True, exist_ok=True)
-    final = _step_dir(ckpt_root, step)
-    tmp = ckpt_root / f'.tmp-{final.name}-{os.getpid()}'
-    if tmp.exists(): shutil.rmtree(tmp)
-    tmp.mkdir()
-    try:
-        save_model(model, str(tmp / WEIGHTS), metadata={'step': str(step)})  # handles tied (shared) weights
-        torch.save(state, tmp / STATE)
-        cfg.to_json(tmp / CONFIG)
-        if tokenizer_file is not None: shutil.copyfile(tokenizer_file, tmp / TOKENIZER)
-        for f in [*tmp.iterdir(), tmp]: _fsync(f)  # on disk before the rename, so a power cut cannot leave empty files
-        if final.exists():  # re-saving the same step: move the old one aside, swap, then delete it
-            old = ckpt_root / f'.old-{final.name}-{os.getpid()}'
-            os.replace(final, old); os.replace(tmp, final); shutil.rmtree(old, ignore_errors=True)
-        else: os.replace(tmp, final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True); raise
-    return final
-
-def checkpoint_step(p) -> int:
-    "The step of a checkpoint directory named `step_N`."
-    return int(Path(p).name.split('_')[-1])
-
-def list_checkpoints(ckpt_root) -> list[Path]:
-    "Complete checkpoint directories under `ckpt_root`, oldest first (leftovers of interrupted saves are ignored)."
-    ckpt_root = Path(ckpt_root)
-    if not ckpt_root.is_dir(): return []
-    return sorted((p for p in ckpt_root.glob('step_*') if p.is_dir() and (p / WEIGHTS).exists() and (p / STATE).exists()),
-                  key=checkpoint_step)
-
-def find_checkpoint(path) -> Path:
-    "Resolve a run directory, its `checkpoints/` folder or one checkpoint directory to a checkpoint directory (the latest)."
-    path = Path(path)
-    if not path.exists(): raise CheckpointError(f"checkpoint path {path} does not exist")
-    if path.is_file() and path.name in (WEIGHTS, STATE): path = path.parent
-    if (path / WEIGHTS).exists() or (path / STATE).exists(): return path
-    for root in (path / 'checkpoints', path):
-        found = list_checkpoints(root)
-        if found: return found[-1]
-    raise CheckpointError(f"no checkpoint found in {path}: expected a run directory with checkpoints/step_*/ "
-                          f"or a directory holding {WEIGHTS} and {STATE}")
-
-# %% ../nbs/04_training.ipynb #934cd2f4
-@dataclass
-class Checkpoint:
-    "A loaded checkpoint: its directory, config and trainer state; weights are read by `load_into`."
-    path: Path
-    config: Config
-    state: dict
-
-    @property
-    def step(self) -> int: return int(self.state.get('step', 0))
-    @property
-    def tokenizer_file(self) -> Path | None:
-        "The checkpoint's tokenizer.json, or its run directory's (when the checkpoint sits in a run's `checkpoints/`)."
-        places = [self.path / TOKENIZER] + ([self.path.parent.parent / TOKENIZER] if self.path.parent.name == 'checkpoints' else [])
-        return next((p for p in places if p.exists()), None)
-
-    def load_into(self, model: torch.nn.Module, device='cpu') -> torch.nn.Module:
-        "Copy the weights into `model`; a missing, unexpected or wrongly shaped tensor is a `CheckpointError`."
-        from safetensors.torch import load_model
-        try: missing, unexpected = load_model(model, str(self.path / WEIGHTS), strict=False, device=str(device))
-        except Exception as e:
-            raise CheckpointError(f"{self.path / WEIGHTS} does not fit the model: {str(e).strip().splitlines()[-1][:500]}") from None
-        if missing or unexpected:
-            raise CheckpointError(f"{self.path / WEIGHTS} does not fit the model: missing {sorted(missing)[:5]}, unexpected {sorted(unexpected)[:5]}")
-        return model
-
-def load_checkpoint(path, map_location='cpu') -> Checkpoint:
-    "Open a checkpoint (or a run directory: its latest checkpoint), checking its files, config and trainer state."
-    from safetensors import safe_open
-    d = find_checkpoint(path)
-    for f in (WEIGHTS, STATE, CONFIG):
-        if not (d / f).exists(): raise CheckpointError(f"checkpoint {d} is incomplete: {f} is missing")
-    try: cfg = Config.from_json(d / CONFIG)
-    except ConfigError as e: raise CheckpointError(f"{d / CONFIG}: {e}") from None
-    try:
-        with safe_open(str(d / WEIGHTS), framework='pt') as f: f.keys()
-    except Exception as e:
-        raise CheckpointError(f"{d / WEIGHTS} is corrupt or not a safetensors file: {e}") from None
-    try: state = torch.load(d / STATE, map_location=map_location, weights_only=True)
-    except Exception as e:
-        first = str(e).strip().splitlines()[0] if str(e).strip() else ''
-        raise CheckpointError(f"{d / STATE} could not be loaded safely (weights_only=True refuses pickled code "
-                              f"and corrupt files): {type(e).__name__}: {first}") from None
-    return Checkpoint(d, cfg, state)
-
-def check_compatible(ckpt_cfg: Config, cfg: Config, where) -> None:
-    "Raise `CheckpointError` if the checkpoint's model config differs from `cfg`'s (vocabulary, architecture)."
-    a, b = ckpt_cfg.model, cfg.model
-    diffs = [f"model.{k}: checkpoint has {getattr(a, k)!r}, this run has {getattr(b, k)!r}"
-             for k in a.__dataclass_fields__ if getattr(a, k) != getattr(b, k)]
-    if diffs: raise CheckpointError(f"checkpoint {where} does not match this run's model: " + '; '.join(diffs))
 
 # %% ../nbs/04_training.ipynb #71d66b34
 class RunLog:
@@ -190,7 +61,7 @@ class RunLog:
         "Drop metric lines with a step after `step` (written after the checkpoint we resume from)."
         if not (self.enabled and self.metrics_file.exists()): return
         keep = [json.dumps(r) for r in read_metrics(self.dir) if r.get('step', 0) <= step]
-        tmp = self.metrics_file.with_suffix('.tmp'); tmp.write_text(''.join(l + '\n' for l in keep)); os.replace(tmp, self.metrics_file)
+        atomic_write(self.metrics_file, ''.join(l + '\n' for l in keep))
 
 def read_metrics(run_dir) -> list[dict]:
     "The rows of a run's `metrics.jsonl`."
@@ -245,39 +116,10 @@ def init_distributed(device_pref: str = 'auto') -> Dist:
     if not dist.is_initialized(): dist.init_process_group(backend='nccl' if use_cuda else 'gloo')
     return d
 
-# %% ../nbs/04_training.ipynb #29fefd54
-def token_byte_lengths(tokenizer, vocab_size: int | None = None) -> torch.Tensor:
-    "UTF-8 byte length of every token id (0 for special tokens and ids past the tokenizer's vocabulary)."
-    n = vocab_size or tokenizer.vocab_size
-    specials = set(tokenizer.special_ids) if hasattr(tokenizer, 'special_ids') else set()
-    return torch.tensor([0 if (i in specials or i >= tokenizer.vocab_size) else len(tokenizer.token_bytes(i))
-                         for i in range(n)], dtype=torch.long)
-
-@torch.no_grad()
-def loss_totals(model, batches, token_bytes: torch.Tensor, device='cpu', precision=None) -> torch.Tensor:
-    "Summed `[nats, loss tokens, bytes]` (float64) of `model` over `(x, y)` batches; a target `t` stands for `token_bytes[t]` bytes."
-    acc = torch.zeros(3, dtype=torch.float64, device=device)
-    for x, y in batches:
-        x, y = x.to(device), y.to(device)
-        with (precision.autocast(torch.device(device)) if precision is not None else contextlib.nullcontext()):
-            logits, _ = model(x)
-        keep = y != -100
-        nll = F.cross_entropy(logits.float()[keep], y[keep], reduction='sum')
-        acc += torch.stack([nll.double(), keep.sum().double(), token_bytes[y[keep]].sum().double()])
-    return acc
-
-def loss_summary(totals: torch.Tensor) -> dict:
-    "Mean loss (nats per token), perplexity, bits per byte and token count from `loss_totals`' sums."
-    loss = (totals[0] / totals[1]).item()
-    return {'loss': loss, 'ppl': math.exp(min(loss, 50)), 'bpb': (totals[0] / math.log(2) / totals[2]).item() if totals[2] > 0 else None,
-            'tokens': int(totals[1])}
-
 # %% ../nbs/04_training.ipynb #a72c3481
 class TrainingError(RuntimeError):
     "Training cannot continue (e.g. the loss stayed non-finite); the message says what to try."
 
-SAMPLE_PROMPTS = ['Once upon a time,', 'Solve: (3x + 5 = 11)', 'Write a function add(a, b) {', '12+35=']
-CHAT_PROMPTS = ['What is 12 + 35?', 'Write a JavaScript function that returns the larger of two numbers.']
 MAX_BAD_STEPS = 5  # non-finite losses in a row before the run stops
 
 def _in_notebook() -> bool:
@@ -404,7 +246,7 @@ class Trainer:
         root = self.run_dir / 'checkpoints'
         for p in list_checkpoints(root):
             if checkpoint_step(p) > step:
-                os.replace(p, root / f'abandoned_{p.name}')
+                replace_path(p, root / f'abandoned_{p.name}')
                 self.log.print(f'{p.name} is later than the resumed step {step}: set aside as abandoned_{p.name}')
         best = root / 'best.json'
         if best.exists() and json.loads(best.read_text())['step'] > step: best.unlink()
@@ -415,12 +257,8 @@ def _all_sum(x: torch.Tensor, d: Dist) -> torch.Tensor:
     if d.enabled: dist.all_reduce(x, op=dist.ReduceOp.SUM)
     return x
 
-def _patch(cls):
-    def deco(f): setattr(cls, f.__name__, f); return f
-    return deco
-
-@_patch(Trainer)
-def train_step(self) -> dict:
+@patch
+def train_step(self: Trainer) -> dict:
     "One optimizer step over `grad_accum_steps` micro-batches; returns its metrics."
     t, d = self.cfg.training, self.dist
     self.fwd.train()
@@ -446,9 +284,9 @@ def train_step(self) -> dict:
     self.step += 1
     return {'step': self.step, 'loss': loss, 'lr': lr, 'grad_norm': gnorm, 'finite': finite}
 
-@_patch(Trainer)
+@patch
 @torch.no_grad()
-def validate(self, max_batches: int | None = None) -> dict:
+def validate(self: Trainer, max_batches: int | None = None) -> dict:
     "Held-out loss, perplexity and bits-per-byte, overall and per source (the first `max_batches` of each source; ranks share them)."
     n = max_batches or self.cfg.training.eval_batches
     self.model.eval()
@@ -463,11 +301,11 @@ def validate(self, max_batches: int | None = None) -> dict:
     self.last_val = out
     return out
 
-@_patch(Trainer)
-def complete(self, prompt: str, max_new_tokens: int = 48, chat: bool = False, temperature: float = 0.0, seed: int = 0) -> str:
+@patch
+def complete(self: Trainer, prompt: str, max_new_tokens: int = 48, chat: bool = False, temperature: float = 0.0, seed: int = 0) -> str:
     "The model's continuation of `prompt` (or its reply, with `chat=True`): greedy by default, seeded when sampling."
     tok = self.tokenizer
-    ids = tok.render_chat([{'role': 'user', 'content': prompt}], add_generation_prompt=True)[0] if chat else [tok.bos_id] + tok.encode(prompt)
+    ids = tok.prompt_ids(prompt, chat=chat)
     ids = ids[-(self.cfg.model.seq_len - max_new_tokens):]
     g = torch.Generator(device=self.device).manual_seed(seed)
     out = self.model.generate(torch.tensor([ids], device=self.device), max_new_tokens, temperature=temperature,
@@ -475,8 +313,8 @@ def complete(self, prompt: str, max_new_tokens: int = 48, chat: bool = False, te
     new = [i for i in out[0, len(ids):].tolist() if i not in (tok.eot_id, tok.eos_id)]
     return tok.decode(new, skip_special=True)
 
-@_patch(Trainer)
-def write_samples(self) -> Path | None:
+@patch
+def write_samples(self: Trainer) -> Path | None:
     "Completions of the sample prompts and chat turns at this step, into `samples/samples_step_N.txt`."
     if not self.dist.is_main: return None
     lines = [f'# samples at step {self.step} (greedy; then one sample at temperature 0.8)', '']
@@ -485,12 +323,10 @@ def write_samples(self) -> Path | None:
     for p in CHAT_PROMPTS:
         lines += [f'--- chat, user: {p!r}', 'assistant: ' + self.complete(p, chat=True), '']
     f = self.run_dir / 'samples' / f'samples_step_{self.step:06d}.txt'
-    f.parent.mkdir(parents=True, exist_ok=True)
-    tmp = f.with_suffix('.tmp'); tmp.write_text('\n'.join(lines), encoding='utf-8'); os.replace(tmp, f)
-    return f
+    return atomic_write(f, '\n'.join(lines))
 
-@_patch(Trainer)
-def save(self) -> Path | None:
+@patch
+def save(self: Trainer) -> Path | None:
     "Checkpoint this step (rank 0), mark it best if its validation loss is the best so far, prune old ones."
     if not self.dist.is_main: self.dist.barrier(); return None
     root = self.run_dir / 'checkpoints'
@@ -499,9 +335,7 @@ def save(self) -> Path | None:
     if is_best: self.best_val = v['val']['loss']
     path = save_checkpoint(root, self.step, self.model, self._state(), self.cfg, self.tokenizer_file)
     best_file = root / 'best.json'
-    if is_best:
-        tmp = best_file.with_suffix('.tmp'); tmp.write_text(json.dumps({'step': self.step, 'val_loss': self.best_val, 'path': path.name}))
-        os.replace(tmp, best_file)
+    if is_best: atomic_write(best_file, {'step': self.step, 'val_loss': self.best_val, 'path': path.name})
     best = json.loads(best_file.read_text())['path'] if best_file.exists() else None
     ckpts = list_checkpoints(root)
     for p in ckpts[:-self.cfg.training.keep_checkpoints]:
@@ -510,8 +344,8 @@ def save(self) -> Path | None:
     return path
 
 # %% ../nbs/04_training.ipynb #3c732f1c
-@_patch(Trainer)
-def _plot(self, handle=None):
+@patch
+def _plot(self: Trainer, handle=None):
     "Draw (or redraw in place) the loss curve of this run in a notebook."
     import matplotlib.pyplot as plt
     from IPython.display import display
@@ -526,8 +360,8 @@ def _plot(self, handle=None):
     plt.close(fig)
     return handle
 
-@_patch(Trainer)
-def fit(self, max_steps: int | None = None) -> 'Trainer':
+@patch
+def fit(self: Trainer, max_steps: int | None = None) -> 'Trainer':
     "Train until `training.total_steps` (or `max_steps`, a signal, or `training.max_minutes`), with a checkpoint at the end."
     t, d = self.cfg.training, self.dist
     end = t.total_steps if max_steps is None else min(t.total_steps, max_steps)
@@ -622,20 +456,6 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if dist.is_initialized(): dist.destroy_process_group()
     return 0
-
-# %% ../nbs/04_training.ipynb #08864bc2
-def load_trained(path, device='cpu') -> tuple[GPT, Tokenizer, Checkpoint]:
-    "`(model, tokenizer, checkpoint)` from a run directory or checkpoint; the model is in eval mode on `device`."
-    ck = load_checkpoint(path)
-    if ck.tokenizer_file is None: raise CheckpointError(f"no {TOKENIZER} in {ck.path} or its run directory")
-    tok = Tokenizer.load(ck.tokenizer_file)
-    want = ck.state.get('tokenizer_hash')
-    if want and tok.fingerprint() != want:
-        raise CheckpointError(f"{ck.tokenizer_file} is not the tokenizer {ck.path} was trained with (fingerprint differs)")
-    if tok.vocab_size > ck.config.model.vocab_size:
-        raise CheckpointError(f"{ck.tokenizer_file} has {tok.vocab_size} tokens but the model in {ck.path} only {ck.config.model.vocab_size}")
-    model = ck.load_into(GPT(ck.config.model), device=device).to(device).eval()
-    return model, tok, ck
 
 # %% ../nbs/04_training.ipynb #12a9bebe
 if __name__ == '__main__' and '__file__' in globals(): sys.exit(main())
