@@ -5,6 +5,7 @@
 # %% ../nbs/02_model.ipynb #4f0d75e7
 from __future__ import annotations
 import math, re
+from typing import Callable, Iterator
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -13,8 +14,8 @@ from .config import ModelConfig
 
 # %% auto #0
 __all__ = ['PEAK_FLOPS', 'attention_reference', 'rope_tables', 'apply_rope', 'Attention', 'MLP', 'RMSNorm', 'Block', 'KVCache',
-           'GPT', 'filter_logits', 'generate', 'attention_maps', 'param_breakdown', 'peak_flops', 'mfu', 'param_groups',
-           'llama_config']
+           'GPT', 'filter_logits', 'next_token', 'decode_steps', 'attention_maps', 'param_breakdown', 'peak_flops',
+           'mfu', 'param_groups', 'llama_config']
 
 # %% ../nbs/02_model.ipynb #b6a872b3
 def attention_reference(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, start: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
@@ -223,51 +224,68 @@ def filter_logits(logits: torch.Tensor, temperature: float = 1.0, top_k: int | N
     return logits
 
 # %% ../nbs/02_model.ipynb #625de7c8
+def next_token(logits: torch.Tensor, temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None,
+               generator: torch.Generator | None = None) -> torch.Tensor:
+    "Token ids (`logits.shape[:-1]`) chosen from `logits` (`(..., vocab)`): the arg-max if `temperature == 0`, else a draw after `filter_logits`."
+    if temperature == 0: return logits.argmax(-1)
+    probs = filter_logits(logits.float(), temperature, top_k, top_p).softmax(-1)
+    return torch.multinomial(probs.reshape(-1, probs.size(-1)), 1, generator=generator).reshape(probs.shape[:-1])
+
+@torch.inference_mode()
+def decode_steps(model: GPT, idx: torch.Tensor, max_new_tokens: int, temperature: float = 1.0, top_k: int | None = None,
+                 top_p: float | None = None, stop_ids=(), generator: torch.Generator | int | None = None,
+                 cache: KVCache | None = None, process: Callable | None = None, use_cache: bool = True) -> Iterator[torch.Tensor]:
+    """Yield the next token ids `(B,)` of the prompts `idx` (`(B, T)`), one step at a time: at most `max_new_tokens`
+    steps, never past `seq_len`. `temperature`, `top_k`, `top_p`, `generator` as `next_token`; a row that emits one of
+    `stop_ids` repeats it from then on, and the loop ends once all rows have. `cache` may hold the first `cache.pos`
+    positions of `idx` already (the rest is computed); `process(logits, ids)` may change the float32 logits `(B, vocab)`
+    before each choice, given the ids so far `(B, n)`."""
+    B, T = idx.shape
+    filter_logits(idx.new_zeros(1, 1, dtype=torch.float), temperature, top_k, top_p)   # check the arguments up front
+    if cache is not None and not 0 <= cache.pos < T:
+        raise ValueError(f"the cache holds {cache.pos} positions; it must hold fewer than the prompt's {T} (the last one gives the logits)")
+    steps = max(0, min(max_new_tokens, model.config.seq_len - T))
+    if isinstance(generator, int): generator = torch.Generator(idx.device).manual_seed(generator)
+    stop = torch.tensor(sorted({int(i) for i in stop_ids or ()}), dtype=torch.long, device=idx.device)
+    seq = torch.empty(B, T + steps, dtype=torch.long, device=idx.device)   # the prompt and every token chosen
+    seq[:, :T] = idx
+    if use_cache and cache is None: cache = KVCache(model.config.n_layers, T + steps)
+    step_in = idx[:, cache.pos:] if use_cache else None
+    done = torch.zeros(B, dtype=torch.bool, device=idx.device)
+    fill = torch.zeros(B, dtype=torch.long, device=idx.device)   # the stop token each finished row repeats
+    was_training = model.training
+    model.eval()
+    try:
+        for n in range(T, T + steps):
+            x = step_in if use_cache else seq[:, :n]
+            logits = model(x, kv_cache=cache if use_cache else None, last_only=True)[0][:, -1].float()
+            if process is not None: logits = process(logits, seq[:, :n])
+            nxt = next_token(logits, temperature, top_k, top_p, generator)
+            if len(stop):
+                nxt = torch.where(done, fill, nxt)
+                hit = torch.isin(nxt, stop) & ~done
+                fill, done = torch.where(hit, nxt, fill), done | hit
+            seq[:, n] = nxt
+            yield nxt
+            if len(stop) and bool(done.all()): return
+            step_in = nxt[:, None]
+    finally: model.train(was_training)
+
+# %% ../nbs/02_model.ipynb #b937d463
+@patch
 def generate(self: GPT, idx: torch.Tensor, max_new_tokens: int, temperature: float = 1.0, top_k: int | None = None,
               top_p: float | None = None, stop_ids=None, generator: torch.Generator | int | None = None,
               use_cache: bool = True) -> torch.Tensor:
     """Continue the prompts `idx` (`(B, T)` LongTensor) by up to `max_new_tokens` tokens; returns `(B, T + new)` ids.
     `temperature=0` is greedy; `top_k`/`top_p` filter as `filter_logits`; `stop_ids` end rows early;
-    `generator` (a `torch.Generator` or an int seed) makes sampling reproducible."""
+    `generator` (a `torch.Generator` or an int seed) makes sampling reproducible. The loop is `decode_steps`."""
     if idx.dim() != 2 or idx.dtype != torch.long: raise ValueError(f"idx must be a (batch, time) LongTensor, got {idx.dtype} of shape {tuple(idx.shape)}")
-    B, T = idx.shape
-    L = self.config.seq_len
+    T, L = idx.size(1), self.config.seq_len
     if T + max_new_tokens > L:
         raise ValueError(f"prompt ({T} tokens) + max_new_tokens ({max_new_tokens}) = {T + max_new_tokens} exceeds the context length "
                          f"seq_len={L}; ask for fewer tokens or keep the end of the prompt (idx[:, -{max(L - max_new_tokens, 1)}:])")
-    filter_logits(idx.new_zeros(1, 1, dtype=torch.float), temperature, top_k, top_p)   # check the arguments up front
-    if isinstance(generator, int): generator = torch.Generator(idx.device).manual_seed(generator)
-    stop = torch.tensor(sorted(set(stop_ids or [])), dtype=torch.long, device=idx.device)
-    was_training = self.training
-    self.eval()
-    try:
-        with torch.inference_mode(): out = _decode(self, idx, max_new_tokens, temperature, top_k, top_p, stop, generator, use_cache)
-    finally: self.train(was_training)
-    return out.clone()   # a normal tensor again (inference-mode tensors cannot enter autograd)
-
-def _decode(model, idx, max_new_tokens, temperature, top_k, top_p, stop, generator, use_cache):
-    B, T = idx.shape
-    out = torch.empty(B, T + max_new_tokens, dtype=torch.long, device=idx.device)
-    out[:, :T] = idx
-    cache = KVCache(model.config.n_layers, T + max_new_tokens) if use_cache else None
-    done = torch.zeros(B, dtype=torch.bool, device=idx.device)
-    fill = torch.zeros(B, dtype=torch.long, device=idx.device)   # the stop token each finished row repeats
-    step_in, n = idx, T
-    for _ in range(max_new_tokens):
-        logits = model(step_in if use_cache else out[:, :n], kv_cache=cache, last_only=True)[0][:, -1]
-        if temperature == 0: nxt = logits.argmax(-1)
-        else: nxt = torch.multinomial(filter_logits(logits.float(), temperature, top_k, top_p).softmax(-1), 1, generator=generator)[:, 0]
-        if len(stop):
-            nxt = torch.where(done, fill, nxt)
-            hit = torch.isin(nxt, stop) & ~done
-            fill, done = torch.where(hit, nxt, fill), done | hit
-        out[:, n] = nxt
-        n += 1
-        if len(stop) and bool(done.all()): break
-        step_in = nxt[:, None]
-    return out[:, :n]
-
-GPT.generate = generate
+    steps = decode_steps(self, idx, max_new_tokens, temperature, top_k, top_p, stop_ids, generator, use_cache=use_cache)
+    return torch.cat([idx, *(s[:, None] for s in steps)], dim=1)   # an ordinary tensor, fit for autograd
 
 # %% ../nbs/02_model.ipynb #ee97639d
 @torch.no_grad()

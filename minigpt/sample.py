@@ -26,13 +26,14 @@ def load_model(path, device: str | torch.device = 'auto') -> tuple[GPT, Tokenize
     "`(model, tokenizer, checkpoint)` from a run directory or a checkpoint directory; the model is in eval mode on `device` (`'auto'`: the best available)."
     return load_trained(path, device if isinstance(device, torch.device) else get_device(device))
 
+# %% ../nbs/05_sampling.ipynb #3e6acd79
+from .model import decode_steps, next_token
+
 # %% ../nbs/05_sampling.ipynb #bdbd7919
 def sample_next(logits: torch.Tensor, temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None,
                 generator: torch.Generator | None = None) -> int:
     "One token id from `logits` (`(vocab,)`): the arg-max if `temperature == 0`, else a draw after `filter_logits`."
-    if temperature == 0: return int(logits.argmax())
-    probs = filter_logits(logits.float(), temperature, top_k, top_p).softmax(-1)
-    return int(torch.multinomial(probs, 1, generator=generator))
+    return int(next_token(logits, temperature, top_k, top_p, generator))
 
 # %% ../nbs/05_sampling.ipynb #5a5a9789
 def apply_repetition_penalty(logits: torch.Tensor, seen: torch.Tensor | Iterable[int], penalty: float) -> torch.Tensor:
@@ -46,30 +47,39 @@ def apply_repetition_penalty(logits: torch.Tensor, seen: torch.Tensor | Iterable
 
 # %% ../nbs/05_sampling.ipynb #232ac093
 class PromptCache:
-    "A `KVCache` that knows the token ids it holds: `logits(model, ids)` only computes what follows their longest cached start."
+    "A `KVCache` that knows the token ids it holds, so that the next prompt only computes what follows their longest cached start."
     def __init__(self, model: GPT):
         self.kv = KVCache(model.config.n_layers, model.config.seq_len)
-        self.ids: list[int] = []
+        self.tokens: list[int] = []     # the ids the cache is filled with, in order; the first `kv.pos` of them are in it
+
+    @property
+    def ids(self) -> list[int]:
+        "The token ids whose keys and values the cache holds."
+        return self.tokens[:self.kv.pos]
 
     def reusable(self, ids: list[int]) -> int:
         "How many leading positions of `ids` are already cached (never all of them: the last one is computed for its logits)."
-        n, m = 0, min(len(self.ids), len(ids) - 1)
-        if self.ids[:m] == ids[:m]: return m
-        while n < m and self.ids[n] == ids[n]: n += 1
+        held = self.ids
+        n, m = 0, min(len(held), len(ids) - 1)
+        if held[:m] == ids[:m]: return m
+        while n < m and held[n] == ids[n]: n += 1
         return n
+
+    def start(self, ids: list[int]) -> int:
+        "Rewind to the longest cached start of `ids` (what was cached past it is overwritten) and fill on with `ids`; returns the start's length."
+        self.kv.pos = self.reusable(ids)
+        self.tokens = ids
+        return self.kv.pos
 
     @torch.inference_mode()
     def logits(self, model: GPT, ids: list[int]) -> torch.Tensor:
         "Logits (`(vocab,)`, float32) of the token after `ids`; the cache then holds `ids`."
-        n = self.reusable(ids)
-        self.kv.pos = n                     # rewind: what was cached past n is overwritten
+        n = self.start(list(ids))
         x = torch.tensor([ids[n:]], dtype=torch.long, device=model.lm_head.weight.device)
-        out = model(x, kv_cache=self.kv, last_only=True)[0][0, -1].float()
-        self.ids = list(ids)
-        return out
+        return model(x, kv_cache=self.kv, last_only=True)[0][0, -1].float()
 
     def reset(self) -> 'PromptCache':
-        self.kv.reset(); self.ids = []
+        self.kv.reset(); self.tokens = []
         return self
 
 # %% ../nbs/05_sampling.ipynb #03ed1edb
@@ -96,23 +106,16 @@ def generate_tokens(model: GPT, prompt_ids: Iterable[int], max_new_tokens: int =
     if not all(0 <= i < V for i in ids): raise ValueError(f"prompt token ids must be in [0, {V}), got {[i for i in ids if not 0 <= i < V][:5]}")
     if len(ids) >= L:
         raise ValueError(f"the prompt has {len(ids)} tokens and the context holds {L}: no room for a reply; keep at most its last {L - 1} tokens")
-    device = model.lm_head.weight.device
-    if isinstance(generator, int): generator = torch.Generator(device).manual_seed(generator)
     cache = cache if cache is not None else PromptCache(model)
-    stop = {int(i) for i in stop_ids}
-    seen = torch.zeros(V, dtype=torch.bool, device=device)
-    seen[torch.tensor(ids, device=device)] = True
-    was_training = model.training
-    model.eval()
+    cache.start(ids)                                   # the loop computes what follows the cached start, and fills on
+    penalty = None if repetition_penalty == 1 else lambda logits, seq: apply_repetition_penalty(logits, seq[0], repetition_penalty)
+    x = torch.tensor([ids], dtype=torch.long, device=model.lm_head.weight.device)
+    steps = decode_steps(model, x, max_new_tokens, temperature, top_k, top_p, stop_ids, generator, cache.kv, penalty)
     try:
-        for _ in range(max_new_tokens):
-            if len(ids) >= L: break                                # the context is full
-            logits = apply_repetition_penalty(cache.logits(model, ids), seen, repetition_penalty)
-            nxt = sample_next(logits, temperature, top_k, top_p, generator)
-            yield nxt
-            if nxt in stop: break
-            ids.append(nxt); seen[nxt] = True
-    finally: model.train(was_training)
+        for nxt in steps:
+            ids.append(int(nxt))                       # cache.ids counts it once the loop feeds it
+            yield ids[-1]
+    finally: steps.close()
 
 # %% ../nbs/05_sampling.ipynb #606ee94f
 class TextStream:
