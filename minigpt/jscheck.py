@@ -123,16 +123,16 @@ try { text = ser(got, 0); } catch (e) { finish('"parses":true,"error":' + string
 finish('"parses":true,"got":' + stringify(text === undefined ? 'undefined' : text));
 '''
 
-# %% ../nbs/06a_jscheck.ipynb #d7c204ec
+# %% ../nbs/06a_jscheck.ipynb #7a032cef
 MEMORY_LIMIT = 512 * 2**20   # address space of a snippet's whole process (RLIMIT_AS): typed arrays and buffers included
 HEAP_MB = 64                 # V8's own heap, inside that
 OUTPUT_LIMIT = 2**20         # bytes read from a snippet's stdout and stderr together; past that it is killed
 NOBODY = 65534               # the uid a snippet runs as when the evaluator is root
 
 def _limits(sb: dict, timeout: float) -> list[str]:
-    "The `prlimit` prefix: memory, CPU time, no file writes, no core dumps, few open files (and few threads under uid nobody)."
+    "The `prlimit` prefix: memory, CPU time, no file writes, no core dumps, few open files (and, under uid nobody, at most 256 threads)."
     lim = [f'--as={MEMORY_LIMIT}', f'--cpu={math.ceil(timeout) + 1}', '--fsize=0', '--core=0', '--nofile=64']
-    return [sb['prlimit'], *lim, *(['--nproc=64'] if sb['root'] else []), '--']
+    return [sb['prlimit'], *lim, *(['--nproc=256'] if sb['root'] else []), '--']
 
 def _command(sb: dict, d, timeout: float) -> list[str]:
     "limits + namespaces + node with its flags, allowed to read directory `d` only."
@@ -174,7 +174,7 @@ def _run(cmd: list[str], cwd, stdin: bytes, timeout: float, cap: int = OUTPUT_LI
         p.wait(); p.stdout.close(); p.stderr.close()
     return p.returncode, bytes(out), bytes(err), why
 
-# %% ../nbs/06a_jscheck.ipynb #4f2eb6ff
+# %% ../nbs/06a_jscheck.ipynb #3f908631
 def _find_sandbox(which=shutil.which) -> dict:
     "The sandbox this machine supports (`node`, `version`, `prefix`, `flags`, ...), or `{'unavailable': why}`."
     node = which('node')
@@ -218,13 +218,13 @@ def js_isolation() -> str:
     "One line saying how generated JavaScript is isolated on this machine, or why it is not run."
     sb = _sandbox_state()
     if 'unavailable' in sb: return sb['unavailable']
-    who = f'uid {NOBODY} (nobody) with at most 64 threads' if sb['root'] else 'your uid mapped into a user namespace'
+    who = f'uid {NOBODY} (nobody) with at most 256 threads' if sb['root'] else 'your uid mapped into a user namespace'
     return (f"node {sb['version']}, a process per snippet: empty network namespace, its own process namespace, session and group, "
             f"{who}, {MEMORY_LIMIT >> 20} MB of address space ({HEAP_MB} MB heap), CPU and wall-time limits, no file writes, "
             "node's permission model (reads its temporary directory only; no child processes, workers, addons or inspector), "
             "no JIT or WebAssembly, a fresh vm context; the evaluator compares the returned value with the expected one itself")
 
-# %% ../nbs/06a_jscheck.ipynb #d0796e4f
+# %% ../nbs/06a_jscheck.ipynb #d7792cba
 def _judge(code: str, call: str, timeout: float, breach: bool = False) -> dict:
     "Run `code`, then `call`, in the sandbox: `{'parses', 'got'}` or `{'parses', 'error'}`, read from the one record that carries this run's nonce."
     sb = node_sandbox()
