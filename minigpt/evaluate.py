@@ -223,7 +223,7 @@ def eval_javascript(model, tokenizer, n: int = 50, val_fraction: float = 0.05, m
                     timeout: float = 5.0, workers: int = 4, progress: bool = True) -> dict:
     "Share of replies to `n` held-out JavaScript tasks that define a function, parse (`node --check`) and pass the task's test."
     if node_sandbox() is None:
-        return {'skipped': 'node is not installed, so generated JavaScript cannot be checked; install Node.js to run this task'}
+        return {'skipped': js_isolation()}   # why generated JavaScript is not run here (no node, or no sandbox)
     probs = heldout_problems('javascript', n, val_fraction, seed)
     replies = generate_replies(model, tokenizer, [p['prompt'] for p in probs], max_new_tokens, desc='javascript' if progress else None)
     with concurrent.futures.ThreadPoolExecutor(workers) as ex:
