@@ -38,9 +38,10 @@ def frontmatter(nb):
     "The title and output file nbdev wrote into the notebook's front-matter cell."
     for c in nb.cells:
         if c.cell_type == 'raw' and c.source.lstrip().startswith('---'):
-            fm = dict(re.findall(r'^([\w-]+):\s*(.*)$', c.source, re.M))
-            return fm.get('title', '').strip("'\""), fm.get('output-file', '').strip()
-    return '', ''
+            import yaml
+            fm = yaml.safe_load(c.source.strip().strip('-')) or {}
+            return str(fm.get('title', '')), str(fm.get('output-file', '')), str(fm.get('description', ''))
+    return '', '', ''
 
 
 def main():
@@ -56,10 +57,13 @@ def main():
     books = {}
     for p in nbs:
         nb = nbformat.read(p, as_version=4)
-        title, ofile = frontmatter(nb)
+        title, ofile, desc = frontmatter(nb)
         ofile = ofile or p.with_suffix('.html').name
         pages.append((p.name, title or p.stem, ofile))
         nb.cells = [c for c in nb.cells if not (c.cell_type == 'raw' and c.source.lstrip().startswith('---'))]
+        if title:  # Quarto shows the front matter's title and description as the page header
+            head = f'# {title}' + (f'\n\n> {desc}' if desc else '')
+            nb.cells.insert(0, nbformat.v4.new_markdown_cell(head))
         books[p.name] = (nb, title)
     by_nb = {n: f for n, _, f in pages}
     exporter = HTMLExporter(template_name='lab')
@@ -67,7 +71,7 @@ def main():
         nb, _ = books[name]
         body, _ = exporter.from_notebook_node(nb, resources={'metadata': {'name': title}})
         # nbdev's links point at the published site; here they point at the neighbouring pages
-        body = body.replace(site, '')
+        body = body.replace(f'href="{site}', 'href="')
         body = re.sub(r'href="(?:\./)?(\d\d\w*|index)\.ipynb(#[^"]*)?"',
                       lambda m: f'href="{by_nb.get(m.group(1) + ".ipynb", m.group(1) + ".html")}{m.group(2) or ""}"', body)
         # Quarto's anchors are lower case (`model.html#gpt`); nbconvert keeps the heading's case
