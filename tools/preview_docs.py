@@ -74,6 +74,7 @@ def main():
         body = body.replace(f'href="{site}', 'href="')
         body = re.sub(r'href="(?:\./)?(\d\d\w*|index)\.ipynb(#[^"]*)?"',
                       lambda m: f'href="{by_nb.get(m.group(1) + ".ipynb", m.group(1) + ".html")}{m.group(2) or ""}"', body)
+        body = re.sub(r'\{target="_blank"[^}]*\}', '', body)   # Quarto's link attributes, which nbconvert shows as text
         # Quarto's anchors are lower case (`model.html#gpt`); nbconvert keeps the heading's case
         body = re.sub(r'(<h[1-6] id="([^"]+)"[^>]*>)',
                       lambda m: m.group(1) + (f'<span id="{m.group(2).lower()}"></span>' if m.group(2).lower() != m.group(2) else ''), body)
