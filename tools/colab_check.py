@@ -87,11 +87,12 @@ def main():
     files = sorted(Path(f).resolve() for f in glob.glob(str(ROOT / args.path) if not os.path.isabs(args.path)
                                                         and not Path(args.path).exists() else args.path))
     if not files: sys.exit(f'no notebooks found at {args.path}')
+    python = str(Path(args.python).absolute()) if os.sep in args.python else args.python  # not resolved: a venv's python is a link
     skip = set(tst_flags()) - set(args.flags.split())
     threads = max(1, (os.cpu_count() or 1) // args.n_workers) if args.n_workers > 1 and len(files) > 1 else None
     start = time.time()
     with ThreadPoolExecutor(max(1, args.n_workers)) as ex:
-        results = list(ex.map(lambda f: check(f, args.python, skip, args.timeout, threads), files))
+        results = list(ex.map(lambda f: check(f, python, skip, args.timeout, threads), files))
     failed = 0
     for f, r in zip(files, results):
         failed += not r['ok']
