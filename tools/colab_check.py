@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # show_doc needs anyway) and prints one JSON line: ok, or the failing cell and its error.
 RUNNER = r'''
 import json, sys, time
-from execnb.nbio import read_nb
+try: from execnb.nbio import read_nb      # execnb 0.1 (with fastcore 1.x)
+except ImportError: from fastcore.nbio import read_nb   # execnb 0.3 moved it into fastcore 2.x
 from execnb.shell import CaptureShell
 fn, skip = sys.argv[1], set(sys.argv[2].split())
 nb = read_nb(fn)
@@ -32,6 +33,7 @@ for i, cell in enumerate(nb.cells):
     if cell.cell_type != 'code' or not cell.source.strip(): continue
     d = getattr(cell, 'directives_', {}) or {}
     if d.get('eval:', [''])[0].lower() == 'false' or skip & d.keys(): continue
+    print(f'@@CELL@@{i}', flush=True)
     k.cell(cell)
     if k.exc:
         import traceback
@@ -63,8 +65,12 @@ def check(nb_path, python, skip, timeout, threads):
         try:
             p = subprocess.run([python, str(tmp / 'runner.py'), nb_path.name, ' '.join(sorted(skip))], cwd=work,
                                env=env, capture_output=True, text=True, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            return {'ok': False, 'cell': None, 'source': '', 'error': [f'timed out after {timeout}s'], 'secs': timeout}
+        except subprocess.TimeoutExpired as e:  # name the cell that was running
+            out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or '')
+            started = [int(l[8:]) for l in out.splitlines() if l.startswith('@@CELL@@')]
+            cell = started[-1] if started else None
+            src = json.loads(nb_path.read_text())['cells'][cell]['source'] if cell is not None else ''
+            return {'ok': False, 'cell': cell, 'source': ''.join(src), 'error': [f'timed out after {timeout}s in this cell'], 'secs': timeout}
         line = next((l for l in p.stdout.splitlines()[::-1] if l.startswith('@@RESULT@@')), None)
         if line is None:
             return {'ok': False, 'cell': None, 'source': '', 'secs': time.time() - t0,
