@@ -42,6 +42,7 @@ setuptools.setup(
     project_urls=project_urls,
     packages=setuptools.find_packages(include=[cfg['lib_name'], cfg['lib_name'] + '.*']),
     include_package_data=True,
+    package_data={cfg['lib_name']: ['fixtures/*']},  # the course data the lessons read (fixture_path)
     install_requires=requirements,
     extras_require={'dev': dev_requirements},
     python_requires='>=' + min_python,

@@ -15,7 +15,7 @@ __all__ = ['DEFAULT_SOURCES', 'SECTIONS', 'PRECISIONS', 'N_BYTES', 'N_SPECIAL_TO
            'TrainingConfig', 'DataConfig', 'RuntimeConfig', 'ConfigError', 'coerce', 'validate', 'fsync_path',
            'replace_path', 'atomic_write', 'atomic_dir', 'Config', 'load_overrides', 'parse_set', 'add_config_args',
            'config_from_args', 'get_device', 'Precision', 'resolve_precision', 'seed_everything', 'describe',
-           'setup_runtime', 'main']
+           'setup_runtime', 'main', 'fixture_path']
 
 # %% ../nbs/00_config.ipynb #eec73136
 @dataclass
@@ -471,6 +471,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.output: cfg.to_json(args.output); print(f'wrote {args.output}')
     else: print(cfg.to_json())
     return 0
+
+# %% ../nbs/00_config.ipynb #fx0cd002
+from importlib import resources
+
+def fixture_path(name: str) -> Path:
+    "Path of the course data file `name` shipped with the package (`minigpt/fixtures/`)."
+    p = Path(str(resources.files('minigpt') / 'fixtures' / name))
+    if not p.exists():
+        have = sorted(f.name for f in p.parent.iterdir()) if p.parent.exists() else []
+        raise FileNotFoundError(f"no course data file {name!r} in {p.parent}; there are: {', '.join(have)}")
+    return p
 
 # %% ../nbs/00_config.ipynb #e5e2a394
 if __name__ == '__main__' and '__file__' in globals(): sys.exit(main())

@@ -60,9 +60,13 @@ def hf_tokenizer(tokenizer: Tokenizer):
     return hf
 
 def hf_generation_config(model_config: ModelConfig, tokenizer: Tokenizer) -> GenerationConfig:
-    "Greedy decoding that stops on `<|eos|>` or `<|eot|>`, pads with `<|pad|>`, runs up to `seq_len` and never emits an id with no token."
+    "Greedy decoding (as top-1 sampling) that stops on `<|eos|>` or `<|eot|>`, pads with `<|pad|>`, runs up to `seq_len` and never emits an id with no token."
     extra = list(range(tokenizer.vocab_size, model_config.vocab_size))
-    return GenerationConfig(**_token_ids(tokenizer), max_length=model_config.seq_len, do_sample=False, suppress_tokens=extra or None)
+    # top_k=1: whatever the temperature, the most likely token. `do_sample=False` alone is not enough: older
+    # transformers (5.15) let the text-generation pipeline's own defaults (do_sample=True, temperature 0.7) win
+    # over it, and a top_k with do_sample=False is refused on save.
+    return GenerationConfig(**_token_ids(tokenizer), max_length=model_config.seq_len, do_sample=True, top_k=1,
+                            suppress_tokens=extra or None)
 
 # %% ../nbs/07_export.ipynb #49c45817
 def export_hf(model: GPT, tokenizer: Tokenizer | None, out_dir, dtype: torch.dtype | str | None = None, overwrite: bool = False) -> Path:

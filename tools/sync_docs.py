@@ -3,13 +3,20 @@
 
 1. Every notebook's "Open in Colab" badge, Colab install cell and repository links are rebuilt from
    settings.ini's `user`, `repo` and `branch`: a fork edits settings.ini and runs this once.
-2. README.md is generated from nbs/index.ipynb (what `nbdev_readme` does, which needs Quarto):
+2. Every numbered notebook (new ones too) gets the same first and last code cells, matched by their
+   marker comments and rewritten here, never by hand:
+   - the install cell (after the badge): acts only in Colab, installs the package's runtime
+     requirements and, for `show_doc`, an nbdev that fits the fastcore Colab already has (pinned to
+     it, so nothing is downgraded); a notebook that shows ipywidgets enables Colab's widget manager;
+   - the export cell (last): `nbdev_export()` inside an nbdev project, nothing anywhere else.
+3. README.md is generated from nbs/index.ipynb (what `nbdev_readme` does, which needs Quarto):
    markdown cells as they are, code cells as code blocks, `#| hide` cells left out.
 
     python tools/sync_docs.py           # rewrite what is out of date
     python tools/sync_docs.py --check   # exit 1 (and list the files) if anything is out of date
 """
 import argparse, re, sys
+from execnb.nbio import mk_cell
 from configparser import ConfigParser
 from pathlib import Path
 from execnb.nbio import read_nb, write_nb
@@ -35,6 +42,68 @@ def rewrites(s):
         (rf'https://github\.com/[\w.-]+/{re.escape(s["repo"])}(?=[/)\s"\]]|$)', gh),
         (rf'https://[\w-]+\.github\.io/{re.escape(s["repo"])}/', docs),
     ]
+
+
+INSTALL_MARK = '# Colab install cell'
+EXPORT_MARK = '# Export cell'
+
+
+def install_cell_source(s, widgets=False):
+    "The first code cell of every notebook: installs in Colab, does nothing elsewhere."
+    src = f"""#| hide
+{INSTALL_MARK} (written by tools/sync_docs.py): does nothing outside Colab.
+# It installs the course package with its runtime requirements, and nbdev for `show_doc` in the
+# version that fits Colab's own fastcore (pinned to it: nothing Colab ships is downgraded).
+import sys
+if 'google.colab' in sys.modules:
+    from importlib.metadata import version
+    fastcore_version = version('fastcore')
+    %pip install -q "{s['lib_name']} @ git+https://github.com/{s['user']}/{s['repo']}.git" nbdev "fastcore=={{fastcore_version}}"
+"""
+    src = src.rstrip('\n')
+    if widgets: src += """
+    from google.colab import output
+    output.enable_custom_widget_manager()  # the chat widget is an ipywidgets one"""
+    return src
+
+
+EXPORT_SOURCE = f"""#| hide
+{EXPORT_MARK} (written by tools/sync_docs.py): regenerates the package inside the repository
+# (an nbdev project has a settings.ini above the notebook); does nothing anywhere else, e.g. in Colab.
+from pathlib import Path
+if any((d / 'settings.ini').exists() for d in (Path.cwd(), *Path.cwd().parents)):
+    import nbdev; nbdev.nbdev_export()"""
+
+
+def _is_install(cell):
+    return cell.cell_type == 'code' and (INSTALL_MARK in cell.source or (
+        "'google.colab' in sys.modules" in cell.source and '%pip install' in cell.source))
+
+
+def _is_export(cell):
+    return cell.cell_type == 'code' and (EXPORT_MARK in cell.source or 'nbdev.nbdev_export()' in cell.source)
+
+
+def uniform_cells(nb, s):
+    "Put the install cell after the badge (or the title) and the export cell last; True if anything changed."
+    cells = nb.cells
+    before = [(c.cell_type, c.source) for c in cells]
+    widgets = any(c.cell_type == 'code' and re.search(r'^\s*(import|from) ipywidgets', c.source, re.M) for c in cells)
+    inst = install_cell_source(s, widgets)
+    idx = [i for i, c in enumerate(cells) if _is_install(c)]
+    if idx:
+        cells[idx[0]].source = inst
+        for i in reversed(idx[1:]): del cells[i]
+    else:
+        badge = [i for i, c in enumerate(cells[:4]) if c.cell_type == 'markdown' and 'colab-badge' in c.source]
+        at = badge[0] + 1 if badge else next((i + 1 for i, c in enumerate(cells) if c.cell_type == 'markdown'), 0)
+        cells.insert(at, mk_cell(inst, 'code'))
+    idx = [i for i, c in enumerate(cells) if _is_export(c)]
+    keep = cells[idx[-1]] if idx and idx[-1] == len(cells) - 1 else mk_cell(EXPORT_SOURCE, 'code')
+    for i in reversed(idx): del cells[i]
+    keep.source = EXPORT_SOURCE
+    cells.append(keep)
+    return [(c.cell_type, c.source) for c in cells] != before
 
 
 def fix_text(text, subs):
@@ -74,6 +143,7 @@ def main():
         for cell in nb.cells:
             new = fix_text(cell.source, subs)
             if new != cell.source: cell.source, changed = new, True
+        if re.match(r'\d\d', fn.name) and uniform_cells(nb, s): changed = True
         if changed:
             stale.append(fn)
             if not args.check: write_nb(nb, fn)
