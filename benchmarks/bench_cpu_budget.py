@@ -8,7 +8,8 @@
 Data: the first 90% of `input.txt` is the training text (the `text` source reads it from a local file), the last
 10% is held out. The budget is the process's CPU time (user + sys, `resource.getrusage`): imports, tokenizer
 training, data preparation, model set-up and the training steps all count; measuring the matmul ceiling and
-the final held-out evaluation do not.
+the final held-out evaluation do not. (With `runtime.use_compile=true` the compiler
+works in this process, so its time counts too.)
 
 Schedule: the LR schedule needs `training.total_steps` up front. Unless `--steps` gives it, the benchmark runs
 the first steps (inside the warmup, where the schedule does not depend on the total), measures their CPU time
@@ -21,12 +22,14 @@ text, divided by ln 2 and by the text's UTF-8 bytes. Also printed: tokens/s of t
 of this machine's matmul ceiling (fp32 and bf16 GFLOP/s on one thread, measured in the same run).
 This is a benchmark, not a test: it prints figures and does not fail.
 """
-import argparse, math, os, resource, sys, tempfile, time
+import argparse, math, os, resource, shutil, sys, tempfile, time
 from pathlib import Path
 
+os.environ.setdefault('TORCHINDUCTOR_COMPILE_THREADS', '1')  # torch.compile's C++ builds in this process, so they count
+
 def cpu_s() -> float:
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
+    "CPU-seconds (user + sys) of this process and of the child processes it has waited for."
+    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)))
 
 import torch
 import torch.nn.functional as F
@@ -92,9 +95,11 @@ def run_recipe(name: str, overrides: dict, args, train_file: Path, heldout: str,
         row = tr.train_step()
         step_cpu += cpu_s() - s0; train_wall += time.perf_counter() - w0
         losses.append(row['loss'])
-        if probe and tr.step == probe:  # set the schedule's length from the measured CPU time per step (the first step excluded)
-            per = (step_cpu - first) / (probe - 1)
-            total = max(tr.step + 1, int(tr.step + (args.budget - used()) / per * 0.98))
+        if probe and tr.step >= probe and (tr.step == probe or tr.step % 10 == 0):
+            # the schedule's length from the CPU time per step so far (the first step excluded), re-estimated every 10 steps
+            # because other processes on the machine make steps slower or faster as the run goes
+            per = (step_cpu - first) / (tr.step - 1)
+            total = max(tr.step + 1, int(tr.step + (args.budget - used()) / per * 0.99))
             t.total_steps = total; tr.sched.total_steps = total
             if t.warmup_steps > total: t.warmup_steps = tr.sched.warmup_steps = total
         if tr.step == 1: first = step_cpu
@@ -102,6 +107,7 @@ def run_recipe(name: str, overrides: dict, args, train_file: Path, heldout: str,
     cpu_total = used()
     tok_s = tr.step * tokens_per_step / step_cpu
     bpb = heldout_bpb(tr.model, tr.tokenizer, heldout, m.seq_len)
+    if not args.keep: shutil.rmtree(out, ignore_errors=True)
     return {'name': name, 'cpu': cpu_total, 'setup': setup, 'steps': tr.step, 'planned': t.total_steps, 'tok_s': tok_s,
             'flops_per_token': tr.flops_per_token, 'precision': tr.precision.name, 'bpb': bpb,
             'loss_first': sum(losses[:10]) / len(losses[:10]), 'loss_last': sum(losses[-10:]) / len(losses[-10:]),
@@ -121,6 +127,7 @@ def main(argv=None) -> int:
     p.add_argument('--compare', action='store_true', help='also run the reference recipe (the tiny preset before tuning, warmup 24)')
     p.add_argument('--work-dir', default=None, help='where the temporary run directories go (default: the system temp dir)')
     p.add_argument('--verbose', action='store_true', help="show the trainer's set-up output")
+    p.add_argument('--keep', action='store_true', help='keep the run directories (tokenizer, shards, config) instead of deleting them')
     args = p.parse_args(argv)
     import_cpu = cpu_s()  # python + torch + minigpt imports: counted in every recipe's budget
     torch.set_num_threads(args.threads)
@@ -148,6 +155,7 @@ def main(argv=None) -> int:
               f"of {r['planned']} | {r['tok_s']:,.0f} tokens/s | {r['precision']}: {100 * r['ceiling']:.1f}% of the "
               f"{r['precision'] if r['precision'] == 'bf16' else 'fp32'} matmul ceiling | train loss {r['loss_first']:.2f} -> "
               f"{r['loss_last']:.2f}", flush=True)
+    if not args.keep: shutil.rmtree(work, ignore_errors=True)
     if len(results) > 1:
         print(f"held-out bits/byte: reference {results[0]['bpb']:.3f} -> recipe {results[1]['bpb']:.3f}")
     return 0

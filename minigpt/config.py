@@ -56,7 +56,7 @@ class TrainingConfig:
     beta2: float = 0.95              # AdamW beta2
     grad_clip: float = 1.0           # clip the global gradient norm to this (0 = off)
     mixed_precision: str = 'auto'    # auto | bf16 | fp16 | fp32
-    optimizer: str = 'adamw'         # adamw | muon (Muon for the blocks' weight matrices, AdamW for the rest)
+    optimizer: str = 'muon'          # muon (Muon for the blocks' weight matrices, AdamW for the rest) | adamw
     seed: int = 1337                 # seeds python, numpy and torch
     log_interval: int = 10           # steps between lines in metrics.jsonl
     eval_interval: int = 200         # steps between validation passes
