@@ -68,7 +68,9 @@ _SENTENCE_END = re.compile(r'\n|[.!?](?!\d)')
 
 def _number(s: str) -> Decimal:
     d = Decimal(s.replace('$', '').replace(',', ''))
-    return d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
+    if d != d.to_integral_value(): return d.normalize()
+    try: return d.quantize(Decimal(1))
+    except InvalidOperation: return d  # more digits than quantize's precision (a model reply can run on: 1111...1)
 
 def numbers_in(text: str) -> list[Decimal]:
     "The numbers in `text`, in order: `1,234` -> 1234, `$5` -> 5, `18.00` -> 18, `-4` -> -4."
