@@ -4,7 +4,7 @@
 
 # %% ../nbs/03b_checkpoints.ipynb #31483e13
 from __future__ import annotations
-import contextlib, math, random, shutil
+import contextlib, json, math, random, shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +19,8 @@ from .model import GPT
 # %% auto #0
 __all__ = ['WEIGHTS', 'STATE', 'CONFIG', 'TOKENIZER', 'SAMPLE_PROMPTS', 'CHAT_PROMPTS', 'CheckpointError', 'rng_state',
            'set_rng_state', 'save_checkpoint', 'checkpoint_step', 'list_checkpoints', 'find_checkpoint', 'Checkpoint',
-           'load_checkpoint', 'check_compatible', 'load_trained', 'token_byte_lengths', 'loss_totals', 'loss_summary']
+           'checkpoint_config', 'load_checkpoint', 'check_compatible', 'load_trained', 'token_byte_lengths',
+           'loss_totals', 'loss_summary']
 
 # %% ../nbs/03b_checkpoints.ipynb #b224501f
 class CheckpointError(RuntimeError):
@@ -108,13 +109,20 @@ class Checkpoint:
             raise CheckpointError(f"{self.path / WEIGHTS} does not fit the model: missing {sorted(missing)[:5]}, unexpected {sorted(unexpected)[:5]}")
         return model
 
+def checkpoint_config(path) -> Config:
+    "A checkpoint's `config.json`; one written before `training.optimizer` existed trained with AdamW and resumes with it."
+    try: d = json.loads(Path(path).read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e: raise ConfigError(f"{path} is not valid JSON: {e}") from None
+    if isinstance(d, dict) and isinstance(d.get('training'), dict): d['training'].setdefault('optimizer', 'adamw')
+    return Config.from_dict(d)
+
 def load_checkpoint(path, map_location='cpu') -> Checkpoint:
     "Open a checkpoint (or a run directory: its latest checkpoint), checking its files, config and trainer state."
     from safetensors import safe_open
     d = find_checkpoint(path)
     for f in (WEIGHTS, STATE, CONFIG):
         if not (d / f).exists(): raise CheckpointError(f"checkpoint {d} is incomplete: {f} is missing")
-    try: cfg = Config.from_json(d / CONFIG)
+    try: cfg = checkpoint_config(d / CONFIG)
     except ConfigError as e: raise CheckpointError(f"{d / CONFIG}: {e}") from None
     try:
         with safe_open(str(d / WEIGHTS), framework='pt') as f: f.keys()

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 # %% auto #0
-__all__ = ['DEFAULT_SOURCES', 'SECTIONS', 'PRECISIONS', 'N_BYTES', 'N_SPECIAL_TOKENS', 'MIN_VOCAB_SIZE', 'PRESETS', 'ModelConfig',
-           'TrainingConfig', 'DataConfig', 'RuntimeConfig', 'ConfigError', 'coerce', 'validate', 'fsync_path',
-           'replace_path', 'atomic_write', 'atomic_dir', 'Config', 'load_overrides', 'parse_set', 'add_config_args',
-           'config_from_args', 'get_device', 'Precision', 'resolve_precision', 'seed_everything', 'describe',
-           'setup_runtime', 'main', 'fixture_path']
+__all__ = ['DEFAULT_SOURCES', 'SECTIONS', 'PRECISIONS', 'N_BYTES', 'N_SPECIAL_TOKENS', 'MIN_VOCAB_SIZE', 'OPTIMIZERS', 'PRESETS',
+           'ModelConfig', 'TrainingConfig', 'DataConfig', 'RuntimeConfig', 'ConfigError', 'coerce', 'validate',
+           'fsync_path', 'replace_path', 'atomic_write', 'atomic_dir', 'Config', 'load_overrides', 'parse_set',
+           'add_config_args', 'config_from_args', 'get_device', 'Precision', 'cpu_has_bf16', 'resolve_precision',
+           'seed_everything', 'describe', 'setup_runtime', 'main', 'fixture_path']
 
 # %% ../nbs/00_config.ipynb #eec73136
 @dataclass
@@ -58,6 +58,7 @@ class TrainingConfig:
     beta2: float = 0.95              # AdamW beta2
     grad_clip: float = 1.0           # clip the global gradient norm to this (0 = off)
     mixed_precision: str = 'auto'    # auto | bf16 | fp16 | fp32
+    optimizer: str = 'muon'          # muon (Muon for the blocks' weight matrices, AdamW for the rest) | adamw
     seed: int = 1337                 # seeds python, numpy and torch
     log_interval: int = 10           # steps between lines in metrics.jsonl
     eval_interval: int = 200         # steps between validation passes
@@ -105,6 +106,7 @@ PRECISIONS = ('auto', 'bf16', 'fp16', 'fp32')
 # The tokenizer (chapter 01) has one token per byte and 7 special tokens; it checks that it agrees with these counts.
 N_BYTES, N_SPECIAL_TOKENS = 256, 7
 MIN_VOCAB_SIZE = N_BYTES + N_SPECIAL_TOKENS   # the smallest vocabulary: every byte and every special token
+OPTIMIZERS = ('adamw', 'muon')
 
 # %% ../nbs/00_config.ipynb #37cb9416
 _NONE = ('none', 'null')
@@ -211,6 +213,7 @@ def validate(cfg: 'Config') -> 'Config':
            f"training.warmup_steps ({t.warmup_steps}) must be between 0 and training.total_steps ({t.total_steps})")
     _check(t.mixed_precision in PRECISIONS,
            f"training.mixed_precision must be one of {', '.join(PRECISIONS)}, got {t.mixed_precision!r}")
+    _check(t.optimizer in OPTIMIZERS, f"training.optimizer must be one of {', '.join(OPTIMIZERS)}, got {t.optimizer!r}")
     _check(t.sample_interval >= 0, f"training.sample_interval must be 0 (off) or positive, got {t.sample_interval}")
     _check(t.max_minutes >= 0, f"training.max_minutes must be 0 (no limit) or positive, got {t.max_minutes}")
     _check(0 < d.val_fraction < 1, f"data.val_fraction must be between 0 and 1 (exclusive), got {d.val_fraction}")
@@ -417,13 +420,19 @@ class Precision:
         if self.dtype is None: return contextlib.nullcontext()
         return torch.autocast(device_type=device.type, dtype=self.dtype)
 
+def cpu_has_bf16() -> bool:
+    "Whether this CPU multiplies bf16 natively (AMX or AVX512-BF16). Without it bf16 matmuls are emulated: far slower than fp32."
+    try: flags = Path('/proc/cpuinfo').read_text().split()
+    except OSError: return False  # not Linux: we cannot tell, so fp32
+    return 'amx_bf16' in flags or 'avx512_bf16' in flags
+
 def resolve_precision(mode: str, device: torch.device) -> Precision:
     "Turn `training.mixed_precision` into a `Precision` for `device`."
     if mode not in PRECISIONS: raise ConfigError(f"training.mixed_precision must be one of {', '.join(PRECISIONS)}, got {mode!r}")
     cuda = device.type == 'cuda'
     bf16_ok = (cuda and torch.cuda.is_bf16_supported()) or device.type == 'cpu'
     if mode == 'auto':
-        if not cuda: mode = 'fp32'
+        if not cuda: mode = 'bf16' if device.type == 'cpu' and cpu_has_bf16() else 'fp32'
         else: mode = 'bf16' if bf16_ok else 'fp16'
     if mode == 'bf16' and not bf16_ok:
         raise ConfigError(f"training.mixed_precision is 'bf16' but {device} does not support it; use 'fp16' (with a grad scaler) or 'auto'")

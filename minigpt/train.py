@@ -23,7 +23,7 @@ from .checkpoint import (CHAT_PROMPTS, CONFIG, SAMPLE_PROMPTS, TOKENIZER, Checkp
 
 # %% auto #0
 __all__ = ['MAX_BAD_STEPS', 'lr_factor', 'WarmupCosineScheduler', 'RunLog', 'read_metrics', 'StopSignals', 'Dist',
-           'init_distributed', 'TrainingError', 'Trainer', 'train', 'main']
+           'init_distributed', 'Muon', 'MuonAdamW', 'build_optimizer', 'TrainingError', 'Trainer', 'train', 'main']
 
 # %% ../nbs/04_training.ipynb #9fc829c6
 def lr_factor(step: int, warmup_steps: int, total_steps: int, min_lr_ratio: float = 0.1) -> float:
@@ -116,6 +116,64 @@ def init_distributed(device_pref: str = 'auto') -> Dist:
     if not dist.is_initialized(): dist.init_process_group(backend='nccl' if use_cuda else 'gloo')
     return d
 
+# %% ../nbs/04_training.ipynb #3caca8d4
+from .model import param_groups
+
+def _newton_schulz(g: torch.Tensor, steps: int = 5, eps: float = 1e-7) -> torch.Tensor:
+    "An approximately orthogonal matrix with `g`'s singular vectors (its singular values pushed towards 1), in fp32."
+    a, b, c = 3.4445, -4.7750, 2.0315   # the quintic of torch.optim.Muon
+    x = g.float() / (g.norm() + eps)
+    tall = x.size(0) > x.size(1)
+    if tall: x = x.mT
+    for _ in range(steps):
+        s = x @ x.mT
+        x = a * x + (b * s + c * s @ s) @ x
+    return x.mT if tall else x
+
+class Muon(torch.optim.Optimizer):
+    "`torch.optim.Muon`'s update (Nesterov momentum, Newton-Schulz, lr matched to AdamW's RMS), orthogonalised in fp32, not bf16."
+    def __init__(self, params, lr: float = 1e-3, weight_decay: float = 0.1, momentum: float = 0.95, ns_steps: int = 5):
+        super().__init__(params, dict(lr=lr, weight_decay=weight_decay, momentum=momentum, nesterov=True, ns_steps=ns_steps))
+    @torch.no_grad()
+    def step(self, closure=None):
+        for g in self.param_groups:
+            for p in g['params']:
+                if p.grad is None: continue
+                buf = self.state[p].setdefault('momentum_buffer', torch.zeros_like(p))
+                buf.lerp_(p.grad, 1 - g['momentum'])
+                o = _newton_schulz(p.grad.lerp(buf, g['momentum']), g['ns_steps']).to(p.dtype)
+                p.mul_(1 - g['lr'] * g['weight_decay'])
+                p.add_(o, alpha=-g['lr'] * 0.2 * math.sqrt(max(p.shape[:2])))   # 'match_rms_adamw': reuse AdamW's lr
+class MuonAdamW(torch.optim.Optimizer):
+    "One optimizer over two: Muon for the blocks' weight matrices, AdamW for embeddings and norms; one list of groups, one state dict."
+    def __init__(self, muon: torch.optim.Optimizer, adamw: torch.optim.Optimizer):
+        self.muon, self.adamw = muon, adamw
+        super().__init__(muon.param_groups + adamw.param_groups, {})   # the same group dicts: a scheduler sets both
+    @torch.no_grad()
+    def step(self, closure=None): self.muon.step(); self.adamw.step()
+    def zero_grad(self, set_to_none: bool = True): self.muon.zero_grad(set_to_none); self.adamw.zero_grad(set_to_none)
+    def state_dict(self): return {'muon': self.muon.state_dict(), 'adamw': self.adamw.state_dict()}
+    def load_state_dict(self, sd):
+        if set(sd) != {'muon', 'adamw'}: raise ValueError("this optimizer state is not Muon + AdamW (training.optimizer differs from the checkpoint's?)")
+        self.muon.load_state_dict(sd['muon']); self.adamw.load_state_dict(sd['adamw'])
+        self.param_groups = self.muon.param_groups + self.adamw.param_groups
+
+def build_optimizer(model: torch.nn.Module, t, device: torch.device) -> torch.optim.Optimizer:
+    "The optimizer `training.optimizer` names: AdamW, or Muon (the blocks' 2-D weights) + AdamW (embeddings, norms, head)."
+    kw = {'fused': True} if device.type == 'cuda' else {}
+    if t.optimizer == 'adamw':
+        return torch.optim.AdamW(param_groups(model, t.weight_decay), lr=t.lr, betas=(t.beta1, t.beta2), **kw)
+    hidden = [p for n, p in model.named_parameters() if p.requires_grad and p.dim() == 2 and '.layers.' in f'.{n}']
+    ids = {id(p) for p in hidden}
+    rest = [p for p in model.parameters() if p.requires_grad and id(p) not in ids]
+    # on a GPU torch's own Muon (bf16 Newton-Schulz is fast there); on a CPU without bf16 units the fp32 twin
+    muon = (torch.optim.Muon(hidden, lr=t.lr, weight_decay=t.weight_decay, adjust_lr_fn='match_rms_adamw')
+            if device.type == 'cuda' else Muon(hidden, lr=t.lr, weight_decay=t.weight_decay))
+    adamw = torch.optim.AdamW([{'params': [p for p in rest if p.dim() >= 2], 'weight_decay': t.weight_decay},
+                               {'params': [p for p in rest if p.dim() < 2], 'weight_decay': 0.0}],
+                              lr=t.lr, betas=(t.beta1, t.beta2), **kw)
+    return MuonAdamW(muon, adamw)
+
 # %% ../nbs/04_training.ipynb #a72c3481
 class TrainingError(RuntimeError):
     "Training cannot continue (e.g. the loss stayed non-finite); the message says what to try."
@@ -201,8 +259,7 @@ class Trainer:
     def _build_model(self):
         cfg, t = self.cfg, self.cfg.training
         self.model = GPT(cfg.model).to(self.device)
-        self.opt = torch.optim.AdamW(param_groups(self.model, t.weight_decay), lr=t.lr, betas=(t.beta1, t.beta2),
-                                     **({'fused': True} if self.device.type == 'cuda' else {}))
+        self.opt = build_optimizer(self.model, t, self.device)
         self.sched = WarmupCosineScheduler(self.opt, t.warmup_steps, t.total_steps, t.min_lr_ratio)
         self.scaler = torch.amp.GradScaler(self.device.type, enabled=self.precision.use_scaler)
         self.flops_per_token = self.model.flops_per_token()
