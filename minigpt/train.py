@@ -490,11 +490,12 @@ def train(cfg: Config, resume=None, max_steps: int | None = None, **kw) -> Train
     return Trainer(cfg, resume=resume, **kw).fit(max_steps)
 
 def _os_error(e: OSError, run_dir) -> str:
-    "One line for a failed file operation: a full disk says so and where; anything else names the path and the reason."
-    where = e.filename or run_dir
+    "One line for a failed file operation: a full disk says so and where; anything else names the path (when known) and the reason."
     if e.errno in (errno.ENOSPC, errno.EDQUOT):
-        return f"the disk is full: no space left to write {where}. Free some space, then continue with --resume auto"
-    return f"cannot write {where}: {e.strerror or e}. Check that the run directory (--output-dir) is a writable directory"
+        return f"the disk is full: no space left to write {e.filename or run_dir}. Free some space, then continue with --resume auto"
+    if e.filename is None: return str(e) if e.strerror is None else f"{e.strerror} (run directory {run_dir})"
+    hint = f" (is --output-dir {run_dir} a writable directory?)" if str(e.filename).startswith(str(run_dir)) else ''
+    return f"{e.filename}: {e.strerror}{hint}"
 
 def main(argv: list[str] | None = None) -> int:
     "CLI: `minigpt_train [--preset P] [--config-json F] [--set k=v ...] [--output-dir D] [--resume auto|PATH]`."
