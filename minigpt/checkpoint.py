@@ -4,7 +4,7 @@
 
 # %% ../nbs/03b_checkpoints.ipynb #31483e13
 from __future__ import annotations
-import contextlib, json, math, random, shutil
+import contextlib, errno, json, math, random, shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,15 +12,16 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .config import Config, ConfigError, atomic_dir
+from .config import Config, ConfigError, atomic_dir, read_json, replace_path
 from .tokenizer import Tokenizer
 from .model import GPT
 
 # %% auto #0
 __all__ = ['WEIGHTS', 'STATE', 'CONFIG', 'TOKENIZER', 'SAMPLE_PROMPTS', 'CHAT_PROMPTS', 'CheckpointError', 'rng_state',
-           'set_rng_state', 'save_checkpoint', 'checkpoint_step', 'list_checkpoints', 'find_checkpoint', 'Checkpoint',
-           'checkpoint_config', 'load_checkpoint', 'check_compatible', 'load_trained', 'token_byte_lengths',
-           'loss_totals', 'loss_summary']
+           'set_rng_state', 'nonfinite_tensors', 'save_checkpoint', 'checkpoint_step', 'list_checkpoints',
+           'find_checkpoint', 'Checkpoint', 'checkpoint_config', 'check_state', 'load_checkpoint', 'check_compatible',
+           'load_trained', 'remove_checkpoint', 'clean_checkpoints', 'token_byte_lengths', 'loss_totals',
+           'loss_summary']
 
 # %% ../nbs/03b_checkpoints.ipynb #b224501f
 class CheckpointError(RuntimeError):
@@ -49,13 +50,31 @@ def set_rng_state(st: dict):
 # %% ../nbs/03b_checkpoints.ipynb #5afd5eae
 def _step_dir(ckpt_root: Path, step: int) -> Path: return ckpt_root / f'step_{step:06d}'
 
+def nonfinite_tensors(model: torch.nn.Module) -> list[str]:
+    "Names of the parameters and buffers of `model` that hold a NaN or an infinity."
+    named = [*model.named_parameters(), *model.named_buffers()]
+    return [n for n, t in named if t.is_floating_point() and not bool(torch.isfinite(t).all())]
+
+@contextlib.contextmanager
+def _writing(path):
+    "Report a write that failed on a full disk as `OSError(ENOSPC)` naming `path` (torch and safetensors raise their own errors)."
+    try: yield
+    except OSError: raise
+    except Exception as e:
+        try: full = shutil.disk_usage(Path(path).parent).free < 1 << 20
+        except OSError: full = False
+        if full or 'No space left' in str(e): raise OSError(errno.ENOSPC, 'No space left on device', str(path)) from e
+        raise
+
 def save_checkpoint(ckpt_root, step: int, model: torch.nn.Module, state: dict, cfg: Config, tokenizer_file=None) -> Path:
-    "Atomically write `checkpoints/step_N/` (weights, trainer state, config, tokenizer). Returns its path."
+    "Atomically write `checkpoints/step_N/` (weights, trainer state, config, tokenizer). Returns its path. Non-finite weights are refused."
     from safetensors.torch import save_model
+    bad = nonfinite_tensors(model)
+    if bad: raise CheckpointError(f"refusing to save step {step}: {len(bad)} tensor(s) of the model hold NaN or infinity (first: {bad[0]})")
     final = _step_dir(Path(ckpt_root), step)
     with atomic_dir(final) as tmp:   # re-saving the same step replaces it
-        save_model(model, str(tmp / WEIGHTS), metadata={'step': str(step)})  # handles tied (shared) weights
-        torch.save(state, tmp / STATE)
+        with _writing(tmp / WEIGHTS): save_model(model, str(tmp / WEIGHTS), metadata={'step': str(step)})  # handles tied weights
+        with _writing(tmp / STATE): torch.save(state, tmp / STATE)
         cfg.to_json(tmp / CONFIG)
         if tokenizer_file is not None: shutil.copyfile(tokenizer_file, tmp / TOKENIZER)
     return final
@@ -68,8 +87,9 @@ def list_checkpoints(ckpt_root) -> list[Path]:
     "Complete checkpoint directories under `ckpt_root`, oldest first (leftovers of interrupted saves are ignored)."
     ckpt_root = Path(ckpt_root)
     if not ckpt_root.is_dir(): return []
-    return sorted((p for p in ckpt_root.glob('step_*') if p.is_dir() and (p / WEIGHTS).exists() and (p / STATE).exists()),
-                  key=checkpoint_step)
+    return sorted((p for p in ckpt_root.glob('step_*') if _complete(p)), key=checkpoint_step)
+
+def _complete(p: Path) -> bool: return p.is_dir() and all((p / f).is_file() for f in (WEIGHTS, STATE, CONFIG))
 
 def find_checkpoint(path) -> Path:
     "Resolve a run directory, its `checkpoints/` folder or one checkpoint directory to a checkpoint directory (the latest)."
@@ -111,10 +131,30 @@ class Checkpoint:
 
 def checkpoint_config(path) -> Config:
     "A checkpoint's `config.json`; one written before `training.optimizer` existed trained with AdamW and resumes with it."
-    try: d = json.loads(Path(path).read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as e: raise ConfigError(f"{path} is not valid JSON: {e}") from None
+    d = read_json(path, 'config')
     if isinstance(d, dict) and isinstance(d.get('training'), dict): d['training'].setdefault('optimizer', 'adamw')
     return Config.from_dict(d)
+def check_state(state, where, resume: bool = False) -> dict:
+    "Check that `state` is a trainer state as the trainer writes it (`resume=True`: with all that resuming needs); else `CheckpointError`."
+    def need(cond, why):
+        if not cond: raise CheckpointError(f"{where} is not a valid trainer state: {why}")
+    need(isinstance(state, dict), f"expected a dict, got {type(state).__name__}")
+    step = state.get('step', 0)
+    need(type(step) is int and step >= 0, f"'step' must be a non-negative integer, got {type(step).__name__} {str(step)[:50]}")
+    need(isinstance(state.get('best_val', 0.0), (int, float)), "'best_val' must be a number")
+    need(isinstance(state.get('tokenizer_hash', ''), str), "'tokenizer_hash' must be a string")
+    if not resume: return state
+    for k in ('step', 'optimizer', 'scheduler', 'rng'): need(k in state, f"'{k}' is missing (resuming needs it)")
+    opt, rng = state['optimizer'], state['rng']
+    def is_opt(o): return (isinstance(o, dict) and isinstance(o.get('state'), dict) and isinstance(o.get('param_groups'), list)
+                           and all(isinstance(g, dict) and isinstance(g.get('params'), list) for g in o['param_groups']))
+    # one optimizer's state, or several by name (Muon for the matrices beside AdamW for the rest)
+    need(is_opt(opt) or (isinstance(opt, dict) and len(opt) > 0 and all(is_opt(o) for o in opt.values())),
+         "'optimizer' is not an optimizer state (a dict with 'state' and 'param_groups', or a dict of such by name)")
+    need(isinstance(state['scheduler'], dict) and isinstance(state.get('scaler') or {}, dict), "'scheduler' and 'scaler' must be dicts")
+    need(isinstance(rng, dict) and isinstance(rng.get('torch'), torch.Tensor) and isinstance(rng.get('numpy'), dict)
+         and isinstance(rng.get('python'), (tuple, list)), "'rng' is not the random generators' state")
+    return state
 
 def load_checkpoint(path, map_location='cpu') -> Checkpoint:
     "Open a checkpoint (or a run directory: its latest checkpoint), checking its files, config and trainer state."
@@ -133,7 +173,7 @@ def load_checkpoint(path, map_location='cpu') -> Checkpoint:
         first = str(e).strip().splitlines()[0] if str(e).strip() else ''
         raise CheckpointError(f"{d / STATE} could not be loaded safely (weights_only=True refuses pickled code "
                               f"and corrupt files): {type(e).__name__}: {first}") from None
-    return Checkpoint(d, cfg, state)
+    return Checkpoint(d, cfg, check_state(state, d / STATE))
 
 def check_compatible(ckpt_cfg: Config, cfg: Config, where) -> None:
     "Raise `CheckpointError` if the checkpoint's model config differs from `cfg`'s (vocabulary, architecture)."
@@ -155,6 +195,33 @@ def load_trained(path, device='cpu') -> tuple[GPT, Tokenizer, Checkpoint]:
         raise CheckpointError(f"{ck.tokenizer_file} has {tok.vocab_size} tokens but the model in {ck.path} only {ck.config.model.vocab_size}")
     model = ck.load_into(GPT(ck.config.model), device=device).to(device).eval()
     return model, tok, ck
+
+# %% ../nbs/03b_checkpoints.ipynb #6dcb6f4a
+def remove_checkpoint(p) -> None:
+    "Delete the checkpoint directory `p`; renamed to a hidden name first, so a kill half-way leaves no half-deleted `step_N/`."
+    p = Path(p); gone = p.with_name(f'.prune-{p.name}')
+    if gone.exists(): shutil.rmtree(gone)
+    replace_path(p, gone)
+    shutil.rmtree(gone, ignore_errors=True)
+
+def clean_checkpoints(ckpt_root) -> list[str]:
+    "Tidy `ckpt_root` after a kill: restore a checkpoint caught mid-swap, remove unfinished saves, prunes and temporary files. Returns what it did."
+    root, done = Path(ckpt_root), []
+    if not root.is_dir(): return done
+    for p in sorted(root.iterdir()):
+        n = p.name
+        if n.startswith('.old-') and p.is_dir():   # a re-save moved the old copy aside and was killed before moving the new one in
+            target = root / n[len('.old-'):].rsplit('-', 1)[0]
+            if not target.exists() and _complete(p):
+                replace_path(p, target); done.append(f'restored {target.name} from {n} (its re-save was interrupted)'); continue
+        if n.startswith(('.old-', '.tmp-', '.prune-')) and p.is_dir():
+            shutil.rmtree(p, ignore_errors=True); done.append(f'removed {n} (left by an interrupted save or prune)')
+        elif n.startswith('.') and n.endswith('.tmp') and p.is_file():
+            p.unlink(); done.append(f'removed {n} (left by an interrupted write)')
+        elif n.startswith('step_') and p.is_dir() and not _complete(p):
+            missing = [f for f in (WEIGHTS, STATE, CONFIG) if not (p / f).is_file()]
+            shutil.rmtree(p, ignore_errors=True); done.append(f"removed {n}: an incomplete checkpoint (no {', '.join(missing)})")
+    return done
 
 # %% ../nbs/03b_checkpoints.ipynb #02e88665
 SAMPLE_PROMPTS = ['Once upon a time,', 'Solve: (3x + 5 = 11)', 'Write a function add(a, b) {', '12+35=']

@@ -4,18 +4,19 @@
 
 # %% ../nbs/00_config.ipynb #b446bfa2
 from __future__ import annotations
-import dataclasses, difflib, json, os, random, shutil, sys, types, typing
+import dataclasses, difflib, json, math, os, random, re, shutil, sys, types, typing
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, asdict
 from pathlib import Path
 from typing import Any
 
 # %% auto #0
-__all__ = ['DEFAULT_SOURCES', 'SECTIONS', 'PRECISIONS', 'N_BYTES', 'N_SPECIAL_TOKENS', 'MIN_VOCAB_SIZE', 'OPTIMIZERS', 'PRESETS',
-           'ModelConfig', 'TrainingConfig', 'DataConfig', 'RuntimeConfig', 'ConfigError', 'coerce', 'validate',
-           'fsync_path', 'replace_path', 'atomic_write', 'atomic_dir', 'Config', 'load_overrides', 'parse_set',
-           'add_config_args', 'config_from_args', 'get_device', 'Precision', 'cpu_has_bf16', 'resolve_precision',
-           'seed_everything', 'describe', 'setup_runtime', 'main', 'fixture_path']
+__all__ = ['DEFAULT_SOURCES', 'SECTIONS', 'PRECISIONS', 'N_BYTES', 'N_SPECIAL_TOKENS', 'MIN_VOCAB_SIZE', 'OPTIMIZERS',
+           'MAX_PARAMS', 'MAX_SEQ_LEN', 'PRESETS', 'ModelConfig', 'TrainingConfig', 'DataConfig', 'RuntimeConfig',
+           'ConfigError', 'coerce', 'estimate_params', 'validate', 'fsync_path', 'replace_path', 'atomic_write',
+           'atomic_dir', 'read_json', 'Config', 'load_overrides', 'parse_set', 'add_config_args', 'config_from_args',
+           'get_device', 'Precision', 'cpu_has_bf16', 'resolve_precision', 'seed_everything', 'describe',
+           'setup_runtime', 'main', 'fixture_path']
 
 # %% ../nbs/00_config.ipynb #eec73136
 @dataclass
@@ -119,11 +120,17 @@ def _type_name(tp) -> str:
 def _field_types(cls) -> dict:
     return typing.get_type_hints(cls)
 
+def _short(value, n: int = 120) -> str:
+    "`repr(value)` cut to `n` characters: an error message quotes the value, not a megabyte of it."
+    try: s = repr(value)
+    except RecursionError: s = f'<a {type(value).__name__} nested too deeply to print>'
+    return s if len(s) <= n else s[:n] + f'... ({len(s):,} characters)'
+
 def coerce(key: str, value, tp):
     "Convert `value` (a parsed JSON value, or a string from the command line) to type `tp`, or raise `ConfigError`."
     origin, args = typing.get_origin(tp), typing.get_args(tp)
     def bad(why=''):
-        return ConfigError(f"config key '{key}' expects {_type_name(tp)}, got {type(value).__name__} {value!r}{why}")
+        return ConfigError(f"config key '{key}' expects {_type_name(tp)}, got {type(value).__name__} {_short(value)}{why}")
     if origin in (typing.Union, types.UnionType):
         if value is None or (isinstance(value, str) and value.strip().lower() in _NONE): return None
         inner = [a for a in args if a is not type(None)][0]
@@ -155,13 +162,14 @@ def coerce(key: str, value, tp):
     if origin is list:
         if isinstance(value, str):
             s = value.strip()
-            value = json.loads(s) if s.startswith('[') else [o.strip() for o in s.split(',') if o.strip()]
+            try: value = json.loads(s) if s.startswith('[') else [o.strip() for o in s.split(',') if o.strip()]
+            except (json.JSONDecodeError, RecursionError): raise bad(' (write a JSON list, e.g. ["gsm8k", "synthetic"], or a,b)') from None
         if not isinstance(value, (list, tuple)): raise bad()
         return [coerce(f'{key}[{i}]', v, args[0]) for i, v in enumerate(value)]
     if origin is dict:
         if isinstance(value, str):
             try: value = json.loads(value)
-            except json.JSONDecodeError: raise bad(' (write a JSON object, e.g. {"gsm8k": "data/train.jsonl"})') from None
+            except (json.JSONDecodeError, RecursionError): raise bad(' (write a JSON object, e.g. {"gsm8k": "data/train.jsonl"})') from None
         if not isinstance(value, dict): raise bad()
         return {coerce(f'{key} key', k, args[0]): coerce(f'{key}[{k!r}]', v, args[1]) for k, v in value.items()}
     raise ConfigError(f"config key '{key}' has an unsupported type {_type_name(tp)}")
@@ -184,12 +192,27 @@ def _split_key(key: str) -> tuple[str, str]:
     return sec, name
 
 # %% ../nbs/00_config.ipynb #a336be89
+MAX_PARAMS = 4_000_000_000  # a bigger model is refused before anything is allocated (16 GB of fp32 weights alone)
+MAX_SEQ_LEN = 1 << 20       # the rotary tables and every attention score grow with the context length
+
+def estimate_params(m: ModelConfig) -> int:
+    "The parameter count of the model `m` describes, by arithmetic on the config: no tensor is allocated."
+    attn = 2 * m.d_model * m.d_model + 2 * m.d_model * m.kv_heads * m.head_dim   # q and o projections, then k and v
+    per_layer = attn + 3 * m.d_model * m.ffn_dim + 2 * m.d_model                  # SwiGLU MLP, two RMSNorm gains
+    return m.n_layers * per_layer + m.d_model + m.vocab_size * m.d_model * (1 if m.tie_embeddings else 2)
+
+_DEVICE = re.compile(r'auto|cpu|mps|cuda(:\d{1,3})?')
+
 def _check(cond: bool, msg: str):
     if not cond: raise ConfigError(msg)
 
 def validate(cfg: 'Config') -> 'Config':
     "Check ranges and cross-field constraints of `cfg`; raise `ConfigError` naming the fields involved."
     m, t, d, r = cfg.model, cfg.training, cfg.data, cfg.runtime
+    for sec, cls in SECTIONS.items():  # NaN fails every range check below, but infinity passes `> 0`: refuse both first
+        for f in fields(cls):
+            v = getattr(getattr(cfg, sec), f.name)
+            _check(not isinstance(v, float) or math.isfinite(v), f"{sec}.{f.name} must be a finite number, got {v}")
     for key, v in [('model.vocab_size', m.vocab_size), ('model.n_layers', m.n_layers), ('model.d_model', m.d_model),
                    ('model.n_heads', m.n_heads), ('model.seq_len', m.seq_len), ('training.total_steps', t.total_steps),
                    ('training.batch_size', t.batch_size), ('training.grad_accum_steps', t.grad_accum_steps),
@@ -207,7 +230,19 @@ def validate(cfg: 'Config') -> 'Config':
                f"model.n_kv_heads ({m.n_kv_heads}) must divide model.n_heads ({m.n_heads}): each key/value head serves a group of query heads")
     _check(m.d_ff is None or m.d_ff > 0, f"model.d_ff must be positive or None, got {m.d_ff}")
     _check(0 <= m.dropout < 1, f"model.dropout must be in [0, 1), got {m.dropout}")
-    _check(t.lr > 0, f"training.lr must be positive, got {t.lr}")
+    _check(m.seq_len <= MAX_SEQ_LEN, f"model.seq_len must be at most {MAX_SEQ_LEN:,}, got {m.seq_len:,}")
+    n = estimate_params(m)
+    _check(n <= MAX_PARAMS, f"the model would have {n:,} parameters, more than the limit of {MAX_PARAMS:,} (minigpt.config.MAX_PARAMS): "
+           f"check model.n_layers ({m.n_layers}), model.d_model ({m.d_model}), model.d_ff ({m.d_ff}) and model.vocab_size ({m.vocab_size})")
+    _check(m.init_std >= 0, f"model.init_std must be 0 or positive, got {m.init_std}")
+    _check(m.norm_eps > 0, f"model.norm_eps must be positive (it keeps RMSNorm from dividing by zero), got {m.norm_eps}")
+    _check(m.rope_theta > 1, f"model.rope_theta must be greater than 1 (the base of the rotary frequencies), got {m.rope_theta}")
+    _check(0 < t.lr <= 1, f"training.lr must be positive and at most 1, got {t.lr}")
+    for k, b in (('beta1', t.beta1), ('beta2', t.beta2)):
+        _check(0 <= b < 1, f"training.{k} must be in [0, 1): AdamW averages with it, got {b}")
+    _check(t.weight_decay >= 0, f"training.weight_decay must be 0 (off) or positive, got {t.weight_decay}")
+    _check(t.grad_clip >= 0, f"training.grad_clip must be 0 (off) or positive, got {t.grad_clip}")
+    _check(0 <= t.seed < 2**63, f"training.seed must be in [0, 2**63), got {t.seed}")
     _check(0 <= t.min_lr_ratio <= 1, f"training.min_lr_ratio must be in [0, 1], got {t.min_lr_ratio}")
     _check(0 <= t.warmup_steps <= t.total_steps,
            f"training.warmup_steps ({t.warmup_steps}) must be between 0 and training.total_steps ({t.total_steps})")
@@ -219,8 +254,8 @@ def validate(cfg: 'Config') -> 'Config':
     _check(0 < d.val_fraction < 1, f"data.val_fraction must be between 0 and 1 (exclusive), got {d.val_fraction}")
     _check(len(d.sources) > 0, "data.sources is empty: name at least one source, e.g. ['synthetic']")
     _check(d.max_samples_per_source > 0, f"data.max_samples_per_source must be positive, got {d.max_samples_per_source}")
-    _check(r.device == 'auto' or r.device in ('cpu', 'mps', 'cuda') or r.device.startswith('cuda:'),
-           f"runtime.device must be auto, cpu, cuda, cuda:N or mps, got {r.device!r}")
+    _check(_DEVICE.fullmatch(r.device) is not None, f"runtime.device must be auto, cpu, cuda, cuda:N or mps, got {_short(r.device)}")
+    _check(r.num_threads >= 0, f"runtime.num_threads must be 0 (torch's default) or positive, got {r.num_threads}")
     return cfg
 
 # %% ../nbs/00_config.ipynb #8dd1fbe9
@@ -274,6 +309,29 @@ def atomic_dir(path):
 # %% ../nbs/00_config.ipynb #41d226f9
 PRESETS: dict[str, dict[str, Any]] = {}  # filled below
 
+def read_json(path, what: str = 'config file'):
+    "The JSON value in the file `path`; a missing, unreadable, binary, malformed or absurdly nested file is a `ConfigError`."
+    path = Path(path)
+    if not path.exists(): raise ConfigError(f"{what} {path} does not exist")
+    if path.is_dir(): raise ConfigError(f"{what} {path} is a directory, not a JSON file")
+    try: raw = path.read_bytes()
+    except OSError as e: raise ConfigError(f"{what} {path} cannot be read: {e.strerror or e}") from None
+    try: text = raw.decode('utf-8')
+    except UnicodeDecodeError as e: raise ConfigError(f"{what} {path} is not UTF-8 text (byte {e.start} is {raw[e.start]:#04x}): is it a binary file?") from None
+    try: return json.loads(text)
+    except json.JSONDecodeError as e: raise ConfigError(f"{what} {path} is not valid JSON: {e}") from None
+    except RecursionError: raise ConfigError(f"{what} {path} is nested too deeply to be a config") from None
+
+def _fit_warmup(new: 'Config', old: 'Config', given: dict):
+    "`training.total_steps` set below the inherited warmup: scale the warmup to the same share of the shorter run, and say so."
+    t = new.training
+    if 'training.total_steps' in given and 'training.warmup_steps' not in given and 0 < t.total_steps < t.warmup_steps:
+        share = min(1.0, old.training.warmup_steps / old.training.total_steps) if old.training.total_steps > 0 else 0.05
+        w = min(t.total_steps, max(1, round(t.total_steps * share)))
+        print(f"note: training.total_steps={t.total_steps} is shorter than the warmup of {t.warmup_steps} steps; warmup scaled to {w} "
+              f"steps ({share:.1%} of the run, as before). Set training.warmup_steps to choose another value.", file=sys.stderr)
+        t.warmup_steps = w
+
 @dataclass
 class Config:
     "A whole run's configuration: `model`, `training`, `data` and `runtime` sections."
@@ -290,10 +348,11 @@ class Config:
 
     def override(self, overrides: dict[str, Any] | None = None, **kw) -> 'Config':
         "A new, validated config with dotted-key `overrides` applied (`{'model.n_layers': 8}`); `self` is unchanged."
-        new = Config.from_dict(self.to_dict(), check=False)
-        for key, value in {**(overrides or {}), **kw}.items():
+        new, given = Config.from_dict(self.to_dict(), check=False), {**(overrides or {}), **kw}
+        for key, value in given.items():
             sec, name = _split_key(key)
             setattr(getattr(new, sec), name, coerce(key, value, _field_types(SECTIONS[sec])[name]))
+        _fit_warmup(new, self, given)
         return validate(new)
 
     def to_dict(self) -> dict: return asdict(self)
@@ -327,9 +386,7 @@ class Config:
     @classmethod
     def from_json(cls, path) -> 'Config':
         "Load a config written by `to_json` (a full config with sections)."
-        try: d = json.loads(Path(path).read_text())
-        except json.JSONDecodeError as e: raise ConfigError(f"{path} is not valid JSON: {e}") from None
-        return cls.from_dict(d)
+        return cls.from_dict(read_json(path, 'config'))
 
 # %% ../nbs/00_config.ipynb #3cf41a8e
 PRESETS.update({
@@ -353,10 +410,7 @@ PRESETS.update({
 # %% ../nbs/00_config.ipynb #7ecfe5ed
 def load_overrides(path) -> dict[str, Any]:
     "Read a JSON override file: dotted keys (`{\"model.n_layers\": 8}`) or nested sections (`{\"model\": {\"n_layers\": 8}}`)."
-    path = Path(path)
-    if not path.exists(): raise ConfigError(f"config file {path} does not exist")
-    try: d = json.loads(path.read_text())
-    except json.JSONDecodeError as e: raise ConfigError(f"config file {path} is not valid JSON: {e}") from None
+    d = read_json(path)
     if not isinstance(d, dict): raise ConfigError(f"config file {path} must hold a JSON object of dotted keys, got {type(d).__name__}")
     out = {}
     for k, v in d.items():
@@ -398,9 +452,14 @@ import torch
 def get_device(pref: str = 'auto') -> torch.device:
     "The device to run on: `pref`, or for `'auto'` the best available (cuda > mps > cpu)."
     if pref != 'auto':
-        dev = torch.device(pref)
+        try: dev = torch.device(pref)
+        except (RuntimeError, ValueError, TypeError):
+            raise ConfigError(f"runtime.device must be auto, cpu, cuda, cuda:N or mps, got {pref!r}") from None
         if dev.type == 'cuda' and not torch.cuda.is_available():
             raise ConfigError(f"runtime.device is {pref!r} but CUDA is not available here; use 'auto' or 'cpu'")
+        if dev.type == 'cuda' and dev.index is not None and dev.index >= torch.cuda.device_count():
+            raise ConfigError(f"runtime.device is {pref!r} but this machine has {torch.cuda.device_count()} CUDA device(s), "
+                              f"numbered from cuda:0")
         if dev.type == 'mps' and not (hasattr(torch.backends, 'mps') and torch.backends.mps.is_available()):
             raise ConfigError(f"runtime.device is {pref!r} but MPS is not available here; use 'auto' or 'cpu'")
         return dev

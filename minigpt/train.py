@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_training.ipynb #fd0137b4
 from __future__ import annotations
-import argparse, contextlib, json, math, os, shutil, signal, sys, time
+import argparse, contextlib, errno, json, math, os, shutil, signal, sys, time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -17,13 +17,15 @@ from fastcore.basics import patch
 
 from .config import (Config, ConfigError, Precision, add_config_args, atomic_write, config_from_args, describe,
                             load_overrides, parse_set, replace_path, setup_runtime)
-from .checkpoint import (CHAT_PROMPTS, CONFIG, SAMPLE_PROMPTS, TOKENIZER, Checkpoint, CheckpointError, check_compatible,
-                                checkpoint_step, list_checkpoints, load_checkpoint, loss_summary, loss_totals, rng_state,
-                                save_checkpoint, set_rng_state, token_byte_lengths)
+from .checkpoint import (CHAT_PROMPTS, CONFIG, SAMPLE_PROMPTS, STATE, TOKENIZER, Checkpoint, CheckpointError, check_compatible,
+                                check_state, checkpoint_step, clean_checkpoints, list_checkpoints, load_checkpoint, loss_summary,
+                                loss_totals, nonfinite_tensors, remove_checkpoint, rng_state, save_checkpoint, set_rng_state,
+                                token_byte_lengths)
 
 # %% auto #0
-__all__ = ['MAX_BAD_STEPS', 'lr_factor', 'WarmupCosineScheduler', 'RunLog', 'read_metrics', 'StopSignals', 'Dist',
-           'init_distributed', 'Muon', 'MuonAdamW', 'build_optimizer', 'TrainingError', 'Trainer', 'train', 'main']
+__all__ = ['MAX_BAD_STEPS', 'SAMPLE_NEW_TOKENS', 'lr_factor', 'WarmupCosineScheduler', 'RunLog', 'read_metrics', 'StopSignals',
+           'Dist', 'init_distributed', 'Muon', 'MuonAdamW', 'build_optimizer', 'TrainingError', 'Trainer', 'train',
+           'main']
 
 # %% ../nbs/04_training.ipynb #9fc829c6
 def lr_factor(step: int, warmup_steps: int, total_steps: int, min_lr_ratio: float = 0.1) -> float:
@@ -179,6 +181,13 @@ class TrainingError(RuntimeError):
     "Training cannot continue (e.g. the loss stayed non-finite); the message says what to try."
 
 MAX_BAD_STEPS = 5  # non-finite losses in a row before the run stops
+SAMPLE_NEW_TOKENS = 48  # tokens each of the trainer's sample completions adds to its prompt (`Trainer.complete`'s default)
+
+def _read_best(ckpt_root) -> dict | None:
+    "The run's `best.json` (the checkpoint with the lowest validation loss), or None when it is missing or unreadable."
+    try: d = json.loads((Path(ckpt_root) / 'best.json').read_text())
+    except (OSError, ValueError): return None
+    return d if isinstance(d, dict) and type(d.get('step')) is int and isinstance(d.get('path'), str) else None
 
 def _in_notebook() -> bool:
     try:
@@ -194,33 +203,75 @@ from . import data as mdata
 
 class Trainer:
     "Sets up a run from `cfg` (tokenizer, data, model, optimizer; resuming from `resume`) and trains it with `fit`."
-    def __init__(self, cfg: Config, resume=None, live_plot: bool | None = None, verbose: bool = True):
+    def __init__(self, cfg: Config, resume=None, live_plot: bool | None = None, verbose: bool = True, overwrite: bool = False):
+        self.cfg = cfg
+        self._check_sampling()
         self.dist = init_distributed(cfg.runtime.device)
         self.verbose = verbose and self.dist.is_main
         self.run_dir = Path(cfg.runtime.output_dir)
         self.log = RunLog(self.run_dir, enabled=self.dist.is_main, echo=self.verbose)
-        ckpt = self._find_resume(resume)
+        ckpt = self._find_resume(resume)   # every refusal comes before the first write to the run directory
         if ckpt is not None: check_compatible(ckpt.config, cfg, ckpt.path)
-        self.cfg = cfg
+        self._claim_run_dir(ckpt, overwrite)
         self.device, self.precision = setup_runtime(cfg, verbose=self.verbose)
         if self.dist.enabled and self.device.type == 'cuda': self.device = torch.device('cuda', self.dist.local_rank)
-        if self.dist.is_main: cfg.to_json(self.run_dir / CONFIG)
+        if self.dist.is_main: self._clean_leftovers()
         self.tokenizer = self._prepare_tokenizer(ckpt)
         self._prepare_data()
         self._build_model()
         self.step, self.best_val, self.last_val, self.history = 0, float('inf'), None, []
         if ckpt is not None: self._restore(ckpt)
+        else: self.log.truncate_after(0)   # rows of a run killed before its first checkpoint: this run writes them again
+        if self.dist.is_main: cfg.to_json(self.run_dir / CONFIG)
         self.live_plot = (self.verbose and _in_notebook()) if live_plot is None else live_plot
 
     # -- setup -------------------------------------------------------------------------------------
     def _find_resume(self, resume) -> Checkpoint | None:
         if resume is None or resume is False: return None
-        if isinstance(resume, Checkpoint): return resume
-        if str(resume) == 'auto':
-            if not list_checkpoints(self.run_dir / 'checkpoints'):
-                self.log.print(f'--resume auto: no checkpoint in {self.run_dir}, starting a new run'); return None
-            resume = self.run_dir
-        return load_checkpoint(resume)
+        if not isinstance(resume, Checkpoint):
+            if str(resume) == 'auto':
+                if not list_checkpoints(self.run_dir / 'checkpoints'):
+                    self.log.print(f'--resume auto: no checkpoint in {self.run_dir}, starting a new run'); return None
+                resume = self.run_dir
+            resume = load_checkpoint(resume)
+        check_state(resume.state, resume.path / STATE, resume=True)
+        return resume
+
+    def _check_sampling(self):
+        L = self.cfg.model.seq_len
+        if L <= SAMPLE_NEW_TOKENS:
+            raise ConfigError(f"model.seq_len ({L}) is too short for the samples the trainer writes: each adds {SAMPLE_NEW_TOKENS} tokens "
+                              f"to a prompt, so model.seq_len must be more than {SAMPLE_NEW_TOKENS} (64 or more leaves room for the prompts)")
+
+    def _claim_run_dir(self, ckpt: Checkpoint | None, overwrite: bool):
+        "One run per directory: a new run (or another directory's checkpoint) is refused where checkpoints are; `overwrite` moves them aside."
+        root = self.run_dir / 'checkpoints'
+        if ckpt is not None and ckpt.path.resolve().parent == root.resolve():   # this directory's own run, continued
+            if overwrite: raise ConfigError(f"overwrite=True (--overwrite) starts over, but the checkpoint to resume from, {ckpt.path}, "
+                                            f"is in that run directory: drop one of the two")
+            return
+        held = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith('.')) if root.is_dir() else []
+        if held and not overwrite:
+            what = 'start a new run' if ckpt is None else f'continue {ckpt.path} there'
+            raise TrainingError(f"{self.run_dir} already holds a run (checkpoints/{held[-1]}, {len(held)} in all): refusing to {what}. "
+                                f"To continue that run: --resume auto (resume='auto'). To start over: --overwrite (overwrite=True), "
+                                f"which first moves the old run to {self.run_dir}.old-<time>. Or choose another --output-dir.")
+        if held and self.dist.is_main:
+            aside = self.run_dir.with_name(f"{self.run_dir.name}.old-{time.strftime('%Y%m%d-%H%M%S')}")
+            while aside.exists(): aside = aside.with_name(aside.name + '+')
+            replace_path(self.run_dir, aside); self.run_dir.mkdir(parents=True)
+            self.log.print(f'--overwrite: the previous run in {self.run_dir} was moved to {aside}')
+        if overwrite: self.dist.barrier()   # the other ranks wait for the move
+
+    def _clean_leftovers(self):
+        "Tidy what a killed run left: unfinished checkpoint saves and prunes, temporary files, unfinished data builds; each is logged."
+        done = [f'in checkpoints/, {s}' for s in clean_checkpoints(self.run_dir / 'checkpoints')]
+        for d in (self.run_dir, self.run_dir / 'samples', self.run_dir / 'data'):
+            for p in d.glob('.*.tmp'):
+                if p.is_file(): p.unlink(); done.append(f'removed {p.relative_to(self.run_dir)} (left by an interrupted write)')
+        for p in (self.run_dir / 'data').glob('.building-*'):
+            if p.is_dir(): shutil.rmtree(p, ignore_errors=True); done.append(f'removed {p.relative_to(self.run_dir)} (an unfinished data build)')
+        for s in done: self.log.print(f'leftover of an interrupted run: {s}')
 
     def _prepare_tokenizer(self, ckpt: Checkpoint | None) -> Tokenizer:
         "The run's tokenizer: from the checkpoint, the run directory, `data.tokenizer_path`, or trained now (rank 0)."
@@ -275,15 +326,18 @@ class Trainer:
                 'best_val': self.best_val, 'tokenizer_hash': self.tokenizer.fingerprint(), 'config': self.cfg.to_dict()}
 
     def _restore(self, ckpt: Checkpoint):
-        ckpt.load_into(self.model, device=self.device)
         st = ckpt.state
-        self.opt.load_state_dict(st['optimizer']); self.sched.load_state_dict(st['scheduler'])
-        if st.get('scaler'): self.scaler.load_state_dict(st['scaler'])
-        set_rng_state(st['rng'])
+        ckpt.load_into(self.model, device=self.device)
+        try:   # a state that does not fit is refused before anything in the run directory changes
+            self.opt.load_state_dict(st['optimizer']); self.sched.load_state_dict(st['scheduler'])
+            if st.get('scaler'): self.scaler.load_state_dict(st['scaler'])
+            set_rng_state(st['rng'])
+        except Exception as e:
+            raise CheckpointError(f"{ckpt.path / STATE} does not fit this run: {type(e).__name__}: {str(e).strip()[:300]}") from None
         self.step, self.best_val = int(st['step']), float(st.get('best_val', float('inf')))
         self._apply_schedule()
-        self.log.truncate_after(self.step)
         if self.dist.is_main: self._set_aside_after(self.step)
+        self.log.truncate_after(self.step)
         self.log.print(f'resumed from {ckpt.path} at step {self.step}')
 
     def _apply_schedule(self):
@@ -303,10 +357,12 @@ class Trainer:
         root = self.run_dir / 'checkpoints'
         for p in list_checkpoints(root):
             if checkpoint_step(p) > step:
-                replace_path(p, root / f'abandoned_{p.name}')
-                self.log.print(f'{p.name} is later than the resumed step {step}: set aside as abandoned_{p.name}')
-        best = root / 'best.json'
-        if best.exists() and json.loads(best.read_text())['step'] > step: best.unlink()
+                dest, n = root / f'abandoned_{p.name}', 1
+                while dest.exists(): n += 1; dest = root / f'abandoned_{p.name}-{n}'   # abandoned before, by an earlier resume
+                replace_path(p, dest)
+                self.log.print(f'{p.name} is later than the resumed step {step}: set aside as {dest.name}')
+        best = _read_best(root)
+        if (root / 'best.json').exists() and (best is None or best['step'] > step): (root / 'best.json').unlink()
 
 # %% ../nbs/04_training.ipynb #00801e7f
 @torch.no_grad()
@@ -384,7 +440,13 @@ def write_samples(self: Trainer) -> Path | None:
 
 @patch
 def save(self: Trainer) -> Path | None:
-    "Checkpoint this step (rank 0), mark it best if its validation loss is the best so far, prune old ones."
+    "Checkpoint this step (rank 0), mark it best if its validation loss is the best so far, prune old ones; non-finite weights stop the run."
+    bad = nonfinite_tensors(self.model)   # on every rank: they hold the same weights and must stop together
+    if bad:
+        last = list_checkpoints(self.run_dir / 'checkpoints')
+        raise TrainingError(f"the weights are not finite at step {self.step} ({len(bad)} tensor(s) hold NaN or infinity, first {bad[0]}): "
+                            f"not saved, the run stopped. Last good checkpoint: {last[-1] if last else 'none'}. Try a lower training.lr, "
+                            f"training.mixed_precision=fp32 or bf16, or a smaller training.grad_clip.")
     if not self.dist.is_main: self.dist.barrier(); return None
     root = self.run_dir / 'checkpoints'
     v = self.last_val
@@ -393,10 +455,10 @@ def save(self: Trainer) -> Path | None:
     path = save_checkpoint(root, self.step, self.model, self._state(), self.cfg, self.tokenizer_file)
     best_file = root / 'best.json'
     if is_best: atomic_write(best_file, {'step': self.step, 'val_loss': self.best_val, 'path': path.name})
-    best = json.loads(best_file.read_text())['path'] if best_file.exists() else None
+    best = (_read_best(root) or {}).get('path')
     ckpts = list_checkpoints(root)
     for p in ckpts[:-self.cfg.training.keep_checkpoints]:
-        if p.name != best and p != path: shutil.rmtree(p, ignore_errors=True)
+        if p.name != best and p != path: remove_checkpoint(p)
     self.dist.barrier()
     return path
 
@@ -426,7 +488,7 @@ def fit(self: Trainer, max_steps: int | None = None) -> 'Trainer':
     start, bad, handle, reason = time.time(), 0, None, None
     if self.step >= end: self.log.print(f'nothing to do: the run is at step {self.step} of {end}'); return self
     bar = tqdm(total=end, initial=self.step, desc='train', disable=not self.verbose, dynamic_ncols=True)
-    with StopSignals() as stop:
+    with StopSignals() as stop, contextlib.closing(bar):   # closed on an error too, before the error is printed
         while self.step < end:
             t0 = time.time()
             row = self.train_step()
@@ -485,6 +547,14 @@ def train(cfg: Config, resume=None, max_steps: int | None = None, **kw) -> Train
     "Set up a `Trainer` for `cfg` (resuming from `resume`: a checkpoint, a run directory or 'auto') and run it."
     return Trainer(cfg, resume=resume, **kw).fit(max_steps)
 
+def _os_error(e: OSError, run_dir) -> str:
+    "One line for a failed file operation: a full disk says so and where; anything else names the path (when known) and the reason."
+    if e.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"the disk is full: no space left to write {e.filename or run_dir}. Free some space, then continue with --resume auto"
+    if e.filename is None: return str(e) if e.strerror is None else f"{e.strerror} (run directory {run_dir})"
+    hint = f" (is --output-dir {run_dir} a writable directory?)" if str(e.filename).startswith(str(run_dir)) else ''
+    return f"{e.filename}: {e.strerror}{hint}"
+
 def main(argv: list[str] | None = None) -> int:
     "CLI: `minigpt_train [--preset P] [--config-json F] [--set k=v ...] [--output-dir D] [--resume auto|PATH]`."
     p = argparse.ArgumentParser(prog='minigpt_train', description='Train a minigpt model (the tiny preset runs offline on a CPU in about 10 minutes).')
@@ -492,6 +562,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument('--output-dir', help='the run directory (default: runtime.output_dir of the config)')
     p.add_argument('--resume', metavar='auto|PATH', help="continue from a checkpoint: 'auto' = the latest in the run directory")
     p.add_argument('--max-steps', type=int, help='stop (with a checkpoint) after this step, even if training.total_steps is larger')
+    p.add_argument('--overwrite', action='store_true',
+                   help='start over in a run directory that already holds a run: the old run is moved to DIR.old-<time> (nothing is deleted)')
     args = p.parse_args(argv)
     extra = {'runtime.output_dir': args.output_dir} if args.output_dir else {}
     try:
@@ -507,9 +579,11 @@ def main(argv: list[str] | None = None) -> int:
                 cfg = ckpt.config.override(explicit)
                 args.resume = ckpt
         if cfg is None: cfg = config_from_args(args, **extra)
-        train(cfg, resume=args.resume, max_steps=args.max_steps)
-    except (ConfigError, CheckpointError, TrainingError) as e:
+        train(cfg, resume=args.resume, max_steps=args.max_steps, overwrite=args.overwrite)
+    except (ConfigError, CheckpointError, TrainingError, mdata.DataError) as e:
         print(f'error: {e}', file=sys.stderr); return 2
+    except OSError as e:   # a full disk, an output directory that cannot be written
+        print(f'error: {_os_error(e, cfg.runtime.output_dir if cfg else args.output_dir or "the run directory")}', file=sys.stderr); return 2
     finally:
         if dist.is_initialized(): dist.destroy_process_group()
     return 0
