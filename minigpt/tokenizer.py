@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_tokenizer.ipynb #c50d73cb
 from __future__ import annotations
-import hashlib, html, json, warnings
+import hashlib, html, json, re, warnings
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from tokenizers import AddedToken, decoders, models, normalizers, pre_tokenizers, trainers
@@ -187,8 +187,13 @@ def train(cls: Tokenizer, texts: Iterable[str], vocab_size: int, show_progress: 
     return tok
 
 # %% ../nbs/01_tokenizer.ipynb #d006b0fd
+_SURROGATE = re.compile('[\ud800-\udfff]')
+
 def _check_text(text, what='text'):
     if not isinstance(text, str): raise TypeError(f"{what} must be a str, got {type(text).__name__}")
+    if not text.isascii() and (m := _SURROGATE.search(text)):   # e.g. undecodable bytes read with errors='surrogateescape'
+        raise ValueError(f"{what} is not valid Unicode: it holds a lone surrogate {m.group()!r} at index {m.start()} "
+                         "(bytes that were not UTF-8?); replace them first, e.g. with U+FFFD")
     return text
 
 @patch
