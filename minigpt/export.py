@@ -14,8 +14,8 @@ from .tokenizer import Tokenizer
 from .checkpoint import CheckpointError, load_trained
 
 # %% auto #0
-__all__ = ['to_llama', 'hf_tokenizer', 'hf_generation_config', 'export_hf', 'model_config_from_llama', 'from_hf',
-           'export_checkpoint', 'main']
+__all__ = ['MAX_MODEL_NUMBERS', 'to_llama', 'hf_tokenizer', 'hf_generation_config', 'export_hf', 'model_config_from_llama',
+           'from_hf', 'export_checkpoint', 'main']
 
 # %% ../nbs/07_export.ipynb #14639c89
 def _unwrap(model) -> GPT:
@@ -84,14 +84,47 @@ def export_hf(model: GPT, tokenizer: Tokenizer | None, out_dir, dtype: torch.dty
     return out
 
 # %% ../nbs/07_export.ipynb #6a04a435
+import math
+from safetensors import SafetensorError
+from .config import Config, ConfigError, validate
+
+MAX_MODEL_NUMBERS = 2**31   # parameters plus rotary tables: 8 GiB in fp32, far beyond any model this course trains
+
+def _model_numbers(cfg: ModelConfig) -> int:
+    "How many numbers `GPT(cfg)` allocates (parameters and rotary tables), computed from the config alone."
+    d, L, V, hd = cfg.d_model, cfg.n_layers, cfg.vocab_size, cfg.head_dim
+    q, kv = cfg.n_heads * hd, cfg.kv_heads * hd
+    block = 2 * d + d * q + 2 * d * kv + q * d + 3 * d * cfg.ffn_dim   # two norms, q/k/v/o, the SwiGLU MLP
+    return V * d * (1 if cfg.tie_embeddings else 2) + L * block + d + cfg.seq_len * hd
+
+_LLAMA_INTS = ('vocab_size', 'num_hidden_layers', 'hidden_size', 'num_attention_heads', 'intermediate_size', 'max_position_embeddings')
+
+def _check_llama_types(c: dict):
+    "Raise `ValueError` naming the key if a field `GPT` needs is missing or of the wrong type."
+    def is_int(v): return isinstance(v, int) and not isinstance(v, bool)
+    for k in _LLAMA_INTS:
+        if k not in c: raise ValueError(f"the model config has no {k!r}; a Llama config needs {', '.join(_LLAMA_INTS)}")
+        if not is_int(c[k]) or c[k] <= 0: raise ValueError(f"the model config's {k} must be a positive integer, got {c[k]!r}")
+    for k in ('head_dim', 'num_key_value_heads'):
+        if c.get(k) is not None and (not is_int(c[k]) or c[k] <= 0): raise ValueError(f"the model config's {k} must be a positive integer or null, got {c[k]!r}")
+    for k in ('rms_norm_eps', 'initializer_range', 'rope_theta'):
+        v = c.get(k, 1.0 if k != 'rms_norm_eps' else None)
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v <= 0:
+            raise ValueError(f"the model config's {k} must be a finite number > 0, got {v!r}")
+    for k in ('rope_parameters', 'rope_scaling'):
+        if c.get(k) is not None and not isinstance(c[k], dict): raise ValueError(f"the model config's {k} must be an object or null, got {c[k]!r}")
+
 def model_config_from_llama(config) -> ModelConfig:
-    "The `ModelConfig` of a `transformers.LlamaConfig` (or its dict); a setting `GPT` cannot represent raises `ValueError`."
-    c = config.to_dict() if hasattr(config, 'to_dict') else dict(config)
+    """The `ModelConfig` of a `transformers.LlamaConfig` (or its dict); a setting `GPT` cannot represent, a missing or
+    mistyped field, or a model too large to allocate (over `MAX_MODEL_NUMBERS`) raises `ValueError` before anything is allocated."""
+    c = config.to_dict() if hasattr(config, 'to_dict') else config
+    if not isinstance(c, dict): raise ValueError(f"a model config must be a JSON object (a dict), got {type(c).__name__}")
     def bad(what, valid): raise ValueError(f"cannot load this model into GPT: {what}; GPT supports {valid}")
     if c.get('model_type') != 'llama': bad(f"model_type is {c.get('model_type')!r}", "'llama' (LlamaForCausalLM) only")
     for k in ('attention_bias', 'mlp_bias'):
         if c.get(k): bad(f"{k}={c[k]}", f"{k}=False (no biases)")
     if c.get('hidden_act', 'silu') != 'silu': bad(f"hidden_act is {c['hidden_act']!r}", "'silu' (a SwiGLU MLP)")
+    _check_llama_types(c)
     rope = c.get('rope_parameters') or c.get('rope_scaling') or {}
     rope_type = rope.get('rope_type', rope.get('type', 'default'))
     if rope_type != 'default': bad(f"rope_type is {rope_type!r} (RoPE scaling)", "'default' rotary positions without scaling")
@@ -105,12 +138,18 @@ def model_config_from_llama(config) -> ModelConfig:
                       tie_embeddings=bool(c.get('tie_word_embeddings', False)), rope_theta=float(rope.get('rope_theta', c.get('rope_theta', 10000.0))),
                       norm_eps=c['rms_norm_eps'], init_std=c.get('initializer_range', 0.02))
     if cfg.ffn_dim != d_ff: cfg.d_ff = d_ff
+    try: validate(Config(model=cfg))   # the same rules as a training config (positive sizes, heads that divide, ...)
+    except ConfigError as e: bad(str(e), 'what a minigpt training config allows')
+    if (n := _model_numbers(cfg)) > MAX_MODEL_NUMBERS:
+        bad(f"it would allocate {n:,} numbers ({cfg.n_layers:,} layers, width {cfg.d_model:,}, vocabulary {cfg.vocab_size:,}, "
+            f"context {cfg.seq_len:,})", f"at most {MAX_MODEL_NUMBERS:,} (MAX_MODEL_NUMBERS)")
     return cfg
 
 def _tokenizer_from_dir(d: Path) -> Tokenizer | None:
     f = d / 'tokenizer.json'
     if not f.exists(): return None
     spec = json.loads(f.read_text(encoding='utf-8'))
+    if not isinstance(spec, dict): return None
     spec['post_processor'] = None   # minigpt adds special tokens explicitly; transformers' bos template is dropped
     try: return Tokenizer.from_str(json.dumps(spec))
     except (ValueError, KeyError, TypeError) as e:
@@ -118,17 +157,22 @@ def _tokenizer_from_dir(d: Path) -> Tokenizer | None:
         return None
 
 def from_hf(path, device='cpu', dtype: torch.dtype | str = torch.float32) -> tuple[GPT, Tokenizer | None]:
-    "`(GPT, Tokenizer or None)` from a Hugging Face Llama directory (an `export_hf` output); the model is in eval mode on `device`."
+    "`(GPT, Tokenizer or None)` from a Hugging Face Llama directory (an `export_hf` output); the model is in eval mode on `device`. A bad directory raises `ValueError` (or `FileNotFoundError`) naming it."
     d = Path(path)
     if not (d / 'config.json').is_file():
         raise FileNotFoundError(f"no config.json in {d}: expected a Hugging Face model directory such as minigpt_export writes")
-    raw = json.loads((d / 'config.json').read_text(encoding='utf-8'))
-    if raw.get('model_type') != 'llama': model_config_from_llama(raw)   # raises, naming the architecture, before transformers would
+    try: raw = json.loads((d / 'config.json').read_text(encoding='utf-8'))
+    except (ValueError, OSError, RecursionError) as e: raise ValueError(f"{d / 'config.json'} is not a readable JSON file: {e}") from None
+    try: model_config_from_llama(raw)   # every check on the file itself, before transformers reads it or anything is allocated
+    except ValueError as e: raise ValueError(f"{d / 'config.json'}: {e}") from None
     cfg = model_config_from_llama(LlamaConfig.from_pretrained(d, local_files_only=True))
     dtype = _dtype(dtype)
-    hf = LlamaForCausalLM.from_pretrained(d, dtype=dtype, local_files_only=True)
-    model = GPT(cfg).to(dtype)
-    model.load_state_dict(hf.state_dict(), strict=True)
+    try:
+        hf = LlamaForCausalLM.from_pretrained(d, dtype=dtype, local_files_only=True)
+        model = GPT(cfg).to(dtype)
+        model.load_state_dict(hf.state_dict(), strict=True)
+    except (OSError, RuntimeError, ValueError, SafetensorError) as e:   # no weights file, a truncated one, or tensors whose shapes disagree with config.json
+        raise ValueError(f"cannot load the weights in {d}: {str(e).strip().splitlines()[0][:300]}") from None
     return model.to(device).eval(), _tokenizer_from_dir(d)
 
 # %% ../nbs/07_export.ipynb #4f878183
@@ -153,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
         out = export_hf(model, tok, args.out, dtype=args.dtype, overwrite=args.overwrite)
     except (CheckpointError, FileExistsError, ValueError) as e:
         print(f'error: {e}', file=sys.stderr); return 2
+    except OSError as e:   # --out under a file, on a read-only or full disk, ...: one line, not a traceback
+        print(f'error: cannot write {args.out}: {e.strerror or e}' + (f' ({e.filename})' if e.filename else ''), file=sys.stderr); return 2
     print(f'wrote {out}: ' + ', '.join(sorted(f.name for f in out.iterdir())))
     print(f"load it with transformers.AutoModelForCausalLM.from_pretrained({str(out)!r}) and AutoTokenizer.from_pretrained({str(out)!r})")
     return 0

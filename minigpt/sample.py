@@ -19,7 +19,7 @@ from .checkpoint import Checkpoint, CheckpointError, load_trained
 # %% auto #0
 __all__ = ['COMMANDS', 'QUIT', 'load_model', 'sample_next', 'apply_repetition_penalty', 'PromptCache', 'check_sampling',
            'generate_tokens', 'TextStream', 'stream_text', 'SamplingSettings', 'fit_chat', 'strip_stream',
-           'ChatSession', 'handle_command', 'repl', 'main', 'ChatWidget', 'chat']
+           'ChatSession', 'handle_command', 'clean_text', 'repl', 'main', 'ChatWidget', 'chat']
 
 # %% ../nbs/05_sampling.ipynb #d440f406
 def load_model(path, device: str | torch.device = 'auto') -> tuple[GPT, Tokenizer, Checkpoint]:
@@ -83,9 +83,14 @@ class PromptCache:
         return self
 
 # %% ../nbs/05_sampling.ipynb #03ed1edb
+import math
+
 def check_sampling(temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None,
                    repetition_penalty: float = 1.0, max_new_tokens: int = 1) -> None:
     "Raise `ValueError`, saying what is valid, if a sampling setting is out of range."
+    for name, v, hint in (('temperature', temperature, '0 = greedy'), ('top_p', top_p, 'in (0, 1]'),
+                          ('repetition_penalty', repetition_penalty, '1.0 = off')):
+        if isinstance(v, float) and not math.isfinite(v): raise ValueError(f"{name} must be a finite number ({hint}), got {v!r}")
     filter_logits(torch.zeros(1), temperature, top_k, top_p)   # its own checks of temperature, top_k and top_p
     if isinstance(repetition_penalty, bool) or not isinstance(repetition_penalty, (int, float)) or not repetition_penalty > 0:
         raise ValueError(f"repetition_penalty must be a number > 0 (1.0 = off, 1.1-1.3 typical), got {repetition_penalty!r}")
@@ -157,8 +162,8 @@ class SamplingSettings:
         if self.top_k == 0: object.__setattr__(self, 'top_k', None)
         if self.top_p == 1: object.__setattr__(self, 'top_p', None)
         check_sampling(self.temperature, self.top_k, self.top_p, self.repetition_penalty, self.max_new_tokens)
-        if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0):
-            raise ValueError(f"seed must be a non-negative integer or None, got {self.seed!r}")
+        if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed < 2**63):
+            raise ValueError(f"seed must be a non-negative integer below 2**63, or None; got {self.seed!r}")
 
     def describe(self) -> str:
         return ' '.join(f'{f.name}={getattr(self, f.name)}' for f in dataclasses.fields(self))
@@ -307,6 +312,18 @@ def handle_command(session: ChatSession, line: str):
     return f'{name} = {getattr(session.settings, name)}'
 
 # %% ../nbs/05_sampling.ipynb #e80fd68b
+import re
+
+def clean_text(text: str) -> tuple[str, int]:
+    "`text` with each lone surrogate (an undecodable byte read with `errors='surrogateescape'`) replaced by U+FFFD, and how many there were."
+    return re.subn('[\ud800-\udfff]', '\ufffd', text) if not text.isascii() else (text, 0)
+
+def _clean_note(text: str, what: str, stderr) -> str:
+    "`clean_text(text)`, with a one-line note on `stderr` if anything was replaced."
+    text, n = clean_text(text)
+    if n: print(f'note: {what} is not valid UTF-8; {n} undecodable byte(s) replaced with U+FFFD', file=stderr, flush=True)
+    return text
+
 def _read_line(interactive: bool, stdin) -> str | None:
     "The next input line without its newline, or None at the end of input (Ctrl-D)."
     if interactive:
@@ -326,7 +343,8 @@ def repl(session: ChatSession, stdin=None, stdout=None, stderr=None) -> int:
         try: line = _read_line(interactive, stdin)
         except KeyboardInterrupt: print(file=stdout); continue
         if line is None: return 0
-        if not line.strip(): continue
+        line = _clean_note(line, 'that line', stderr)
+        if not line.strip(): continue   # an empty or blank line sends nothing
         if line.startswith('/'):
             msg = handle_command(session, line)
             if msg is QUIT: return 0
@@ -342,6 +360,19 @@ def repl(session: ChatSession, stdin=None, stdout=None, stderr=None) -> int:
         print(file=stdout, flush=True)
 
 # %% ../nbs/05_sampling.ipynb #ce5fa194
+def _text_streams():
+    "Undecodable input bytes become surrogates (`clean_text` then replaces them); unencodable output characters become `?`, never a crash."
+    for stream, errors in ((sys.stdin, 'surrogateescape'), (sys.stdout, 'replace')):
+        try: stream.reconfigure(errors=errors)
+        except (AttributeError, ValueError, OSError): pass   # not a text file (a notebook's streams): leave it
+
+def _check_device(device: str):
+    "Raise `ValueError` if `device` is neither 'auto' nor a device string torch can parse."
+    if device == 'auto': return
+    try: torch.device(device)
+    except (RuntimeError, ValueError, TypeError) as e:
+        raise ValueError(f"--device {device!r} is not a device ({e}); use auto, cpu, cuda, cuda:N or mps") from None
+
 def main(argv: list[str] | None = None) -> int:
     "CLI: `minigpt_sample --checkpoint PATH [--prompt TEXT] [--raw] [--system TEXT] [--temperature --top-k --top-p ...]`."
     d = SamplingSettings()
@@ -361,7 +392,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument('--device', default='auto', metavar='DEV', help='auto | cpu | cuda | cuda:N | mps (default: %(default)s)')
     p.add_argument('--quiet', action='store_true', help='no start-up banner')
     args = p.parse_args(argv)
+    _text_streams()
+    if args.prompt is not None: args.prompt = _clean_note(args.prompt, '--prompt', sys.stderr)
+    if args.system is not None: args.system = _clean_note(args.system, '--system', sys.stderr).strip() or None
+    if args.prompt is not None and not args.raw and not args.prompt.strip():
+        print('error: --prompt is empty; give a message, or leave --prompt out to chat line by line', file=sys.stderr); return 2
     try:
+        _check_device(args.device)
         settings = SamplingSettings(args.temperature, args.top_k, args.top_p, args.repetition_penalty, args.max_new_tokens, args.seed)
         session = ChatSession.from_checkpoint(args.checkpoint, args.device, args.system, settings=settings, raw=args.raw)
     except (CheckpointError, ConfigError, ValueError, FileNotFoundError) as e:

@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_tokenizer.ipynb #c50d73cb
 from __future__ import annotations
-import hashlib, html, json, warnings
+import hashlib, html, json, re, warnings
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from tokenizers import AddedToken, decoders, models, normalizers, pre_tokenizers, trainers
@@ -122,21 +122,43 @@ class Tokenizer:
     def __repr__(self): return f'Tokenizer(vocab_size={self.vocab_size})'
 
 # %% ../nbs/01_tokenizer.ipynb #5d14bd90
+_ADDED_FLAGS = dict(single_word=False, lstrip=False, rstrip=False, normalized=False, special=True)
+
+def _added_problem(added: list) -> str | None:
+    "What is wrong with a tokenizer.json's `added_tokens` list, or None: it must be exactly our special tokens, ids 0-6, unnormalized."
+    if not isinstance(added, list): return f"added_tokens is {type(added).__name__}, expected a list"
+    want = [dict(id=i, content=s, **_ADDED_FLAGS) for i, s in enumerate(SPECIAL_TOKENS.values())]
+    for w in want:
+        got = next((a for a in added if isinstance(a, dict) and a.get('content') == w['content']), None)
+        if got is None: return f"special token {w['content']!r} is missing from added_tokens"
+        if got.get('id') != w['id']: return f"special token {w['content']!r} has id {got.get('id')!r}, expected {w['id']}"
+        for k, v in _ADDED_FLAGS.items():
+            if got.get(k) != v: return f"special token {w['content']!r} has {k}={json.dumps(got.get(k))}, expected {json.dumps(v)}"
+    extra = [a.get('content') if isinstance(a, dict) else a for a in added if a not in want]
+    if extra or len(added) != len(want): return f"added_tokens holds {len(added) - len(want)} token(s) besides the special tokens: {extra[:5]!r}"
+
 def _check_backend(tk: HFTokenizer):
-    "Raise if `tk` is not a tokenizer built by `Tokenizer.train` (same pipeline, all bytes, all special tokens)."
+    "Raise `ValueError` if `tk` is not a tokenizer built by `Tokenizer.train` (same pipeline and options, all bytes, exactly our special tokens)."
     got, want = json.loads(tk.to_str()), json.loads(_new_backend().to_str())
-    for stage in ('normalizer', 'pre_tokenizer', 'decoder'):
-        if got[stage] != want[stage]:
-            raise ValueError(f"not a minigpt tokenizer: its {stage} is {json.dumps(got[stage])[:120]}, expected {json.dumps(want[stage])[:120]}; "
-                             "train one with Tokenizer.train or minigpt_tokenizer")
-    if got['model'].get('type') != 'BPE': raise ValueError(f"not a minigpt tokenizer: model type is {got['model'].get('type')!r}, expected 'BPE'")
-    vocab = tk.get_vocab(with_added_tokens=True)
+    def refuse(why): raise ValueError(f"not a minigpt tokenizer: {why}; train one with Tokenizer.train or minigpt_tokenizer")
+    for stage in ('normalizer', 'pre_tokenizer', 'decoder', 'post_processor', 'truncation', 'padding'):
+        if got.get(stage) != want.get(stage):
+            refuse(f"its {stage} is {json.dumps(got.get(stage))[:120]}, expected {json.dumps(want.get(stage))[:120]}")
+    model, fresh = got['model'], want['model']
+    if model.get('type') != 'BPE': refuse(f"model type is {model.get('type')!r}, expected 'BPE'")
+    for k, v in fresh.items():   # dropout, unk_token, byte_fallback, ...: options that would change what encode returns
+        if k not in ('vocab', 'merges') and model.get(k) != v: refuse(f"its model option {k} is {json.dumps(model.get(k))}, expected {json.dumps(v)}")
+    if (why := _added_problem(got.get('added_tokens'))): refuse(why)
+    vocab = model['vocab']
     missing = [c for c in BYTE_CHARS if c not in vocab]
-    if missing: raise ValueError(f"not a minigpt tokenizer: {len(missing)} of the 256 byte tokens are missing from the vocabulary")
-    added = {t.content: t for t in tk.get_added_tokens_decoder().values()}
-    for name, s in SPECIAL_TOKENS.items():
-        if s not in added or not added[s].special:
-            raise ValueError(f"not a minigpt tokenizer: special token {name} {s!r} is missing (expected {', '.join(SPECIAL_TOKENS.values())})")
+    if missing: refuse(f"{len(missing)} of the 256 byte tokens are missing from the vocabulary")
+    for i, s in enumerate(SPECIAL_TOKENS.values()):
+        if vocab.get(s) != i: refuse(f"special token {s!r} has id {vocab.get(s)!r} in the model vocabulary, expected {i}")
+    specials = set(SPECIAL_TOKENS.values())
+    odd = [t for t in vocab if t not in specials and not set(t) <= CHAR_BYTES.keys()]
+    if odd: refuse(f"{len(odd)} vocabulary entries are not byte-level tokens (e.g. {odd[0][:40]!r})")
+    if sorted(vocab.values()) != list(range(len(vocab))): refuse(f"the vocabulary ids are not 0..{len(vocab) - 1} without gaps or repeats")
+
 
 # %% ../nbs/01_tokenizer.ipynb #05d4a914
 @patch(cls_method=True)
@@ -165,8 +187,13 @@ def train(cls: Tokenizer, texts: Iterable[str], vocab_size: int, show_progress: 
     return tok
 
 # %% ../nbs/01_tokenizer.ipynb #d006b0fd
+_SURROGATE = re.compile('[\ud800-\udfff]')
+
 def _check_text(text, what='text'):
     if not isinstance(text, str): raise TypeError(f"{what} must be a str, got {type(text).__name__}")
+    if not text.isascii() and (m := _SURROGATE.search(text)):   # e.g. undecodable bytes read with errors='surrogateescape'
+        raise ValueError(f"{what} is not valid Unicode: it holds a lone surrogate {m.group()!r} at index {m.start()} "
+                         "(bytes that were not UTF-8?); replace them first, e.g. with U+FFFD")
     return text
 
 @patch
@@ -210,8 +237,17 @@ def to_str(self: Tokenizer) -> str:
 
 @patch(cls_method=True)
 def from_str(cls: Tokenizer, s: str) -> Tokenizer:
-    "A `Tokenizer` from a JSON string written by `to_str`."
-    return cls(HFTokenizer.from_str(s))
+    "A `Tokenizer` from a JSON string written by `to_str`; anything else raises `ValueError`."
+    if not isinstance(s, str): raise TypeError(f"expected the tokenizer's JSON as a str, got {type(s).__name__}")
+    try: spec = json.loads(s)
+    except ValueError as e: raise ValueError(f"not a tokenizer.json: {e}") from None
+    # the library quietly merges duplicate added tokens, so the file itself is checked before it is parsed
+    if not isinstance(spec, dict): raise ValueError(f"not a tokenizer.json: it holds a JSON {type(spec).__name__}, not an object")
+    if (why := _added_problem(spec.get('added_tokens'))):
+        raise ValueError(f"not a minigpt tokenizer: {why}; train one with Tokenizer.train or minigpt_tokenizer")
+    try: backend = HFTokenizer.from_str(s)
+    except Exception as e: raise ValueError(f"not a tokenizer.json: {str(e)[:200]}") from None   # the Rust parser's error
+    return cls(backend)
 
 @patch
 def fingerprint(self: Tokenizer) -> str:
@@ -228,10 +264,11 @@ def save(self: Tokenizer, path) -> Path:
 
 @patch(cls_method=True)
 def load(cls: Tokenizer, path) -> Tokenizer:
-    "Load a tokenizer saved by `save` (or `minigpt_tokenizer`)."
+    "Load a tokenizer saved by `save` (or `minigpt_tokenizer`); a file that is not exactly such a tokenizer raises `ValueError` naming it."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"no tokenizer file at {path}; train one with `minigpt_tokenizer --output {path}`")
-    return cls.from_str(path.read_text(encoding='utf-8'))
+    try: return cls.from_str(path.read_text(encoding='utf-8'))
+    except ValueError as e: raise ValueError(f"{path}: {e}") from None   # UnicodeDecodeError is a ValueError too
 
 # %% ../nbs/01_tokenizer.ipynb #1ccec1ec
 _PALETTE = ('#fde2b6', '#cfe8fc', '#f6d1e6', '#e3dcf7', '#fff3b0')
