@@ -14,8 +14,8 @@ from .tokenizer import Tokenizer
 from .checkpoint import CheckpointError, load_trained
 
 # %% auto #0
-__all__ = ['MAX_MODEL_NUMBERS', 'to_llama', 'hf_tokenizer', 'hf_generation_config', 'export_hf', 'model_config_from_llama',
-           'from_hf', 'export_checkpoint', 'main']
+__all__ = ['to_llama', 'hf_tokenizer', 'hf_generation_config', 'export_hf', 'model_config_from_llama', 'from_hf',
+           'export_checkpoint', 'main']
 
 # %% ../nbs/07_export.ipynb #14639c89
 def _unwrap(model) -> GPT:
@@ -88,15 +88,6 @@ import math
 from safetensors import SafetensorError
 from .config import Config, ConfigError, validate
 
-MAX_MODEL_NUMBERS = 2**31   # parameters plus rotary tables: 8 GiB in fp32, far beyond any model this course trains
-
-def _model_numbers(cfg: ModelConfig) -> int:
-    "How many numbers `GPT(cfg)` allocates (parameters and rotary tables), computed from the config alone."
-    d, L, V, hd = cfg.d_model, cfg.n_layers, cfg.vocab_size, cfg.head_dim
-    q, kv = cfg.n_heads * hd, cfg.kv_heads * hd
-    block = 2 * d + d * q + 2 * d * kv + q * d + 3 * d * cfg.ffn_dim   # two norms, q/k/v/o, the SwiGLU MLP
-    return V * d * (1 if cfg.tie_embeddings else 2) + L * block + d + cfg.seq_len * hd
-
 _LLAMA_INTS = ('vocab_size', 'num_hidden_layers', 'hidden_size', 'num_attention_heads', 'intermediate_size', 'max_position_embeddings')
 
 def _check_llama_types(c: dict):
@@ -116,7 +107,7 @@ def _check_llama_types(c: dict):
 
 def model_config_from_llama(config) -> ModelConfig:
     """The `ModelConfig` of a `transformers.LlamaConfig` (or its dict); a setting `GPT` cannot represent, a missing or
-    mistyped field, or a model too large to allocate (over `MAX_MODEL_NUMBERS`) raises `ValueError` before anything is allocated."""
+    mistyped field, or a model too large to allocate (over `config.MAX_PARAMS`) raises `ValueError` before anything is allocated."""
     c = config.to_dict() if hasattr(config, 'to_dict') else config
     if not isinstance(c, dict): raise ValueError(f"a model config must be a JSON object (a dict), got {type(c).__name__}")
     def bad(what, valid): raise ValueError(f"cannot load this model into GPT: {what}; GPT supports {valid}")
@@ -138,11 +129,8 @@ def model_config_from_llama(config) -> ModelConfig:
                       tie_embeddings=bool(c.get('tie_word_embeddings', False)), rope_theta=float(rope.get('rope_theta', c.get('rope_theta', 10000.0))),
                       norm_eps=c['rms_norm_eps'], init_std=c.get('initializer_range', 0.02))
     if cfg.ffn_dim != d_ff: cfg.d_ff = d_ff
-    try: validate(Config(model=cfg))   # the same rules as a training config (positive sizes, heads that divide, ...)
+    try: validate(Config(model=cfg))   # the same rules as a training config (positive sizes, heads that divide, size bounds, ...)
     except ConfigError as e: bad(str(e), 'what a minigpt training config allows')
-    if (n := _model_numbers(cfg)) > MAX_MODEL_NUMBERS:
-        bad(f"it would allocate {n:,} numbers ({cfg.n_layers:,} layers, width {cfg.d_model:,}, vocabulary {cfg.vocab_size:,}, "
-            f"context {cfg.seq_len:,})", f"at most {MAX_MODEL_NUMBERS:,} (MAX_MODEL_NUMBERS)")
     return cfg
 
 def _tokenizer_from_dir(d: Path) -> Tokenizer | None:
