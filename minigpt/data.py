@@ -337,6 +337,8 @@ def local_rows(path: str, src: Source) -> Iterable[dict]:
     files = sorted(globlib.glob(os.path.expanduser(path), recursive=True)) if globlib.has_magic(path) else [os.path.expanduser(path)]
     files = [f for f in files if os.path.isfile(f)]
     if not files: raise DataError(f"data.local_files['{src.name}'] = {path!r} matches no file")
+    if all(os.path.getsize(f) == 0 for f in files):   # the datasets builders fail on empty files with a bare StopIteration
+        raise DataError(f"data.local_files['{src.name}'] = {path!r}: the file{'s are' if len(files) > 1 else ' is'} empty")
     exts = {Path(f).suffix.lower() for f in files}
     builders = {_BUILDERS.get(e) for e in exts}
     if None in builders or len(builders) > 1:
