@@ -26,12 +26,23 @@ try: from execnb.nbio import read_nb      # execnb 0.1 (with fastcore 1.x)
 except ImportError: from fastcore.nbio import read_nb   # execnb 0.3 moved it into fastcore 2.x
 from execnb.shell import CaptureShell
 fn, skip = sys.argv[1], set(sys.argv[2].split())
+
+def directives(src):
+    "The cell's `#| name args` lines at its top, as nbdev reads them (read_nb alone does not parse them)."
+    d = {}
+    for line in src.splitlines():
+        line = line.strip()
+        if not line: continue
+        if not line.startswith('#|'): break
+        words = line[2:].split()
+        if words: d[words[0]] = words[1:]
+    return d
 nb = read_nb(fn)
 k = CaptureShell(fn)
 t0 = time.time()
 for i, cell in enumerate(nb.cells):
     if cell.cell_type != 'code' or not cell.source.strip(): continue
-    d = getattr(cell, 'directives_', {}) or {}
+    d = directives(cell.source)
     if d.get('eval:', [''])[0].lower() == 'false' or skip & d.keys(): continue
     print(f'@@CELL@@{i}', flush=True)
     k.cell(cell)
