@@ -18,7 +18,7 @@ from .model import GPT
 
 # %% auto #0
 __all__ = ['WEIGHTS', 'STATE', 'CONFIG', 'TOKENIZER', 'SAMPLE_PROMPTS', 'CHAT_PROMPTS', 'CheckpointError', 'rng_state',
-           'set_rng_state', 'nonfinite_tensors', 'save_checkpoint', 'checkpoint_step', 'list_checkpoints',
+           'set_rng_state', 'nonfinite_tensors', 'bare_model', 'save_checkpoint', 'checkpoint_step', 'list_checkpoints',
            'find_checkpoint', 'Checkpoint', 'checkpoint_config', 'check_state', 'load_checkpoint', 'check_compatible',
            'load_trained', 'remove_checkpoint', 'clean_checkpoints', 'token_byte_lengths', 'loss_totals',
            'loss_summary']
@@ -66,9 +66,17 @@ def _writing(path):
         if full or 'No space left' in str(e): raise OSError(errno.ENOSPC, 'No space left on device', str(path)) from e
         raise
 
+def bare_model(model: torch.nn.Module) -> torch.nn.Module:
+    "The module inside `torch.compile`'s and DDP's wrappers: its state dict has no `_orig_mod.` or `module.` prefixes."
+    while True:
+        inner = getattr(model, '_orig_mod', None) or (model.module if type(model).__name__ == 'DistributedDataParallel' else None)
+        if inner is None: return model
+        model = inner
+
 def save_checkpoint(ckpt_root, step: int, model: torch.nn.Module, state: dict, cfg: Config, tokenizer_file=None) -> Path:
     "Atomically write `checkpoints/step_N/` (weights, trainer state, config, tokenizer). Returns its path. Non-finite weights are refused."
     from safetensors.torch import save_model
+    model = bare_model(model)   # a compiled model's weights are saved under their plain names
     bad = nonfinite_tensors(model)
     if bad: raise CheckpointError(f"refusing to save step {step}: {len(bad)} tensor(s) of the model hold NaN or infinity (first: {bad[0]})")
     final = _step_dir(Path(ckpt_root), step)
@@ -122,7 +130,7 @@ class Checkpoint:
     def load_into(self, model: torch.nn.Module, device='cpu') -> torch.nn.Module:
         "Copy the weights into `model`; a missing, unexpected or wrongly shaped tensor is a `CheckpointError`."
         from safetensors.torch import load_model
-        try: missing, unexpected = load_model(model, str(self.path / WEIGHTS), strict=False, device=str(device))
+        try: missing, unexpected = load_model(bare_model(model), str(self.path / WEIGHTS), strict=False, device=str(device))
         except Exception as e:
             raise CheckpointError(f"{self.path / WEIGHTS} does not fit the model: {str(e).strip().splitlines()[-1][:500]}") from None
         if missing or unexpected:

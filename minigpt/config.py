@@ -495,8 +495,8 @@ def resolve_precision(mode: str, device: torch.device) -> Precision:
         else: mode = 'bf16' if bf16_ok else 'fp16'
     if mode == 'bf16' and not bf16_ok:
         raise ConfigError(f"training.mixed_precision is 'bf16' but {device} does not support it; use 'fp16' (with a grad scaler) or 'auto'")
-    if mode == 'fp16' and not cuda:
-        raise ConfigError(f"training.mixed_precision is 'fp16' but fp16 training needs a CUDA GPU (device is {device}); use 'fp32', 'bf16' or 'auto'")
+    if mode == 'fp16' and device.type not in ('cuda', 'cpu'):  # the CPU autocasts to fp16 and has a GradScaler: slow, but it tests the path
+        raise ConfigError(f"training.mixed_precision is 'fp16' but fp16 training needs a CUDA GPU or the CPU (device is {device}); use 'fp32', 'bf16' or 'auto'")
     return {'fp32': Precision('fp32', None, False), 'bf16': Precision('bf16', torch.bfloat16, False),
             'fp16': Precision('fp16', torch.float16, True)}[mode]
 

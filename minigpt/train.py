@@ -24,8 +24,8 @@ from .checkpoint import (CHAT_PROMPTS, CONFIG, SAMPLE_PROMPTS, STATE, TOKENIZER,
 
 # %% auto #0
 __all__ = ['MAX_BAD_STEPS', 'SAMPLE_NEW_TOKENS', 'lr_factor', 'WarmupCosineScheduler', 'RunLog', 'read_metrics', 'StopSignals',
-           'Dist', 'init_distributed', 'Muon', 'MuonAdamW', 'build_optimizer', 'TrainingError', 'Trainer', 'train',
-           'main']
+           'Dist', 'init_distributed', 'Muon', 'MuonAdamW', 'build_optimizer', 'TrainingError', 'compile_or_eager',
+           'Trainer', 'train', 'main']
 
 # %% ../nbs/04_training.ipynb #9fc829c6
 def lr_factor(step: int, warmup_steps: int, total_steps: int, min_lr_ratio: float = 0.1) -> float:
@@ -201,6 +201,21 @@ from .tokenizer import Tokenizer
 from .model import GPT, param_groups, mfu
 from . import data as mdata
 
+_COMPILE_FAILED = 'torch.compile failed ({}); running eagerly (same results, slower). Set runtime.use_compile=false to skip compiling.'
+
+def _first_line(e: Exception) -> str: return f"{type(e).__name__}: {(str(e).strip().splitlines() or [''])[0][:200]}"
+
+def compile_or_eager(model: torch.nn.Module, log=print):
+    "`torch.compile(model)`, or `model` itself with one line saying why when compiling fails."
+    try: return torch.compile(model)
+    except Exception as e:
+        log(_COMPILE_FAILED.format(_first_line(e)))
+        return model
+
+def _is_compile_error(e: Exception) -> bool:
+    "Raised by torch.compile's machinery (dynamo, inductor, a C compiler), not by the model's own code."
+    return type(e).__module__.startswith(('torch._dynamo', 'torch._inductor')) or isinstance(e, torch._dynamo.exc.TorchDynamoException)
+
 class Trainer:
     "Sets up a run from `cfg` (tokenizer, data, model, optimizer; resuming from `resume`) and trains it with `fit`."
     def __init__(self, cfg: Config, resume=None, live_plot: bool | None = None, verbose: bool = True, overwrite: bool = False):
@@ -315,7 +330,8 @@ class Trainer:
         self.scaler = torch.amp.GradScaler(self.device.type, enabled=self.precision.use_scaler)
         self.flops_per_token = self.model.flops_per_token()
         self.fwd = self.model
-        if cfg.runtime.use_compile: self.fwd = torch.compile(self.model)
+        if cfg.runtime.use_compile: self.fwd = compile_or_eager(self.model, self.log.print)
+        self._compile_pending = self.fwd is not self.model   # the first forward compiles; a failure there falls back to eager
         if self.dist.enabled:
             from torch.nn.parallel import DistributedDataParallel as DDP
             self.fwd = DDP(self.fwd, device_ids=[self.dist.local_rank] if self.device.type == 'cuda' else None)
@@ -382,7 +398,13 @@ def train_step(self: Trainer) -> dict:
         sync = contextlib.nullcontext() if (not d.enabled or i == t.grad_accum_steps - 1) else self.fwd.no_sync()
         with sync:
             with self.precision.autocast(self.device):
-                _, loss = self.fwd(x, y)
+                try: _, loss = self.fwd(x, y)
+                except Exception as e:
+                    if not (self._compile_pending and not d.enabled and _is_compile_error(e)): raise
+                    self.log.print(_COMPILE_FAILED.format(_first_line(e)))
+                    self.fwd = self.model
+                    _, loss = self.fwd(x, y)
+                self._compile_pending = False
             self.scaler.scale(loss / t.grad_accum_steps).backward()
         loss_sum += loss.detach().float()
     loss = (_all_sum(loss_sum, d) / (t.grad_accum_steps * d.world_size)).item()
