@@ -11,7 +11,7 @@ from transformers import GenerationConfig, LlamaConfig, LlamaForCausalLM
 from .config import ModelConfig, atomic_dir
 from .model import GPT, llama_config
 from .tokenizer import Tokenizer
-from .checkpoint import CheckpointError, load_trained
+from .checkpoint import CheckpointError, bare_model, load_trained
 
 # %% auto #0
 __all__ = ['to_llama', 'hf_tokenizer', 'hf_generation_config', 'export_hf', 'model_config_from_llama', 'from_hf',
@@ -19,8 +19,8 @@ __all__ = ['to_llama', 'hf_tokenizer', 'hf_generation_config', 'export_hf', 'mod
 
 # %% ../nbs/07_export.ipynb #14639c89
 def _unwrap(model) -> GPT:
-    "The `GPT` inside `model` (which may be wrapped by `torch.compile`)."
-    model = getattr(model, '_orig_mod', model)
+    "The `GPT` inside `model` (which may be wrapped by `torch.compile` or DDP)."
+    model = bare_model(model)
     if not isinstance(model, GPT): raise TypeError(f"expected a minigpt GPT model, got {type(model).__name__}")
     return model
 

@@ -18,7 +18,7 @@ from .model import GPT, param_groups
 from . import data as mdata
 from .checkpoint import (CONFIG, STATE, TOKENIZER, WEIGHTS, Checkpoint, CheckpointError, check_compatible, list_checkpoints, load_checkpoint,
                                 loss_summary, loss_totals, token_byte_lengths)
-from .train import Trainer, TrainingError, WarmupCosineScheduler
+from .train import Trainer, TrainingError, WarmupCosineScheduler, compile_or_eager
 
 # %% auto #0
 __all__ = ['ADAPTER', 'FINETUNE', 'FINETUNE_DEFAULTS', 'LORA_DEFAULTS', 'LoRALinear', 'LoRAConfig', 'add_lora', 'lora_modules',
@@ -253,7 +253,7 @@ def _build_model(self: FineTuner):
     self.sched = WarmupCosineScheduler(self.opt, t.warmup_steps, t.total_steps, t.min_lr_ratio)
     self.scaler = torch.amp.GradScaler(self.device.type, enabled=self.precision.use_scaler)
     self.flops_per_token = self.model.flops_per_token()
-    self.fwd = torch.compile(self.model) if cfg.runtime.use_compile else self.model
+    self.fwd = compile_or_eager(self.model, self.log.print) if cfg.runtime.use_compile else self.model
     if self.dist.enabled:
         from torch.nn.parallel import DistributedDataParallel as DDP
         self.fwd = DDP(self.fwd, device_ids=[self.dist.local_rank] if self.device.type == 'cuda' else None)
