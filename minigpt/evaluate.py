@@ -236,7 +236,7 @@ def eval_javascript(model, tokenizer, n: int = 50, val_fraction: float = 0.05, m
                          for p, r, v in list(zip(probs, replies, res))[:5]]}
 
 def eval_prompts(model, tokenizer, max_new_tokens: int = 64, temperature: float = 0.8, seed: int = 0) -> list[dict]:
-    "The seed's scripted prompts (plain continuations) and the chat turns: greedy, and one seeded sample each."
+    "The course's scripted prompts (plain continuations) and the chat turns: greedy, and one seeded sample each."
     out = []
     for chat, prompts in ((False, SAMPLE_PROMPTS), (True, CHAT_PROMPTS)):
         greedy = generate_replies(model, tokenizer, prompts, max_new_tokens, chat=chat)
