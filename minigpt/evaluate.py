@@ -305,11 +305,10 @@ def _headline(task: str, r) -> str:
     return f"{r['n']} problems: exact match {_pct(r['exact_match'])} ± {100 * r['margin']:.0f} (strict {_pct(r['exact_match_strict'])})"
 
 # %% ../nbs/06_eval.ipynb #8e9986f7
-def _atomic_write(path: Path, text: str | None = None, fig=None):
-    "`atomic_write` of `text`, or of `fig` as an image in the format of `path`'s suffix."
-    if fig is not None:
-        buf = io.BytesIO(); fig.savefig(buf, format=path.suffix[1:], dpi=100, bbox_inches='tight'); text = buf.getvalue()
-    atomic_write(path, text)
+def _save_figure(path: Path, fig):
+    "`atomic_write` of `fig` as an image in the format of `path`'s suffix."
+    buf = io.BytesIO(); fig.savefig(buf, format=path.suffix[1:], dpi=100, bbox_inches='tight')
+    atomic_write(path, buf.getvalue())
 
 def plot_bpb(results: list[dict], ax=None):
     "Horizontal bars: held-out bits per byte of each source, one bar per checkpoint."
@@ -433,14 +432,14 @@ def write_report(results: dict | list[dict], out_dir) -> dict[str, Path]:
     rs = results if isinstance(results, list) else [results]
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     paths = {'json': out / 'report.json', 'md': out / 'report.md'}
-    _atomic_write(paths['json'], json.dumps(rs[0] if len(rs) == 1 else {'compare': rs}, indent=1, default=str))
+    atomic_write(paths['json'], json.dumps(rs[0] if len(rs) == 1 else {'compare': rs}, indent=1, default=str))
     for key, fn, name in (('loss', plot_bpb, 'bpb_per_source.png'), ('arithmetic', plot_digits, 'accuracy_by_digits.png')):
         if any(key in r['tasks'] for r in rs):
             with matplotlib.rc_context({'figure.max_open_warning': 0}):
                 ax = fn(rs); fig = ax.figure; fig.tight_layout()
-                _atomic_write(out / name, fig=fig); plt.close(fig)
+                _save_figure(out / name, fig); plt.close(fig)
             paths[name.split('.')[0]] = out / name
-    _atomic_write(paths['md'], report_markdown(rs))
+    atomic_write(paths['md'], report_markdown(rs))
     return paths
 
 # %% ../nbs/06_eval.ipynb #2851f710
