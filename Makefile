@@ -35,12 +35,6 @@ colab-check:  ## every notebook alone in an empty directory with a fresh HOME, a
 
 COLAB_VENV ?= .venv-colab
 COLAB_CONSTRAINTS ?= constraints/colab-2026-11.txt
-test-colab:  ## colab-check in a virtual environment holding Colab's package versions (see the constraints file)
-	$(PY) -m venv $(COLAB_VENV)
-	grep -v '^torch' $(COLAB_CONSTRAINTS) > $(COLAB_VENV)/constraints.txt
-	# torch: the CPU wheel (Colab's torch 2.11 from PyPI is a multi-GB CUDA build)
-	$(COLAB_VENV)/bin/pip install -q $(TORCH_PIP_ARGS) "$(or $(TORCH_REQ),torch==2.13.0)"
-	# what a notebook's install cell installs in Colab, plus what Colab already has (IPython, pandas)
-	$(COLAB_VENV)/bin/pip install -q -c $(COLAB_VENV)/constraints.txt . nbdev ipython pandas
-	$(COLAB_VENV)/bin/python -c "import fastcore, transformers, ipywidgets, nbdev; print('fastcore', fastcore.__version__, '| transformers', transformers.__version__, '| ipywidgets', ipywidgets.__version__, '| nbdev', nbdev.__version__)"
+test-colab:  ## a venv holding Colab's package versions (constraints/), the install cell run in it (what it changes is printed), then colab-check there
+	$(PY) tools/colab_env.py --venv $(COLAB_VENV) --constraints $(COLAB_CONSTRAINTS)
 	$(PY) tools/colab_check.py --python $(COLAB_VENV)/bin/python
