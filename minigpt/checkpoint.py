@@ -47,7 +47,7 @@ def set_rng_state(st: dict):
     if 'cuda' in st and torch.cuda.is_available():  # a checkpoint from a machine with more GPUs restores what fits
         for i, s in enumerate(st['cuda'][:torch.cuda.device_count()]): torch.cuda.set_rng_state(s, i)
 
-# %% ../nbs/03b_checkpoints.ipynb #5afd5eae
+# %% ../nbs/03b_checkpoints.ipynb #9c422243
 def _step_dir(ckpt_root: Path, step: int) -> Path: return ckpt_root / f'step_{step:06d}'
 
 def nonfinite_tensors(model: torch.nn.Module) -> list[str]:
@@ -73,6 +73,7 @@ def bare_model(model: torch.nn.Module) -> torch.nn.Module:
         if inner is None: return model
         model = inner
 
+# %% ../nbs/03b_checkpoints.ipynb #db54b3c7
 def save_checkpoint(ckpt_root, step: int, model: torch.nn.Module, state: dict, cfg: Config, tokenizer_file=None) -> Path:
     "Atomically write `checkpoints/step_N/` (weights, trainer state, config, tokenizer). Returns its path. Non-finite weights are refused."
     from safetensors.torch import save_model
@@ -87,6 +88,7 @@ def save_checkpoint(ckpt_root, step: int, model: torch.nn.Module, state: dict, c
         if tokenizer_file is not None: shutil.copyfile(tokenizer_file, tmp / TOKENIZER)
     return final
 
+# %% ../nbs/03b_checkpoints.ipynb #99e459ec
 def checkpoint_step(p) -> int:
     "The step of a checkpoint directory named `step_N`."
     return int(Path(p).name.split('_')[-1])
@@ -111,7 +113,7 @@ def find_checkpoint(path) -> Path:
     raise CheckpointError(f"no checkpoint found in {path}: expected a run directory with checkpoints/step_*/ "
                           f"or a directory holding {WEIGHTS} and {STATE}")
 
-# %% ../nbs/03b_checkpoints.ipynb #934cd2f4
+# %% ../nbs/03b_checkpoints.ipynb #d836b0d8
 @dataclass
 class Checkpoint:
     "A loaded checkpoint: its directory, config and trainer state; weights are read by `load_into`."
@@ -137,11 +139,13 @@ class Checkpoint:
             raise CheckpointError(f"{self.path / WEIGHTS} does not fit the model: missing {sorted(missing)[:5]}, unexpected {sorted(unexpected)[:5]}")
         return model
 
+# %% ../nbs/03b_checkpoints.ipynb #8f8168e1
 def checkpoint_config(path) -> Config:
     "A checkpoint's `config.json`; one written before `training.optimizer` existed trained with AdamW and resumes with it."
     d = read_json(path, 'config')
     if isinstance(d, dict) and isinstance(d.get('training'), dict): d['training'].setdefault('optimizer', 'adamw')
     return Config.from_dict(d)
+
 def check_state(state, where, resume: bool = False) -> dict:
     "Check that `state` is a trainer state as the trainer writes it (`resume=True`: with all that resuming needs); else `CheckpointError`."
     def need(cond, why):
@@ -164,6 +168,7 @@ def check_state(state, where, resume: bool = False) -> dict:
          and isinstance(rng.get('python'), (tuple, list)), "'rng' is not the random generators' state")
     return state
 
+# %% ../nbs/03b_checkpoints.ipynb #3b4de61e
 def load_checkpoint(path, map_location='cpu') -> Checkpoint:
     "Open a checkpoint (or a run directory: its latest checkpoint), checking its files, config and trainer state."
     from safetensors import safe_open

@@ -208,7 +208,7 @@ class FineTuner(Trainer):
         self._own_run_dir(run_dir, resume)
         super().__init__(cfg, resume=resume, **kw)
 
-# %% ../nbs/08_finetune.ipynb #7c54bcd4
+# %% ../nbs/08_finetune.ipynb #e5b23a30
 @patch
 def _own_run_dir(self: FineTuner, run_dir: Path, resume):
     "Record the start (`finetune.json`) and copy the initial weights in; a resume must match what was recorded."
@@ -229,6 +229,7 @@ def _own_run_dir(self: FineTuner, run_dir: Path, resume):
     if f.exists() and resume not in (None, False): self.ft_meta = old; return   # keep the record of where the run started
     atomic_write(f, self.ft_meta, indent=1)
 
+# %% ../nbs/08_finetune.ipynb #46c7cb8a
 @patch
 def _prepare_tokenizer(self: FineTuner, ckpt):
     "The base run's tokenizer (checked by fingerprint)."
@@ -239,6 +240,7 @@ def _prepare_tokenizer(self: FineTuner, ckpt):
                             f"fine-tuning needs the base run's tokenizer (data.tokenizer_path)")
     return tok
 
+# %% ../nbs/08_finetune.ipynb #f63cb7f1
 @patch
 def _build_model(self: FineTuner):
     "As `Trainer`: a GPT, then the initial weights, then (LoRA) the adapters; the optimizer sees trainable parameters only."
@@ -258,7 +260,7 @@ def _build_model(self: FineTuner):
         from torch.nn.parallel import DistributedDataParallel as DDP
         self.fwd = DDP(self.fwd, device_ids=[self.dist.local_rank] if self.device.type == 'cuda' else None)
 
-# %% ../nbs/08_finetune.ipynb #ff124ee6
+# %% ../nbs/08_finetune.ipynb #d076f424
 @patch
 def _state(self: FineTuner) -> dict:
     st = Trainer._state(self)
@@ -275,6 +277,7 @@ def _restore(self: FineTuner, ckpt: Checkpoint):
     finally: self.model = full
     load_lora_state_dict(self.model, {k: v.to(self.device) for k, v in ckpt.state['lora'].items()})   # frozen base + adapters = exact
 
+# %% ../nbs/08_finetune.ipynb #c226cfb4
 @patch
 def save(self: FineTuner) -> Path | None:
     "As `Trainer.save`; for LoRA the checkpoint's weights are merged (any minigpt command can load them) and the adapters are also saved alone."
@@ -286,6 +289,7 @@ def save(self: FineTuner) -> Path | None:
     if path is not None: save_adapter(full, path / ADAPTER, self.lora_cfg, {'init_from': self.ft_meta['init_from'], 'step': self.step})
     return path
 
+# %% ../nbs/08_finetune.ipynb #35796f6c
 def finetune(cfg: Config, init_from, lora: LoRAConfig | None = None, resume=None, max_steps: int | None = None, **kw) -> FineTuner:
     "Set up a `FineTuner` (resuming from `resume`: 'auto', a checkpoint or a run directory) and train it."
     return FineTuner(cfg, init_from, lora=lora, resume=resume, **kw).fit(max_steps)
@@ -327,11 +331,11 @@ def heldout_bpb(model, tokenizer, data_dir, batch_size: int = 16, max_batches: i
     dev = next(model.parameters()).device
     return loss_summary(loss_totals(model.eval(), batches, token_byte_lengths(tokenizer, c.vocab_size).to(dev), dev))
 
-# %% ../nbs/08_finetune.ipynb #99631947
+# %% ../nbs/08_finetune.ipynb #2fc6203a
 def _base_run_dir(ck: Checkpoint) -> Path: return ck.path.parent.parent if ck.path.parent.name == 'checkpoints' else ck.path
 
-def main(argv: list[str] | None = None) -> int:
-    "CLI: `minigpt_finetune --init-from CHECKPOINT [--output-dir R] [--preset/--config-json/--set ...] [--lora ...] [--resume auto|PATH]`."
+def _parser() -> argparse.ArgumentParser:
+    "The options of `minigpt_finetune`: the start, the shared config options, the run directory, resuming, LoRA."
     p = argparse.ArgumentParser(prog='minigpt_finetune', description='Fine-tune a trained minigpt model on conversations '
                                 '(loss on the assistant\'s tokens only), fully or with LoRA adapters.')
     p.add_argument('--init-from', metavar='CHECKPOINT', help='the base run directory or checkpoint (its weights and tokenizer; not its optimizer)')
@@ -345,7 +349,12 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument('--lora-alpha', type=float, default=LoRAConfig.alpha)
     g.add_argument('--lora-dropout', type=float, default=LoRAConfig.dropout)
     g.add_argument('--lora-targets', default='q_proj,v_proj', help='comma-separated module names (default: %(default)s)')
-    args = p.parse_args(argv)
+    return p
+
+# %% ../nbs/08_finetune.ipynb #e2572830
+def main(argv: list[str] | None = None) -> int:
+    "CLI: `minigpt_finetune --init-from CHECKPOINT [--output-dir R] [--preset/--config-json/--set ...] [--lora ...] [--resume auto|PATH]`."
+    args = _parser().parse_args(argv)
     try:
         recorded = json.loads((Path(args.output_dir) / FINETUNE).read_text()) if args.resume and args.output_dir and (Path(args.output_dir) / FINETUNE).exists() else {}
         init_from = args.init_from or recorded.get('init_from')

@@ -186,7 +186,7 @@ def train(cls: Tokenizer, texts: Iterable[str], vocab_size: int, show_progress: 
                       "give it more text or lower min_frequency", stacklevel=2)
     return tok
 
-# %% ../nbs/01_tokenizer.ipynb #d006b0fd
+# %% ../nbs/01_tokenizer.ipynb #4b0df5fc
 _SURROGATE = re.compile('[\ud800-\udfff]')
 
 def _check_text(text, what='text'):
@@ -208,6 +208,12 @@ def encode_batch(self: Tokenizer, texts: list[str]) -> list[list[int]]:
     return [e.ids for e in self.backend.encode_batch(texts, add_special_tokens=False)]
 
 @patch
+def encode_document(self: Tokenizer, text: str) -> list[int]:
+    "A plain-text document for training: `[bos] + encode(text) + [eos]` (the loss covers all of it)."
+    return [self.bos_id, *self.encode(text), self.eos_id]
+
+# %% ../nbs/01_tokenizer.ipynb #367a7a2f
+@patch
 def decode(self: Tokenizer, ids, skip_special: bool = False) -> str:
     "The text of `ids` (a list, array or tensor of ints); `skip_special` drops the special tokens."
     ids = [int(i) for i in (ids.tolist() if hasattr(ids, 'tolist') else ids)]   # tensors and arrays too
@@ -224,12 +230,7 @@ def token_bytes(self: Tokenizer, i: int) -> bytes:
                        for j in range(self.vocab_size)]
     return self._bytes[i]
 
-@patch
-def encode_document(self: Tokenizer, text: str) -> list[int]:
-    "A plain-text document for training: `[bos] + encode(text) + [eos]` (the loss covers all of it)."
-    return [self.bos_id, *self.encode(text), self.eos_id]
-
-# %% ../nbs/01_tokenizer.ipynb #38b4f610
+# %% ../nbs/01_tokenizer.ipynb #37a4cc7e
 @patch
 def to_str(self: Tokenizer) -> str:
     "The tokenizer as a JSON string (the `tokenizers` library's `tokenizer.json` format)."
@@ -257,6 +258,7 @@ def fingerprint(self: Tokenizer) -> str:
         self._fingerprint = hashlib.sha256(canon.encode()).hexdigest()
     return self._fingerprint
 
+# %% ../nbs/01_tokenizer.ipynb #e984432c
 @patch
 def save(self: Tokenizer, path) -> Path:
     "Write the tokenizer to `path` (one JSON file), atomically; returns the path."

@@ -13,12 +13,12 @@ from .data import iter_source_texts
 # %% auto #0
 __all__ = ['main']
 
-# %% ../nbs/03c_tokenizer_cli.ipynb #7c8772a7
+# %% ../nbs/03c_tokenizer_cli.ipynb #356d1785
 def _error(msg: str) -> int:
     print(f'error: {msg}', file=sys.stderr); return 2
 
-def main(argv: list[str] | None = None) -> int:
-    "CLI: train the tokenizer on data sources and/or local files and save it as one JSON file."
+def _parser() -> argparse.ArgumentParser:
+    "The command's options: the shared config options, then what to train on and where to write it."
     p = argparse.ArgumentParser(prog='minigpt_tokenizer', description='Train the byte-level BPE tokenizer and save it as one JSON file.')
     add_config_args(p)
     p.add_argument('--vocab-size', type=int, help='tokens in the vocabulary (default: the config\'s model.vocab_size)')
@@ -28,7 +28,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument('--output', metavar='FILE', help='where to write the tokenizer (default: <runtime.output_dir>/tokenizer.json)')
     p.add_argument('--min-frequency', type=int, default=2, help='do not merge pairs seen fewer times (default: %(default)s)')
     p.add_argument('--quiet', action='store_true', help='no progress bars')
-    args = p.parse_args(argv)
+    return p
+
+# %% ../nbs/03c_tokenizer_cli.ipynb #8b7c13fa
+def main(argv: list[str] | None = None) -> int:
+    "CLI: train the tokenizer on data sources and/or local files and save it as one JSON file."
+    args = _parser().parse_args(argv)
     try: cfg = config_from_args(args, **({'model.vocab_size': args.vocab_size} if args.vocab_size is not None else {}))
     except ConfigError as e: return _error(e)
     vocab = cfg.model.vocab_size
