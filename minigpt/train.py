@@ -669,5 +669,4 @@ def main(argv: list[str] | None = None) -> int:
         if dist.is_initialized(): dist.destroy_process_group()
     return 0
 
-# %% ../nbs/04_training.ipynb #12a9bebe
 if __name__ == '__main__' and '__file__' in globals(): sys.exit(main())
