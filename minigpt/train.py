@@ -390,7 +390,6 @@ def _all_sum(x: torch.Tensor, d: Dist) -> torch.Tensor:
     if d.enabled: dist.all_reduce(x, op=dist.ReduceOp.SUM)
     return x
 
-
 @patch
 def _forward(self: Trainer, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     "The training forward pass and its loss; if the first compiled forward fails inside the compiler, one line in the log, then eager."
