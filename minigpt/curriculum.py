@@ -362,22 +362,9 @@ _THANKS = [('Thanks!', "You're welcome!"), ('Thank you, that helps.', 'Glad it h
            ('Great, thanks.', 'Happy to help.'), ('Perfect.', 'Great! Let me know if you need anything else.')]
 _SYSTEM = ['You are a helpful assistant.', 'You are a friendly assistant who answers briefly.', 'Answer clearly and politely.']
 
-# %% ../nbs/03a_curriculum.ipynb #4e998d4d
-def _plural(n: int, word: str) -> str: return f'{n} {word if n != 1 else word.rstrip("s")}'
-
-def _chat_turn(rng) -> tuple[str, str]:
-    "One (question, answer) pair of small talk or a simple fact."
-    t = rng.randrange(9)
-    if t == 7:
-        a, b = rng.randint(2, 99), rng.randint(2, 99)
-        op, word, r = rng.choice([('+', 'plus', a + b), ('×', 'times', a * b), ('-', 'minus', a - b)])
-        return rng.choice([f'What is {a} {word} {b}?', f'Quick question: {a} {op} {b}?']), f'{a} {op} {b} = {r}.'
-    if t == 8:
-        seq, what = rng.choice([(_DAYS, 'day'), (_MONTHS, 'month')])
-        i, k = rng.randrange(len(seq)), rng.choice([1, 1, 2, 3])
-        after = seq[(i + k) % len(seq)]
-        if k == 1: return f'Which {what} comes after {seq[i]}?', f'{after} comes after {seq[i]}.'
-        return f'What {what} is it {k} {what}s after {seq[i]}?', f'Counting {k} {what}s on from {seq[i]} gives {after}.'
+# %% ../nbs/03a_curriculum.ipynb #259cca90
+def _fact_turn(rng, t: int) -> tuple[str, str]:
+    "Exchange `t` (0-4) of simple facts: a capital, a colour mix, an opposite, a unit conversion, a spelling."
     if t == 0:
         c = rng.choice(list(_CAPITALS))
         return rng.choice([f'What is the capital of {c}?', f"What's the capital city of {c}?", f'Which city is the capital of {c}?']), \
@@ -396,6 +383,24 @@ def _chat_turn(rng) -> tuple[str, str]:
     if t == 4:
         w = rng.choice(_WORDS)
         return rng.choice([f'How do you spell "{w}"?', f'Can you spell {w} for me?']), f'{w} is spelled {"-".join(w.upper())}.'
+
+# %% ../nbs/03a_curriculum.ipynb #28137aff
+def _plural(n: int, word: str) -> str: return f'{n} {word if n != 1 else word.rstrip("s")}'
+
+def _chat_turn(rng) -> tuple[str, str]:
+    "One (question, answer) pair of small talk or a simple fact."
+    t = rng.randrange(9)
+    if t == 7:
+        a, b = rng.randint(2, 99), rng.randint(2, 99)
+        op, word, r = rng.choice([('+', 'plus', a + b), ('×', 'times', a * b), ('-', 'minus', a - b)])
+        return rng.choice([f'What is {a} {word} {b}?', f'Quick question: {a} {op} {b}?']), f'{a} {op} {b} = {r}.'
+    if t == 8:
+        seq, what = rng.choice([(_DAYS, 'day'), (_MONTHS, 'month')])
+        i, k = rng.randrange(len(seq)), rng.choice([1, 1, 2, 3])
+        after = seq[(i + k) % len(seq)]
+        if k == 1: return f'Which {what} comes after {seq[i]}?', f'{after} comes after {seq[i]}.'
+        return f'What {what} is it {k} {what}s after {seq[i]}?', f'Counting {k} {what}s on from {seq[i]} gives {after}.'
+    if t <= 4: return _fact_turn(rng, t)
     if t == 5:
         w, ch = rng.choice(_WORDS), None
         ch = rng.choice(sorted(set(w)))
