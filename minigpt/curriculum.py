@@ -11,19 +11,7 @@ from typing import Callable
 __all__ = ['ANSWER_TEMPLATES', 'SYNTHETIC_KINDS', 'gen_arithmetic', 'gen_equation', 'gen_word_problem', 'gen_javascript',
            'gen_chat', 'gen_story', 'gen_drill']
 
-# %% ../nbs/03a_curriculum.ipynb #a9eaf43c
-_NAMES = ['Ava', 'Ben', 'Chloe', 'Daniel', 'Emma', 'Felix', 'Grace', 'Hugo', 'Isla', 'Jack', 'Kira', 'Leo', 'Maya', 'Noah',
-          'Olivia', 'Priya', 'Quinn', 'Rosa', 'Sam', 'Tara', 'Umar', 'Vera', 'Will', 'Yuki', 'Zoe', 'Omar', 'Lena', 'Marco']
-_ITEMS = [('apple', 'apples'), ('pencil', 'pencils'), ('notebook', 'notebooks'), ('cookie', 'cookies'), ('ticket', 'tickets'),
-          ('marble', 'marbles'), ('sticker', 'stickers'), ('book', 'books'), ('orange', 'oranges'), ('cupcake', 'cupcakes'),
-          ('toy car', 'toy cars'), ('card', 'cards'), ('bottle of juice', 'bottles of juice'), ('plant', 'plants')]
-
-ANSWER_TEMPLATES = {  # how a reference answer ends; reword freely: evaluation reads the task fields, never this text
-    'arithmetic': '{steps}\nSo {a} {sym} {b} = {result}.\nThe answer is {result}.',
-    'equation': '{steps}\nThe answer is {var} = {x}.',
-    'word_problem': '{steps}\nThe answer is {answer}.',
-}
-
+# %% ../nbs/03a_curriculum.ipynb #fbcfa22c
 def _msgs(*pairs) -> list[dict]:
     "`('user', 'hi', 'assistant', 'hello')` -> a list of message dicts."
     return [{'role': r, 'content': c} for r, c in zip(pairs[::2], pairs[1::2])]
@@ -34,6 +22,14 @@ def _record(task: dict, question: str, answer: str) -> dict:
 
 def _num(n) -> str: return f'{n:,}' if abs(n) >= 10000 else str(n)
 
+# %% ../nbs/03a_curriculum.ipynb #4b627006
+ANSWER_TEMPLATES = {  # how a reference answer ends; reword freely: evaluation reads the task fields, never this text
+    'arithmetic': '{steps}\nSo {a} {sym} {b} = {result}.\nThe answer is {result}.',
+    'equation': '{steps}\nThe answer is {var} = {x}.',
+    'word_problem': '{steps}\nThe answer is {answer}.',
+}
+
+# %% ../nbs/03a_curriculum.ipynb #3c771d45
 def _column_add(a: int, b: int) -> list[str]:
     da, db, carry, steps = str(a)[::-1], str(b)[::-1], 0, []
     places = ['ones', 'tens', 'hundreds', 'thousands', 'ten-thousands', 'hundred-thousands']
@@ -46,6 +42,7 @@ def _column_add(a: int, b: int) -> list[str]:
     if carry: steps.append('The last carry 1 becomes the leading digit.')
     return steps
 
+# %% ../nbs/03a_curriculum.ipynb #c2e73eae
 def _column_sub(a: int, b: int) -> list[str]:
     da, db, borrow, steps = str(a)[::-1], str(b)[::-1], 0, []
     places = ['ones', 'tens', 'hundreds', 'thousands', 'ten-thousands', 'hundred-thousands']
@@ -58,11 +55,23 @@ def _column_sub(a: int, b: int) -> list[str]:
             steps.append(f'{places[i].capitalize()}: {d}{" - 1 lent" if borrow else ""} - {y} = {x - y}.'); borrow = 0
     return steps
 
+# %% ../nbs/03a_curriculum.ipynb #954a4c39
 def _operand(rng: random.Random, max_digits: int = 5) -> int:
     "A number of 1 to `max_digits` digits, small ones most often: a curriculum starts where learning is possible."
     d = rng.choices(range(1, max_digits + 1), weights=[2, 5, 3, 2, 1][:max_digits])[0]
     return rng.randint(10 ** (d - 1) if d > 1 else 0, 10 ** d - 1)
 
+# %% ../nbs/03a_curriculum.ipynb #06ba16a4
+_OPS = {'+': 'add', '-': 'subtract', '×': 'multiply', '÷': 'divide'}
+
+def _arith_record(question: str, steps: list[str], a: int, sym: str, b: int, answer: int, answer_text: str, **extra) -> dict:
+    "The record of one arithmetic problem: the rendered chat, and the problem itself as fields."
+    worked = ANSWER_TEMPLATES['arithmetic'].format(steps='\n'.join(steps), a=a, sym=sym, b=b, result=answer_text)
+    task = {'kind': 'arithmetic', 'question': question, 'worked': worked, 'op': _OPS[sym], 'symbol': sym, 'operands': [a, b],
+            'digits': max(len(str(a)), len(str(b))), 'answer': answer, **extra, 'answer_text': answer_text}
+    return _record(task, question, worked)
+
+# %% ../nbs/03a_curriculum.ipynb #7ba542b2
 def gen_arithmetic(rng: random.Random) -> dict:
     "Multi-digit `+`, `-`, `×` and division with remainder, worked step by step."
     op = rng.choices(['+', '-', '*', '/'], weights=[3, 3, 3, 2])[0]
@@ -93,15 +102,6 @@ def gen_arithmetic(rng: random.Random) -> dict:
     prompt = rng.choice([f'What is {a} {sym} {b}?', f'Compute {a} {sym} {b}.', f'Calculate {a} {word} {b} step by step.',
                          f'{a} {sym} {b} = ?', f'Work out {a} {sym} {b}, showing your steps.', f'What do you get for {a} {word} {b}?'])
     return _arith_record(prompt, steps, a, sym, b, r, _num(r))
-
-_OPS = {'+': 'add', '-': 'subtract', '×': 'multiply', '÷': 'divide'}
-
-def _arith_record(question: str, steps: list[str], a: int, sym: str, b: int, answer: int, answer_text: str, **extra) -> dict:
-    "The record of one arithmetic problem: the rendered chat, and the problem itself as fields."
-    worked = ANSWER_TEMPLATES['arithmetic'].format(steps='\n'.join(steps), a=a, sym=sym, b=b, result=answer_text)
-    task = {'kind': 'arithmetic', 'question': question, 'worked': worked, 'op': _OPS[sym], 'symbol': sym, 'operands': [a, b],
-            'digits': max(len(str(a)), len(str(b))), 'answer': answer, **extra, 'answer_text': answer_text}
-    return _record(task, question, worked)
 
 # %% ../nbs/03a_curriculum.ipynb #7619b4d4
 def _lin(a: int, b: int, v: str = 'x') -> str:
@@ -134,72 +134,108 @@ def gen_equation(rng: random.Random) -> dict:
     return _record({'kind': 'equation', 'question': prompt, 'worked': worked, 'equation': eq, 'variable': v, 'answer': x,
                     'answer_text': f'{v} = {x}'}, prompt, worked)
 
-# %% ../nbs/03a_curriculum.ipynb #8d9080c2
+# %% ../nbs/03a_curriculum.ipynb #dc241813
+_NAMES = ['Ava', 'Ben', 'Chloe', 'Daniel', 'Emma', 'Felix', 'Grace', 'Hugo', 'Isla', 'Jack', 'Kira', 'Leo', 'Maya', 'Noah',
+          'Olivia', 'Priya', 'Quinn', 'Rosa', 'Sam', 'Tara', 'Umar', 'Vera', 'Will', 'Yuki', 'Zoe', 'Omar', 'Lena', 'Marco']
+_ITEMS = [('apple', 'apples'), ('pencil', 'pencils'), ('notebook', 'notebooks'), ('cookie', 'cookies'), ('ticket', 'tickets'),
+          ('marble', 'marbles'), ('sticker', 'stickers'), ('book', 'books'), ('orange', 'oranges'), ('cupcake', 'cupcakes'),
+          ('toy car', 'toy cars'), ('card', 'cards'), ('bottle of juice', 'bottles of juice'), ('plant', 'plants')]
+
+# %% ../nbs/03a_curriculum.ipynb #52d537c8
+def _wp_shopping(rng, name, friend, item, items):
+    n, p = rng.randint(2, 15), rng.randint(2, 25)
+    q = f'{name} buys {n} {items} that cost ${p} each. How much does {name} spend?'
+    s, ans = [f'Each {item} costs ${p}, and there are {n} of them.', f'{n} × ${p} = ${n * p}.'], n * p
+    return q, s, ans
+
+def _wp_change(rng, name, friend, item, items):
+    n, p = rng.randint(2, 9), rng.randint(2, 9); bill = rng.choice([b for b in (20, 50, 100) if b > n * p])
+    q = f'{name} buys {n} {items} at ${p} each and pays with a ${bill} bill. How much change does {name} get?'
+    s, ans = [f'The {items} cost {n} × ${p} = ${n * p}.', f'The change is ${bill} - ${n * p} = ${bill - n * p}.'], bill - n * p
+    return q, s, ans
+
+def _wp_sharing(rng, name, friend, item, items):
+    k, each = rng.randint(2, 9), rng.randint(2, 20)
+    q = f'{name} shares {k * each} {items} equally among {k} friends. How many {items} does each friend get?'
+    s, ans = [f'Divide the {items} into {k} equal groups.', f'{k * each} ÷ {k} = {each}.'], each
+    return q, s, ans
+
+def _wp_speed(rng, name, friend, item, items):
+    v, h = rng.randint(3, 90), rng.randint(2, 8); what = rng.choice(['train', 'car', 'bus', 'bike', 'boat'])
+    q = f'A {what} travels at {v} km per hour for {h} hours. How far does it go?'
+    s, ans = ['Distance is speed times time.', f'{v} km/h × {h} h = {v * h} km.'], v * h
+    return q, s, ans
+
+def _wp_saving(rng, name, friend, item, items):
+    w, save = rng.randint(2, 20), rng.randint(3, 30)
+    q = f'{name} saves ${save} every week. How many weeks does it take to save ${w * save}?'
+    s, ans = [f'Each week adds ${save}.', f'${w * save} ÷ ${save} = {w} weeks.'], w
+    return q, s, ans
+
+# %% ../nbs/03a_curriculum.ipynb #04de596f
+def _wp_pages(rng, name, friend, item, items):
+    pages, per, days = rng.randint(100, 400), rng.randint(5, 25), rng.randint(2, 4)
+    q = f'A book has {pages} pages. {name} reads {per} pages a day for {days} days. How many pages are left?'
+    s, ans = [f'{name} reads {per} × {days} = {per * days} pages.', f'{pages} - {per * days} = {pages - per * days} pages are left.'], pages - per * days
+    return q, s, ans
+
+def _wp_seats(rng, name, friend, item, items):
+    r, c = rng.randint(3, 15), rng.randint(4, 20); taken = rng.randint(1, r * c - 1)
+    q = f'A hall has {r} rows of {c} chairs. {taken} chairs are taken. How many chairs are free?'
+    s, ans = [f'There are {r} × {c} = {r * c} chairs.', f'{r * c} - {taken} = {r * c - taken} chairs are free.'], r * c - taken
+    return q, s, ans
+
+def _wp_garden(rng, name, friend, item, items):
+    l, w = rng.randint(2, 30), rng.randint(2, 30)
+    if rng.random() < 0.5:
+        q = f'A garden is {l} m long and {w} m wide. What is its area in square metres?'
+        s, ans = ['Area is length times width.', f'{l} × {w} = {l * w} square metres.'], l * w
+    else:
+        q = f'A garden is {l} m long and {w} m wide. How many metres of fence go around it?'
+        s, ans = ['The perimeter is 2 × (length + width).', f'2 × ({l} + {w}) = 2 × {l + w} = {2 * (l + w)} m.'], 2 * (l + w)
+    return q, s, ans
+
+def _wp_ages(rng, name, friend, item, items):
+    age, k, y = rng.randint(3, 12), rng.randint(2, 5), rng.randint(1, 10)
+    q = f'{name} is {age} years old. {friend} is {k} times as old as {name}. How old will {friend} be in {y} years?'
+    s, ans = [f'{friend} is {k} × {age} = {k * age} years old now.', f'In {y} years {friend} will be {k * age} + {y} = {k * age + y}.'], k * age + y
+    return q, s, ans
+
+def _wp_stock(rng, name, friend, item, items):
+    a, b, c = rng.randint(20, 90), rng.randint(1, 19), rng.randint(1, 40)
+    q = f'{name} has {a} {items}, gives {b} to {friend}, then gets {c} more. How many {items} does {name} have now?'
+    s, ans = [f'After giving some away: {a} - {b} = {a - b}.', f'After getting more: {a - b} + {c} = {a - b + c}.'], a - b + c
+    return q, s, ans
+
+# %% ../nbs/03a_curriculum.ipynb #5d20eb81
+_WORD_PROBLEMS = [_wp_shopping, _wp_change, _wp_sharing, _wp_speed, _wp_saving, _wp_pages, _wp_seats, _wp_garden, _wp_ages, _wp_stock]
+
 def gen_word_problem(rng: random.Random) -> dict:
     "One of ten templated word problems with a stepwise solution ending in `The answer is N.`"
     name, friend = rng.sample(_NAMES, 2)
     item, items = rng.choice(_ITEMS)
-    t = rng.randrange(10)
-    if t == 0:
-        n, p = rng.randint(2, 15), rng.randint(2, 25)
-        q = f'{name} buys {n} {items} that cost ${p} each. How much does {name} spend?'
-        s, ans = [f'Each {item} costs ${p}, and there are {n} of them.', f'{n} × ${p} = ${n * p}.'], n * p
-    elif t == 1:
-        n, p = rng.randint(2, 9), rng.randint(2, 9); bill = rng.choice([b for b in (20, 50, 100) if b > n * p])
-        q = f'{name} buys {n} {items} at ${p} each and pays with a ${bill} bill. How much change does {name} get?'
-        s, ans = [f'The {items} cost {n} × ${p} = ${n * p}.', f'The change is ${bill} - ${n * p} = ${bill - n * p}.'], bill - n * p
-    elif t == 2:
-        k, each = rng.randint(2, 9), rng.randint(2, 20)
-        q = f'{name} shares {k * each} {items} equally among {k} friends. How many {items} does each friend get?'
-        s, ans = [f'Divide the {items} into {k} equal groups.', f'{k * each} ÷ {k} = {each}.'], each
-    elif t == 3:
-        v, h = rng.randint(3, 90), rng.randint(2, 8); what = rng.choice(['train', 'car', 'bus', 'bike', 'boat'])
-        q = f'A {what} travels at {v} km per hour for {h} hours. How far does it go?'
-        s, ans = ['Distance is speed times time.', f'{v} km/h × {h} h = {v * h} km.'], v * h
-    elif t == 4:
-        w, save = rng.randint(2, 20), rng.randint(3, 30)
-        q = f'{name} saves ${save} every week. How many weeks does it take to save ${w * save}?'
-        s, ans = [f'Each week adds ${save}.', f'${w * save} ÷ ${save} = {w} weeks.'], w
-    elif t == 5:
-        pages, per, days = rng.randint(100, 400), rng.randint(5, 25), rng.randint(2, 4)
-        q = f'A book has {pages} pages. {name} reads {per} pages a day for {days} days. How many pages are left?'
-        s, ans = [f'{name} reads {per} × {days} = {per * days} pages.', f'{pages} - {per * days} = {pages - per * days} pages are left.'], pages - per * days
-    elif t == 6:
-        r, c = rng.randint(3, 15), rng.randint(4, 20); taken = rng.randint(1, r * c - 1)
-        q = f'A hall has {r} rows of {c} chairs. {taken} chairs are taken. How many chairs are free?'
-        s, ans = [f'There are {r} × {c} = {r * c} chairs.', f'{r * c} - {taken} = {r * c - taken} chairs are free.'], r * c - taken
-    elif t == 7:
-        l, w = rng.randint(2, 30), rng.randint(2, 30)
-        if rng.random() < 0.5:
-            q = f'A garden is {l} m long and {w} m wide. What is its area in square metres?'
-            s, ans = ['Area is length times width.', f'{l} × {w} = {l * w} square metres.'], l * w
-        else:
-            q = f'A garden is {l} m long and {w} m wide. How many metres of fence go around it?'
-            s, ans = ['The perimeter is 2 × (length + width).', f'2 × ({l} + {w}) = 2 × {l + w} = {2 * (l + w)} m.'], 2 * (l + w)
-    elif t == 8:
-        age, k, y = rng.randint(3, 12), rng.randint(2, 5), rng.randint(1, 10)
-        q = f'{name} is {age} years old. {friend} is {k} times as old as {name}. How old will {friend} be in {y} years?'
-        s, ans = [f'{friend} is {k} × {age} = {k * age} years old now.', f'In {y} years {friend} will be {k * age} + {y} = {k * age + y}.'], k * age + y
-    else:
-        a, b, c = rng.randint(20, 90), rng.randint(1, 19), rng.randint(1, 40)
-        q = f'{name} has {a} {items}, gives {b} to {friend}, then gets {c} more. How many {items} does {name} have now?'
-        s, ans = [f'After giving some away: {a} - {b} = {a - b}.', f'After getting more: {a - b} + {c} = {a - b + c}.'], a - b + c
+    t = rng.randrange(len(_WORD_PROBLEMS))
+    q, s, ans = _WORD_PROBLEMS[t](rng, name, friend, item, items)
     worked = ANSWER_TEMPLATES['word_problem'].format(steps='\n'.join(s), answer=ans)
     return _record({'kind': 'word_problem', 'template': t, 'question': q, 'worked': worked, 'answer': ans, 'answer_text': str(ans)},
                    q, worked)
 
-# %% ../nbs/03a_curriculum.ipynb #a5dd27e7
+# %% ../nbs/03a_curriculum.ipynb #dfc27460
 def _js_list(xs) -> str: return '[' + ', '.join(json.dumps(x) for x in xs) + ']'
 
-def _js_tasks(rng):
-    "(instruction, function name, params, body lines, example argument text, example result) for each task."
-    nums = [rng.randint(-20, 50) for _ in range(rng.randint(3, 7))]
-    words = rng.sample(['apple', 'river', 'level', 'stone', 'cloud', 'radar', 'tiger', 'moon', 'code', 'noon', 'piano', 'lemon'], 4)
-    word, k, n = rng.choice(words), rng.randint(0, 40), rng.randint(1, 12)
-    sentence = ' '.join(rng.sample(['the', 'quick', 'brown', 'fox', 'jumps', 'over', 'a', 'lazy', 'dog', 'today'], rng.randint(3, 6)))
-    arr = rng.choice(['arr', 'nums', 'numbers', 'values', 'list'])
-    s = rng.choice(['str', 's', 'text', 'word'])
-    js = lambda v: json.dumps(v)
+def _fib(n):
+    out = [0, 1]
+    while len(out) < n: out.append(out[-1] + out[-2])
+    return out[:n]
+
+def _js_value(v) -> str:
+    if isinstance(v, float): return str(int(v)) if v.is_integer() else repr(v)
+    return str(v)
+
+# %% ../nbs/03a_curriculum.ipynb #29cdde50
+def _js_tasks_1(rng, nums, word, k, n, sentence, arr, s):
+    "Tasks 1-8: sums, reversal, filters, max and min, counting."
+    js = json.dumps
     vowels = sum(c in 'aeiou' for c in sentence)
     return [
         ('returns the sum of the numbers in an array', rng.choice(['sum', 'sumArray', 'total']), [arr],
@@ -218,6 +254,13 @@ def _js_tasks(rng):
          [f'return {arr}.filter(x => x === value).length;'], f'{_js_list(nums + nums[:2])}, {nums[0]}', (nums + nums[:2]).count(nums[0])),
         ('counts the vowels in a string', rng.choice(['countVowels', 'vowelCount']), [s],
          [f"return [...{s}].filter(c => 'aeiou'.includes(c)).length;"], js(sentence), vowels),
+    ]
+
+# %% ../nbs/03a_curriculum.ipynb #b89ff808
+def _js_tasks_2(rng, nums, word, k, n, sentence, arr, s):
+    "Tasks 9-16: factorial, palindromes, capitals, average, units, duplicates, words, squares."
+    js = json.dumps
+    return [
         ('computes the factorial of n', rng.choice(['factorial', 'fact']), ['n'],
          ['let result = 1;', 'for (let i = 2; i <= n; i++) result *= i;', 'return result;'], str(n), math.factorial(n)),
         ('checks whether a word is a palindrome', rng.choice(['isPalindrome', 'palindrome']), [s],
@@ -235,6 +278,13 @@ def _js_tasks(rng):
          [f"return {s}.split(' ').filter(w => w.length > 0).length;"], js(sentence), len(sentence.split())),
         ('squares every number in an array', rng.choice(['squares', 'squareAll']), [arr],
          [f'return {arr}.map(x => x * x);'], _js_list(nums[:4]), _js_list([x * x for x in nums[:4]])),
+    ]
+
+# %% ../nbs/03a_curriculum.ipynb #4395a07b
+def _js_tasks_3(rng, nums, word, k, n, sentence, arr, s):
+    "Tasks 17-24: primes, Fibonacci, sums to n, repetition, longest word, last, every, indexOf."
+    js = json.dumps
+    return [
         ('checks whether a number is prime', rng.choice(['isPrime', 'prime']), ['n'],
          ['if (n < 2) return false;', 'for (let i = 2; i * i <= n; i++) {', '  if (n % i === 0) return false;', '}', 'return true;'],
          str(k + 2), js(all((k + 2) % i for i in range(2, int((k + 2) ** 0.5) + 1)))),
@@ -255,15 +305,19 @@ def _js_tasks(rng):
          [f'return {arr}.indexOf(value);'], f'{_js_list(nums)}, {k}', nums.index(k) if k in nums else -1),
     ]
 
-def _fib(n):
-    out = [0, 1]
-    while len(out) < n: out.append(out[-1] + out[-2])
-    return out[:n]
+# %% ../nbs/03a_curriculum.ipynb #3f78d29f
+def _js_tasks(rng):
+    "(instruction, function name, params, body lines, example argument text, example result) for each task."
+    nums = [rng.randint(-20, 50) for _ in range(rng.randint(3, 7))]
+    words = rng.sample(['apple', 'river', 'level', 'stone', 'cloud', 'radar', 'tiger', 'moon', 'code', 'noon', 'piano', 'lemon'], 4)
+    word, k, n = rng.choice(words), rng.randint(0, 40), rng.randint(1, 12)
+    sentence = ' '.join(rng.sample(['the', 'quick', 'brown', 'fox', 'jumps', 'over', 'a', 'lazy', 'dog', 'today'], rng.randint(3, 6)))
+    arr = rng.choice(['arr', 'nums', 'numbers', 'values', 'list'])
+    s = rng.choice(['str', 's', 'text', 'word'])
+    ctx = (nums, word, k, n, sentence, arr, s)
+    return _js_tasks_1(rng, *ctx) + _js_tasks_2(rng, *ctx) + _js_tasks_3(rng, *ctx)
 
-def _js_value(v) -> str:
-    if isinstance(v, float): return str(int(v)) if v.is_integer() else repr(v)
-    return str(v)
-
+# %% ../nbs/03a_curriculum.ipynb #b06aa7fc
 def gen_javascript(rng: random.Random) -> dict:
     "A short JavaScript function written from an instruction, with one worked call."
     what, name, params, body, arg, result = rng.choice(_js_tasks(rng))
@@ -285,7 +339,7 @@ def gen_javascript(rng: random.Random) -> dict:
             'what': what, 'test': {'name': name, 'args': arg, 'expected': expected}}
     return _record(task, prompt, answer)
 
-# %% ../nbs/03a_curriculum.ipynb #34720d12
+# %% ../nbs/03a_curriculum.ipynb #8cc2933d
 _CAPITALS = {'France': 'Paris', 'Italy': 'Rome', 'Japan': 'Tokyo', 'Kenya': 'Nairobi', 'Canada': 'Ottawa', 'Brazil': 'Brasília',
              'Egypt': 'Cairo', 'Spain': 'Madrid', 'Germany': 'Berlin', 'India': 'New Delhi', 'Mexico': 'Mexico City',
              'Australia': 'Canberra', 'Norway': 'Oslo', 'Peru': 'Lima', 'Vietnam': 'Hanoi', 'Ghana': 'Accra', 'Poland': 'Warsaw',
@@ -308,21 +362,9 @@ _THANKS = [('Thanks!', "You're welcome!"), ('Thank you, that helps.', 'Glad it h
            ('Great, thanks.', 'Happy to help.'), ('Perfect.', 'Great! Let me know if you need anything else.')]
 _SYSTEM = ['You are a helpful assistant.', 'You are a friendly assistant who answers briefly.', 'Answer clearly and politely.']
 
-def _plural(n: int, word: str) -> str: return f'{n} {word if n != 1 else word.rstrip("s")}'
-
-def _chat_turn(rng) -> tuple[str, str]:
-    "One (question, answer) pair of small talk or a simple fact."
-    t = rng.randrange(9)
-    if t == 7:
-        a, b = rng.randint(2, 99), rng.randint(2, 99)
-        op, word, r = rng.choice([('+', 'plus', a + b), ('×', 'times', a * b), ('-', 'minus', a - b)])
-        return rng.choice([f'What is {a} {word} {b}?', f'Quick question: {a} {op} {b}?']), f'{a} {op} {b} = {r}.'
-    if t == 8:
-        seq, what = rng.choice([(_DAYS, 'day'), (_MONTHS, 'month')])
-        i, k = rng.randrange(len(seq)), rng.choice([1, 1, 2, 3])
-        after = seq[(i + k) % len(seq)]
-        if k == 1: return f'Which {what} comes after {seq[i]}?', f'{after} comes after {seq[i]}.'
-        return f'What {what} is it {k} {what}s after {seq[i]}?', f'Counting {k} {what}s on from {seq[i]} gives {after}.'
+# %% ../nbs/03a_curriculum.ipynb #259cca90
+def _fact_turn(rng, t: int) -> tuple[str, str]:
+    "Exchange `t` (0-4) of simple facts: a capital, a colour mix, an opposite, a unit conversion, a spelling."
     if t == 0:
         c = rng.choice(list(_CAPITALS))
         return rng.choice([f'What is the capital of {c}?', f"What's the capital city of {c}?", f'Which city is the capital of {c}?']), \
@@ -341,6 +383,24 @@ def _chat_turn(rng) -> tuple[str, str]:
     if t == 4:
         w = rng.choice(_WORDS)
         return rng.choice([f'How do you spell "{w}"?', f'Can you spell {w} for me?']), f'{w} is spelled {"-".join(w.upper())}.'
+
+# %% ../nbs/03a_curriculum.ipynb #28137aff
+def _plural(n: int, word: str) -> str: return f'{n} {word if n != 1 else word.rstrip("s")}'
+
+def _chat_turn(rng) -> tuple[str, str]:
+    "One (question, answer) pair of small talk or a simple fact."
+    t = rng.randrange(9)
+    if t == 7:
+        a, b = rng.randint(2, 99), rng.randint(2, 99)
+        op, word, r = rng.choice([('+', 'plus', a + b), ('×', 'times', a * b), ('-', 'minus', a - b)])
+        return rng.choice([f'What is {a} {word} {b}?', f'Quick question: {a} {op} {b}?']), f'{a} {op} {b} = {r}.'
+    if t == 8:
+        seq, what = rng.choice([(_DAYS, 'day'), (_MONTHS, 'month')])
+        i, k = rng.randrange(len(seq)), rng.choice([1, 1, 2, 3])
+        after = seq[(i + k) % len(seq)]
+        if k == 1: return f'Which {what} comes after {seq[i]}?', f'{after} comes after {seq[i]}.'
+        return f'What {what} is it {k} {what}s after {seq[i]}?', f'Counting {k} {what}s on from {seq[i]} gives {after}.'
+    if t <= 4: return _fact_turn(rng, t)
     if t == 5:
         w, ch = rng.choice(_WORDS), None
         ch = rng.choice(sorted(set(w)))
@@ -350,6 +410,7 @@ def _chat_turn(rng) -> tuple[str, str]:
     a, b = rng.randint(1, 99), rng.randint(1, 99)
     return f'Which is bigger, {a} or {b}?', (f'{max(a, b)} is bigger than {min(a, b)}.' if a != b else f'They are equal: both are {a}.')
 
+# %% ../nbs/03a_curriculum.ipynb #ad45dc1c
 def gen_chat(rng: random.Random) -> dict:
     "A small dialogue: an optional system prompt, a greeting, one to three exchanges, sometimes a thank-you."
     system = rng.random() < 0.2

@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 import torch
+from fastcore.basics import patch
 
 from .config import Config, DataConfig, ConfigError, add_config_args, atomic_write, config_from_args, fsync_path, replace_path
 from .tokenizer import ROLES, check_messages as check_chat
@@ -23,7 +24,7 @@ __all__ = ['SOURCES', 'FORMAT_VERSION', 'DataError', 'stable_id', 'chat_example'
            'register_source', 'get_source', 'oasst1_adapter', 'clean_gsm8k_answer', 'gsm8k_adapter',
            'detect_code_language', 'code_alpaca_adapter', 'detokenize_wikitext', 'wikitext_adapter', 'split_documents',
            'tinystories_adapter', 'text_adapter', 'check_messages', 'chat_adapter', 'synthetic_examples',
-           'synthetic_adapter', 'LoadResult', 'source_cap', 'hub_unavailable', 'local_rows', 'hub_rows', 'load_source',
+           'synthetic_adapter', 'LoadResult', 'source_cap', 'local_rows', 'hub_rows', 'hub_unavailable', 'load_source',
            'load_sources', 'split_key', 'val_score', 'is_val', 'split_records', 'loss_bytes', 'encode_examples',
            'token_dtype', 'data_key', 'load_table', 'read_meta', 'prepare_data', 'bits_per_byte', 'Batches',
            'val_batches', 'iter_source_texts', 'plot_token_share', 'plot_lengths', 'plot_window', 'main']
@@ -287,12 +288,7 @@ for _src in [
     Source('synthetic', synthetic_adapter, None, kind='mixed', doc='the seeded offline curriculum'),
 ]: register_source(_src)
 
-# %% ../nbs/03_data.ipynb #3da15ece
-_BUILDERS = {'.jsonl': 'json', '.json': 'json', '.txt': 'text', '.text': 'text', '.tokens': 'text', '.raw': 'text',
-             '.parquet': 'parquet', '.csv': 'csv'}
-_HUB_PROBE: dict[str, str | None] = {}
-_OFFLINE_MARK = [None]  # '1' once data.offline has set HF_HUB_OFFLINE itself (so a later online config is not blocked)
-
+# %% ../nbs/03_data.ipynb #e1c1a2df
 @dataclass
 class LoadResult:
     "What loading one source produced, and how."
@@ -306,22 +302,7 @@ def source_cap(name: str, cfg: DataConfig) -> int:
     "How many records source `name` contributes at most: `data.source_caps[name]`, else `data.max_samples_per_source`."
     return int(cfg.source_caps.get(name, cfg.max_samples_per_source))
 
-def hub_unavailable(cfg: DataConfig, timeout: float = 3.0) -> str | None:
-    "None when the hub can be tried, else the reason it cannot (checked once per process and host)."
-    if cfg.offline:
-        if 'HF_HUB_OFFLINE' not in os.environ: os.environ['HF_HUB_OFFLINE'] = _OFFLINE_MARK[0] = '1'
-        return 'data.offline is true'
-    user_set = os.environ.get('HF_HUB_OFFLINE') is not None and _OFFLINE_MARK[0] is None
-    if user_set and os.environ['HF_HUB_OFFLINE'].strip().lower() in ('1', 'true', 'yes', 'on'): return 'HF_HUB_OFFLINE is set'
-    if any(os.environ.get(k) for k in ('HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy')): return None  # only the proxy knows
-    url = urlparse(os.environ.get('HF_ENDPOINT', 'https://huggingface.co'))
-    host, port = url.hostname or 'huggingface.co', url.port or (80 if url.scheme == 'http' else 443)
-    if host not in _HUB_PROBE:
-        try:
-            socket.create_connection((host, port), timeout=timeout).close(); _HUB_PROBE[host] = None
-        except OSError as e: _HUB_PROBE[host] = f'cannot reach {host}:{port} ({type(e).__name__}: {e})'
-    return _HUB_PROBE[host]
-
+# %% ../nbs/03_data.ipynb #837be953
 def _take(examples: Iterable[dict], cap: int) -> list[dict]:
     "The first `cap` Examples with distinct ids (a duplicate is the same content: kept once)."
     out, seen = [], set()
@@ -330,6 +311,10 @@ def _take(examples: Iterable[dict], cap: int) -> list[dict]:
         if ex['id'] in seen: continue
         seen.add(ex['id']); out.append(ex)
     return out
+
+# %% ../nbs/03_data.ipynb #c5fb28e7
+_BUILDERS = {'.jsonl': 'json', '.json': 'json', '.txt': 'text', '.text': 'text', '.tokens': 'text', '.raw': 'text',
+             '.parquet': 'parquet', '.csv': 'csv'}
 
 def local_rows(path: str, src: Source) -> Iterable[dict]:
     "Stream the rows of local file(s) `path` (a file or glob) with the `datasets` builder its extension calls for."
@@ -348,11 +333,25 @@ def local_rows(path: str, src: Source) -> Iterable[dict]:
     kw = {'sample_by': src.sample_by} if builder == 'text' else {}
     return datasets.load_dataset(builder, data_files=files, split='train', streaming=True, **kw)
 
+# %% ../nbs/03_data.ipynb #83df15cf
+_OFFLINE_MARK = [None]  # '1' once data.offline has set HF_HUB_OFFLINE itself (so a later online config is not blocked)
+
 def hub_rows(src: Source) -> Iterable[dict]:
     "Stream the rows of `src` from the Hugging Face hub."
     import datasets
     return datasets.load_dataset(src.hf_path, src.hf_name, split=src.split, streaming=True)
 
+def hub_unavailable(cfg: DataConfig, timeout: float = 3.0) -> str | None:
+    "None when the hub can be tried, else the reason it cannot (checked once per process and host)."
+    if cfg.offline:
+        if 'HF_HUB_OFFLINE' not in os.environ: os.environ['HF_HUB_OFFLINE'] = _OFFLINE_MARK[0] = '1'
+        return 'data.offline is true'
+    user_set = os.environ.get('HF_HUB_OFFLINE') is not None and _OFFLINE_MARK[0] is None
+    if user_set and os.environ['HF_HUB_OFFLINE'].strip().lower() in ('1', 'true', 'yes', 'on'): return 'HF_HUB_OFFLINE is set'
+    if any(os.environ.get(k) for k in ('HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy')): return None  # only the proxy knows
+    return _probe_hub(timeout)
+
+# %% ../nbs/03_data.ipynb #8f35e4b9
 def _fallback_seed(name: str) -> int: return int(stable_id(name, n=8), 16)
 
 def load_source(name: str, cfg: DataConfig | None = None, verbose: bool = True) -> LoadResult:
@@ -382,6 +381,7 @@ def load_source(name: str, cfg: DataConfig | None = None, verbose: bool = True) 
     recs = _take(synthetic_examples(n, seed=_fallback_seed(name), kinds=src.fallback, source=name), cap)
     return LoadResult(name, 'synthetic', recs, reason, time.time() - t0)
 
+# %% ../nbs/03_data.ipynb #3833acec
 def load_sources(cfg: DataConfig | None = None, names: list[str] | None = None, verbose: bool = True) -> list[LoadResult]:
     "Load every source of `data.sources` (or `names`); unknown names and keys are errors up front."
     cfg = cfg or DataConfig()
@@ -434,13 +434,14 @@ def token_dtype(vocab_size: int):
     "The smallest unsigned dtype that holds every token id."
     return np.uint16 if vocab_size <= 2 ** 16 else np.uint32
 
-# %% ../nbs/03_data.ipynb #bfc2e53b
+# %% ../nbs/03_data.ipynb #2e5eb5aa
 def data_key(cfg: DataConfig, tokenizer) -> str:
     "What the shards depend on: the data config (minus the tokenizer's path), the tokenizer's fingerprint, the format."
     d = {k: v for k, v in dataclasses.asdict(cfg).items() if k != 'tokenizer_path'}
     blob = json.dumps({'format': FORMAT_VERSION, 'data': d, 'tokenizer': tokenizer.fingerprint()}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:20]
 
+# %% ../nbs/03_data.ipynb #4945c6cf
 def _fmt_n(n) -> str:
     if n is None: return '-'
     return f'{n / 1e6:.2f}M' if n >= 1e6 else f'{n / 1e3:.1f}k' if n >= 1e4 else str(n)
@@ -458,6 +459,7 @@ def load_table(rows: list[dict]) -> str:
     lines.append(f"{'total':<12} {'':<9} {tot('records'):>8} {tot('train_records'):>8} {tot('val_records'):>6} {_fmt_n(t_tok):>8}")
     return '\n'.join(lines)
 
+# %% ../nbs/03_data.ipynb #dab9b6e9
 class _SplitWriter:
     "Append records' ids and masks to a split's files, keeping per-source ranges and counts."
     def __init__(self, d: Path, split: str, dtype):
@@ -486,6 +488,7 @@ class _SplitWriter:
                 'files': {'tokens': f'{self.split}.bin', 'mask': f'{self.split}.mask', 'docs': f'{self.split}.docs.npy'},
                 'sources': self.sources}
 
+# %% ../nbs/03_data.ipynb #3c6c8a40
 def read_meta(data_dir) -> dict:
     "The `meta.json` of a shard directory written by `prepare_data`."
     p = Path(data_dir) / 'meta.json'
@@ -505,6 +508,15 @@ def _hub_could_help(meta: dict, cfg: DataConfig) -> bool:
     fell = [r for r in meta['sources'] if r['how'] == 'synthetic' and r['error'] and r['name'] not in cfg.local_files]
     return bool(fell) and hub_unavailable(cfg) is None
 
+# %% ../nbs/03_data.ipynb #f37d0d07
+def _publish(tmp: Path, out: Path, meta: dict):
+    "Move the finished shards from `tmp` into `out`, then write `meta.json`, last: it is what makes them valid."
+    (out / 'meta.json').unlink(missing_ok=True)          # from here on the old shards are invalid
+    for f in tmp.iterdir(): fsync_path(f); replace_path(f, out / f.name)   # the shards: on disk before meta.json names them
+    tmp.rmdir()
+    atomic_write(out / 'meta.json', json.dumps(meta, indent=1))            # written last: it makes the new shards valid
+
+# %% ../nbs/03_data.ipynb #88c8614b
 def prepare_data(cfg: Config | DataConfig, tokenizer, out_dir, force: bool = False, verbose: bool = True) -> dict:
     "Load, split, tokenize and pack the sources of `cfg` into memory-mapped shards in `out_dir` (or reuse them); returns `meta`."
     from tqdm.auto import tqdm
@@ -539,20 +551,18 @@ def prepare_data(cfg: Config | DataConfig, tokenizer, out_dir, force: bool = Fal
             'vocab_size': tokenizer.vocab_size, 'tokenizer_fingerprint': tokenizer.fingerprint(),
             'special_ids': {n: getattr(tokenizer, f'{n}_id') for n in ('bos', 'eos', 'pad', 'eot')},
             'data_config': dataclasses.asdict(dcfg), 'sources': rows, 'splits': splits}
-    (out / 'meta.json').unlink(missing_ok=True)          # from here on the old shards are invalid
-    for f in tmp.iterdir(): fsync_path(f); replace_path(f, out / f.name)   # the shards: on disk before meta.json names them
-    tmp.rmdir()
-    atomic_write(out / 'meta.json', json.dumps(meta, indent=1))            # written last: it makes the new shards valid
+    _publish(tmp, out, meta)
     if verbose: print(load_table(rows), flush=True)
     return meta
 
+# %% ../nbs/03_data.ipynb #9dbf9891
 def bits_per_byte(mean_loss: float, meta: dict, split: str = 'val', source: str | None = None) -> float:
     "Convert a mean loss (nats per loss-carrying token) on `split` (or one `source` of it) into bits per UTF-8 byte."
     s = meta['splits'][split] if source is None else meta['splits'][split]['sources'][source]
     if not s['bytes']: raise DataError(f"{split}{'/' + source if source else ''} has no loss-carrying bytes")
     return mean_loss / math.log(2) * s['loss_tokens'] / s['bytes']
 
-# %% ../nbs/03_data.ipynb #ec668b0f
+# %% ../nbs/03_data.ipynb #aa37b244
 class Batches:
     "Deterministic, resumable `(x, y)` batches of `seq_len` windows from a prepared split (or one source of it)."
     def __init__(self, data_dir, split: str = 'train', seq_len: int = 256, batch_size: int = 16, seed: int = 0,
@@ -577,62 +587,78 @@ class Batches:
     @property
     def n_tokens(self) -> int: return self.end - self.start
 
-    def _epoch(self, e: int):
-        if e not in self._perm:
-            rng = np.random.default_rng([self.seed, e])
-            self._perm = {e: (rng.permutation(self.n_windows), int(rng.integers(0, self.slack + 1)))}
-        return self._perm[e]
+# %% ../nbs/03_data.ipynb #632258fe
+@patch
+def _epoch(self: Batches, e: int):
+    if e not in self._perm:
+        rng = np.random.default_rng([self.seed, e])
+        self._perm = {e: (rng.permutation(self.n_windows), int(rng.integers(0, self.slack + 1)))}
+    return self._perm[e]
 
-    def offsets(self, step: int) -> np.ndarray:
-        "Start offsets (in the shard) of this rank's windows at `step`."
-        if self.n_windows < 1:
-            what = f"the {self.split} split" + (f" of source {self.source!r}" if self.source else '')
-            raise DataError(f"{what} has {self.n_tokens} tokens, fewer than seq_len + 1 = {self.seq_len + 1}: lower model.seq_len or add data")
-        g = (step * self.world_size + self.rank) * self.batch_size + np.arange(self.batch_size)
-        out = np.empty(self.batch_size, dtype=np.int64)
-        for e in np.unique(g // self.n_windows):
-            sel = g // self.n_windows == e
-            perm, shift = self._epoch(int(e))
-            out[sel] = self.start + shift + perm[g[sel] % self.n_windows] * self.seq_len
-        return out
+@patch
+def offsets(self: Batches, step: int) -> np.ndarray:
+    "Start offsets (in the shard) of this rank's windows at `step`."
+    if self.n_windows < 1:
+        what = f"the {self.split} split" + (f" of source {self.source!r}" if self.source else '')
+        raise DataError(f"{what} has {self.n_tokens} tokens, fewer than seq_len + 1 = {self.seq_len + 1}: lower model.seq_len or add data")
+    g = (step * self.world_size + self.rank) * self.batch_size + np.arange(self.batch_size)
+    out = np.empty(self.batch_size, dtype=np.int64)
+    for e in np.unique(g // self.n_windows):
+        sel = g // self.n_windows == e
+        perm, shift = self._epoch(int(e))
+        out[sel] = self.start + shift + perm[g[sel] % self.n_windows] * self.seq_len
+    return out
 
-    def _gather(self, offsets: np.ndarray, lengths: np.ndarray | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-        idx = offsets[:, None] + np.arange(self.seq_len + 1)
-        valid = idx < (offsets[:, None] + (lengths[:, None] if lengths is not None else self.seq_len + 1))
-        idx = np.where(valid, idx, offsets[:, None])
-        t, m = self.tokens[idx].astype(np.int64), self.mask[idx].astype(bool) & valid
-        x = np.where(valid[:, :-1], t[:, :-1], self.pad_id)
-        y = np.where(m[:, 1:], t[:, 1:], -100)
-        return torch.from_numpy(np.ascontiguousarray(x)), torch.from_numpy(np.ascontiguousarray(y))
+# %% ../nbs/03_data.ipynb #f9aa5185
+@patch
+def _gather(self: Batches, offsets: np.ndarray, lengths: np.ndarray | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    idx = offsets[:, None] + np.arange(self.seq_len + 1)
+    valid = idx < (offsets[:, None] + (lengths[:, None] if lengths is not None else self.seq_len + 1))
+    idx = np.where(valid, idx, offsets[:, None])
+    t, m = self.tokens[idx].astype(np.int64), self.mask[idx].astype(bool) & valid
+    x = np.where(valid[:, :-1], t[:, :-1], self.pad_id)
+    y = np.where(m[:, 1:], t[:, 1:], -100)
+    return torch.from_numpy(np.ascontiguousarray(x)), torch.from_numpy(np.ascontiguousarray(y))
 
-    def get_batch(self, step: int) -> tuple[torch.Tensor, torch.Tensor]:
-        "The batch of `step`: `x` (batch, seq_len) token ids, `y` the next tokens with -100 where there is no loss."
-        return self._gather(self.offsets(step))
+@patch
+def get_batch(self: Batches, step: int) -> tuple[torch.Tensor, torch.Tensor]:
+    "The batch of `step`: `x` (batch, seq_len) token ids, `y` the next tokens with -100 where there is no loss."
+    return self._gather(self.offsets(step))
 
-    def __iter__(self): return self
-    def __next__(self):
-        b = self.get_batch(self.step); self.step += 1
-        return b
-    next = __next__
+# %% ../nbs/03_data.ipynb #6b800e0d
+@patch
+def __iter__(self: Batches): return self
 
-    def state_dict(self) -> dict:
-        "Where the stream is: enough to resume it exactly."
-        return {'step': self.step, 'seed': self.seed, 'global_batch': self.batch_size * self.world_size, 'seq_len': self.seq_len,
-                'split': self.split, 'source': self.source}
+@patch
+def __next__(self: Batches):
+    b = self.get_batch(self.step); self.step += 1
+    return b
 
-    def load_state_dict(self, sd: dict):
-        "Resume from `state_dict()`; with another global batch size, from the same number of windows consumed."
-        if sd['seq_len'] != self.seq_len: raise DataError(f"cannot resume: the saved stream has seq_len {sd['seq_len']}, this one {self.seq_len}")
-        self.seed, self._perm = sd['seed'], {}
-        self.step = sd['step'] * sd['global_batch'] // (self.batch_size * self.world_size)
+Batches.next = Batches.__next__
 
-    def eval_batches(self, max_batches: int | None = None) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
-        "Consecutive windows from the start of the split (or source) to its end, the last one padded; this rank's share."
-        starts = np.arange(self.start, self.end - 1, self.seq_len)[self.rank::self.world_size]
-        for i, b in enumerate(range(0, len(starts), self.batch_size)):
-            if max_batches is not None and i >= max_batches: return
-            o = starts[b:b + self.batch_size]
-            yield self._gather(o, np.minimum(self.end - o, self.seq_len + 1))
+# %% ../nbs/03_data.ipynb #f4acfe6c
+@patch
+def state_dict(self: Batches) -> dict:
+    "Where the stream is: enough to resume it exactly."
+    return {'step': self.step, 'seed': self.seed, 'global_batch': self.batch_size * self.world_size, 'seq_len': self.seq_len,
+            'split': self.split, 'source': self.source}
+
+@patch
+def load_state_dict(self: Batches, sd: dict):
+    "Resume from `state_dict()`; with another global batch size, from the same number of windows consumed."
+    if sd['seq_len'] != self.seq_len: raise DataError(f"cannot resume: the saved stream has seq_len {sd['seq_len']}, this one {self.seq_len}")
+    self.seed, self._perm = sd['seed'], {}
+    self.step = sd['step'] * sd['global_batch'] // (self.batch_size * self.world_size)
+
+# %% ../nbs/03_data.ipynb #ec76d2b3
+@patch
+def eval_batches(self: Batches, max_batches: int | None = None) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    "Consecutive windows from the start of the split (or source) to its end, the last one padded; this rank's share."
+    starts = np.arange(self.start, self.end - 1, self.seq_len)[self.rank::self.world_size]
+    for i, b in enumerate(range(0, len(starts), self.batch_size)):
+        if max_batches is not None and i >= max_batches: return
+        o = starts[b:b + self.batch_size]
+        yield self._gather(o, np.minimum(self.end - o, self.seq_len + 1))
 
 def val_batches(data_dir, source: str | None = None, seq_len: int = 256, batch_size: int = 16, max_batches: int | None = None,
                 rank: int = 0, world_size: int = 1) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
@@ -650,7 +676,7 @@ def iter_source_texts(sources: list[str], limit: int, cfg: Config | DataConfig |
         for ex in load_source(name, dcfg).records:
             if split == 'all' or (split == 'val') == is_val(ex['id'], dcfg.val_fraction): yield example_text(ex)
 
-# %% ../nbs/03_data.ipynb #ef86d6f8
+# %% ../nbs/03_data.ipynb #a5451eb4
 def plot_token_share(meta: dict, split: str = 'train', ax=None):
     "Horizontal bars: each source's share of the `split`'s tokens (hatched: loaded as a synthetic fallback)."
     import matplotlib.pyplot as plt
@@ -668,6 +694,7 @@ def plot_token_share(meta: dict, split: str = 'train', ax=None):
     ax.set_title(f"token share per source ({_fmt_n(total)} {split} tokens)")
     return ax
 
+# %% ../nbs/03_data.ipynb #f405c9c1
 def plot_lengths(data_dir, split: str = 'train', seq_len: int | None = None, ax=None):
     "Histogram of record lengths in tokens, one line per source (log-spaced bins), with `seq_len` marked."
     import matplotlib.pyplot as plt
@@ -683,6 +710,7 @@ def plot_lengths(data_dir, split: str = 'train', seq_len: int | None = None, ax=
     ax.set_title(f'record lengths ({split})')
     return ax
 
+# %% ../nbs/03_data.ipynb #b77ed6a1
 def plot_window(tokenizer, x, y, n_cols: int = 16, max_tokens: int | None = None, ax=None):
     "One packed window as a grid of tokens: green where the token is a target with loss (`y != -100`), grey elsewhere."
     import matplotlib.pyplot as plt
@@ -700,6 +728,19 @@ def plot_window(tokenizer, x, y, n_cols: int = 16, max_tokens: int | None = None
     ax.set_xlim(0, n_cols); ax.set_ylim(-rows - 0.1, 0.1); ax.axis('off')
     ax.set_title(f'one packed window: {sum(learned)} of {n} tokens carry loss (green)', fontsize=9)
     return ax
+
+# %% ../nbs/03_data.ipynb #2354fdca
+_HUB_PROBE: dict[str, str | None] = {}  # host -> None (it answers) or why it does not
+
+def _probe_hub(timeout: float = 3.0) -> str | None:
+    "None when the hub's host (`HF_ENDPOINT` or huggingface.co) answers a TCP connect, else why not; asked once per process and host."
+    url = urlparse(os.environ.get('HF_ENDPOINT', 'https://huggingface.co'))
+    host, port = url.hostname or 'huggingface.co', url.port or (80 if url.scheme == 'http' else 443)
+    if host not in _HUB_PROBE:
+        try:
+            socket.create_connection((host, port), timeout=timeout).close(); _HUB_PROBE[host] = None
+        except OSError as e: _HUB_PROBE[host] = f'cannot reach {host}:{port} ({type(e).__name__}: {e})'
+    return _HUB_PROBE[host]
 
 # %% ../nbs/03_data.ipynb #e50a15ea
 def _preview(ex: dict, width: int = 100) -> str:
