@@ -21,28 +21,12 @@ from .checkpoint import (CHAT_PROMPTS, SAMPLE_PROMPTS, CheckpointError, load_che
                                 token_byte_lengths)
 
 # %% auto #0
-__all__ = ['TASKS', 'DEFAULT_LIMITS', 'run_dir_of', 'eval_data_dir', 'heldout_loss', 'numbers_in', 'extract_answer', 'is_correct',
+__all__ = ['TASKS', 'DEFAULT_LIMITS', 'heldout_loss', 'run_dir_of', 'eval_data_dir', 'numbers_in', 'extract_answer', 'is_correct',
            'task_gold', 'heldout_problems', 'read_gsm8k', 'generate_replies', 'eval_arithmetic', 'eval_word_problems',
            'eval_javascript', 'eval_prompts', 'evaluate', 'plot_bpb', 'plot_digits', 'report_markdown', 'write_report',
            'main']
 
-# %% ../nbs/06_eval.ipynb #298df6bf
-def run_dir_of(ckpt) -> Path:
-    "The run directory of a loaded checkpoint (`<run>/checkpoints/step_N` -> `<run>`); a checkpoint elsewhere is its own."
-    return ckpt.path.parent.parent if ckpt.path.parent.name == 'checkpoints' else ckpt.path
-
-def eval_data_dir(ckpt, tokenizer, out_dir=None, verbose: bool = True) -> Path:
-    "A prepared data directory for the checkpoint's run: `<run>/data` if it matches the tokenizer, else rebuilt under `out_dir`."
-    d = run_dir_of(ckpt) / 'data'
-    try:
-        if mdata.read_meta(d).get('tokenizer_fingerprint') == tokenizer.fingerprint(): return d
-        why = f'{d} was packed with another tokenizer'
-    except DataError: why = f'{d} has no prepared data'
-    if out_dir is None: raise DataError(f"{why}; pass an output directory to rebuild the data from the checkpoint's config")
-    if verbose: print(f'[eval] {why}: preparing the data from the checkpoint config in {Path(out_dir) / "data"}', flush=True)
-    mdata.prepare_data(ckpt.config, tokenizer, Path(out_dir) / 'data', verbose=verbose)
-    return Path(out_dir) / 'data'
-
+# %% ../nbs/06_eval.ipynb #f247f023
 def heldout_loss(model, tokenizer, data_dir, seq_len: int | None = None, batch_size: int = 16, max_batches: int | None = 10,
                  device='cpu', precision=None) -> dict:
     "Loss, perplexity and bits per byte on the validation split of `data_dir`, overall and per source, with the share covered."
@@ -61,7 +45,24 @@ def heldout_loss(model, tokenizer, data_dir, seq_len: int | None = None, batch_s
     return {'overall': {**loss_summary(tot), 'coverage': round(tot[1].item() / total_loss_tokens, 4)}, 'per_source': per,
             'val_fraction': meta['data_config']['val_fraction'], 'data_dir': str(data_dir)}
 
-# %% ../nbs/06_eval.ipynb #5dd414da
+# %% ../nbs/06_eval.ipynb #d136c6cc
+def run_dir_of(ckpt) -> Path:
+    "The run directory of a loaded checkpoint (`<run>/checkpoints/step_N` -> `<run>`); a checkpoint elsewhere is its own."
+    return ckpt.path.parent.parent if ckpt.path.parent.name == 'checkpoints' else ckpt.path
+
+def eval_data_dir(ckpt, tokenizer, out_dir=None, verbose: bool = True) -> Path:
+    "A prepared data directory for the checkpoint's run: `<run>/data` if it matches the tokenizer, else rebuilt under `out_dir`."
+    d = run_dir_of(ckpt) / 'data'
+    try:
+        if mdata.read_meta(d).get('tokenizer_fingerprint') == tokenizer.fingerprint(): return d
+        why = f'{d} was packed with another tokenizer'
+    except DataError: why = f'{d} has no prepared data'
+    if out_dir is None: raise DataError(f"{why}; pass an output directory to rebuild the data from the checkpoint's config")
+    if verbose: print(f'[eval] {why}: preparing the data from the checkpoint config in {Path(out_dir) / "data"}', flush=True)
+    mdata.prepare_data(ckpt.config, tokenizer, Path(out_dir) / 'data', verbose=verbose)
+    return Path(out_dir) / 'data'
+
+# %% ../nbs/06_eval.ipynb #634256bc
 from decimal import DecimalException, MAX_EMAX, MIN_EMIN, localcontext
 
 _NUM = re.compile(r'(?<![\w.])-?\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?')
@@ -83,6 +84,7 @@ def numbers_in(text: str) -> list[Decimal]:
         except (DecimalException, ValueError): pass   # a digit Decimal does not read (some unicode digits): not a number here
     return out
 
+# %% ../nbs/06_eval.ipynb #64790c11
 def extract_answer(reply: str, strict: bool = False) -> list[Decimal] | None:
     "The answer numbers in `reply`: those after the last `The answer is`/`####` up to the sentence end; else (not `strict`) the last number."
     if not isinstance(reply, str): return None
@@ -170,7 +172,7 @@ def generate_replies(model, tokenizer, prompts: list[str], max_new_tokens: int =
             out[i] = tokenizer.decode(row[:cut], skip_special=True)
     return out
 
-# %% ../nbs/06_eval.ipynb #871576d6
+# %% ../nbs/06_eval.ipynb #55b508e7
 TASKS = ('prompts', 'loss', 'arithmetic', 'word_problems', 'javascript')
 DEFAULT_LIMITS = {'arithmetic': 100, 'word_problems': 50, 'javascript': 50}
 
@@ -179,6 +181,7 @@ def _margin(k: int, n: int) -> float:
     p = k / n if n else 0.0
     return 2 * math.sqrt(max(p * (1 - p), 1 / max(n, 1)) / max(n, 1))
 
+# %% ../nbs/06_eval.ipynb #0269a2da
 def _score(problems: list[dict], replies: list[str], keys=()) -> dict:
     "Exact match (default and strict extraction), overall and broken down by `keys`; a few examples."
     rows = [{'ok': is_correct(r, p['gold']), 'strict': is_correct(r, p['gold'], strict=True), **{k: p[k] for k in keys}}
@@ -194,6 +197,7 @@ def _score(problems: list[dict], replies: list[str], keys=()) -> dict:
                        for p, r, row in list(zip(problems, replies, rows))[:5]]
     return out
 
+# %% ../nbs/06_eval.ipynb #7168357f
 def eval_arithmetic(model, tokenizer, n: int = 100, val_fraction: float = 0.05, max_new_tokens: int = 160, seed: int = 0,
                     progress: bool = True) -> dict:
     "Exact match on `n` held-out arithmetic problems, by operation and by digit count (of the longer operand)."
@@ -201,6 +205,7 @@ def eval_arithmetic(model, tokenizer, n: int = 100, val_fraction: float = 0.05, 
     replies = generate_replies(model, tokenizer, [p['prompt'] for p in probs], max_new_tokens, desc='arithmetic' if progress else None)
     return _score(probs, replies, keys=('op', 'digits'))
 
+# %% ../nbs/06_eval.ipynb #547cd88b
 def eval_word_problems(model, tokenizer, n: int = 50, val_fraction: float = 0.05, gsm8k_file=None, trained_on_gsm8k: bool = False,
                        unseen: bool = False, max_new_tokens: int | None = None, seed: int = 0, progress: bool = True) -> dict:
     "Exact match on word problems: held-out synthetic ones, or the first `n` usable questions of a GSM8K-format file (longer replies allowed)."
@@ -219,6 +224,7 @@ def eval_word_problems(model, tokenizer, n: int = 50, val_fraction: float = 0.05
     replies = generate_replies(model, tokenizer, [p['prompt'] for p in probs], max_new_tokens, desc='word problems' if progress else None)
     return {'source': source, 'dropped': dropped, 'note': note, **_score(probs, replies)}
 
+# %% ../nbs/06_eval.ipynb #bee59d6c
 def eval_javascript(model, tokenizer, n: int = 50, val_fraction: float = 0.05, max_new_tokens: int = 144, seed: int = 0,
                     timeout: float = 5.0, workers: int = 4, progress: bool = True) -> dict:
     "Share of replies to `n` held-out JavaScript tasks that define a function, parse (`node --check`) and pass the task's test."
@@ -235,6 +241,7 @@ def eval_javascript(model, tokenizer, n: int = 50, val_fraction: float = 0.05, m
             'examples': [{'prompt': p['prompt'], 'reply': r, 'parses': v['parses'], 'passes': v['passes'], 'error': v['error']}
                          for p, r, v in list(zip(probs, replies, res))[:5]]}
 
+# %% ../nbs/06_eval.ipynb #b3fe1d1e
 def eval_prompts(model, tokenizer, max_new_tokens: int = 64, temperature: float = 0.8, seed: int = 0) -> list[dict]:
     "The course's scripted prompts (plain continuations) and the chat turns: greedy, and one seeded sample each."
     out = []
@@ -244,7 +251,7 @@ def eval_prompts(model, tokenizer, max_new_tokens: int = 64, temperature: float 
         out += [{'prompt': p, 'chat': chat, 'greedy': g, 'sampled': s} for p, g, s in zip(prompts, greedy, sampled)]
     return out
 
-# %% ../nbs/06_eval.ipynb #def87267
+# %% ../nbs/06_eval.ipynb #8fa24be6
 def evaluate(checkpoint, tasks: Iterable[str] | None = None, limit: int | None = None, gsm8k_file=None, gsm8k_unseen: bool = False,
              device: str = 'auto', max_batches: int | None = 10, batch_size: int = 16, seed: int = 0, threads: int | None = None, out_dir=None,
              verbose: bool = True) -> dict:
@@ -265,6 +272,7 @@ def evaluate(checkpoint, tasks: Iterable[str] | None = None, limit: int | None =
     try: return _evaluate(model, tok, ck, dev, tasks, limit, gsm8k_file, gsm8k_unseen, max_batches, batch_size, seed, out_dir, verbose)
     finally: torch.set_num_threads(before)
 
+# %% ../nbs/06_eval.ipynb #db0bf1ec
 def _evaluate(model, tok, ck, dev, tasks, limit, gsm8k_file, gsm8k_unseen, max_batches, batch_size, seed, out_dir, verbose) -> dict:
     cfg = ck.config
     if verbose: print(describe(cfg, dev) + f'\n[eval] checkpoint {ck.path} (step {ck.step}); tasks: {", ".join(tasks)}', flush=True)
@@ -294,6 +302,7 @@ def _run_meta(ck) -> dict | None:
     try: return mdata.read_meta(run_dir_of(ck) / 'data')
     except DataError: return None
 
+# %% ../nbs/06_eval.ipynb #4b8c3b2a
 def _pct(x) -> str: return '-' if x is None else f'{100 * x:.1f}%'
 
 def _headline(task: str, r) -> str:
@@ -304,12 +313,7 @@ def _headline(task: str, r) -> str:
     if task == 'javascript': return f"{r['n']} tasks: {_pct(r['parses'])} parse, {_pct(r['passes'])} pass"
     return f"{r['n']} problems: exact match {_pct(r['exact_match'])} ± {100 * r['margin']:.0f} (strict {_pct(r['exact_match_strict'])})"
 
-# %% ../nbs/06_eval.ipynb #8e9986f7
-def _save_figure(path: Path, fig):
-    "`atomic_write` of `fig` as an image in the format of `path`'s suffix."
-    buf = io.BytesIO(); fig.savefig(buf, format=path.suffix[1:], dpi=100, bbox_inches='tight')
-    atomic_write(path, buf.getvalue())
-
+# %% ../nbs/06_eval.ipynb #7916f983
 def plot_bpb(results: list[dict], ax=None):
     "Horizontal bars: held-out bits per byte of each source, one bar per checkpoint."
     import matplotlib.pyplot as plt
@@ -341,6 +345,7 @@ def plot_digits(results: list[dict], ax=None):
     ax.set_title('held-out arithmetic by digit count'); ax.legend(fontsize=8)
     return ax
 
+# %% ../nbs/06_eval.ipynb #7f80fd3b
 def _md_table(head: list[str], rows: list[list]) -> list[str]:
     return ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)] + ['| ' + ' | '.join(str(c) for c in r) + ' |' for r in rows]
 
@@ -352,8 +357,9 @@ def _code_block(*lines: str) -> list[str]:
     fence = '`' * max([3] + [len(m) + 1 for m in re.findall(r'`{3,}', text)])
     return [fence, text, fence]
 
-def report_markdown(results: list[dict]) -> str:
-    "The report as Markdown: one column per checkpoint in every table, then each checkpoint's generations."
+# %% ../nbs/06_eval.ipynb #3e4a55b6
+def _md_header(results: list[dict]) -> list[str]:
+    "The report's title, what was evaluated (one column per checkpoint), and why every number is held out."
     names = [r['name'] for r in results]
     L = [f"# Evaluation: {' vs '.join(names)}", '']
     L += _md_table(['', *names], [
@@ -364,51 +370,67 @@ def report_markdown(results: list[dict]) -> str:
           f"(a hash of the record id; `data.val_fraction` = {results[0]['val_fraction']}). Synthetic problems are drawn fresh "
           "and kept only when their id — a hash of their content — is on the validation side, so none of them reached training. "
           "(A held-out problem can still share its numbers with a differently worded training problem.)", '']
-    tasks = lambda t: [r['tasks'].get(t) for r in results]
-    if any(tasks('loss')):
-        ls = tasks('loss')
-        L += ['## Held-out loss', '', 'Bits per byte is comparable across tokenizers; perplexity is not (it scales with the vocabulary).', '']
-        srcs = sorted({s for l in ls if l for s in l['per_source']})
-        rows = []
-        for s in ['overall'] + srcs:
-            cells = []
-            for l in ls:
-                v = None if l is None else (l['overall'] if s == 'overall' else l['per_source'].get(s))
-                cells += ['-'] * 4 if v is None else [_fmt(v['loss']), _fmt(v['ppl'], '.1f'), _fmt(v['bpb']), _pct(v['coverage'])]
-            how = next((l['per_source'][s]['how'] for l in ls if l and s in l['per_source']), '')
-            label = '**overall**' if s == 'overall' else s + (' (synthetic stand-in)' if how == 'synthetic' and s != 'synthetic' else '')
-            rows.append([label, *cells])
-        head = ['source'] + [f'{h} ({n})' if len(results) > 1 else h for n in names for h in ('loss', 'ppl', 'bits/byte', 'covered')]
-        L += _md_table(head, rows) + ['', '![bits per byte per source](bpb_per_source.png)', '']
-    for t, title in (('arithmetic', 'Arithmetic'), ('word_problems', 'Word problems')):
-        rs = tasks(t)
-        if not any(rs): continue
-        L += [f'## {title}', '']
-        if t == 'word_problems': L += [f"Problems: {', '.join(sorted({r['source'] for r in rs if r}))}."] + [r['note'] for r in rs if r and r['note']] + ['']
-        L += _md_table(['', *names], [
-            ['problems', *[r['n'] if r else '-' for r in rs]],
-            ['exact match', *[f"{_pct(r['exact_match'])} ± {100 * r['margin']:.0f}" if r else '-' for r in rs]],
-            ['exact match, strict extraction', *[_pct(r['exact_match_strict']) if r else '-' for r in rs]]])
-        if t == 'arithmetic':
-            for key, label in (('op', 'operation'), ('digits', 'digits')):
-                groups = sorted({g for r in rs if r for g in r[f'by_{key}']}, key=lambda g: (len(g), g))
-                L += ['', f'By {label}:', ''] + _md_table([label, *names], [
-                    [g, *[(f"{_pct(r[f'by_{key}'][g]['exact_match'])} (n={r[f'by_{key}'][g]['n']})" if r and g in r[f'by_{key}'] else '-')
-                          for r in rs]] for g in groups])
-            L += ['', '![accuracy by digit count](accuracy_by_digits.png)']
-        L += ['', 'Answers are read with the rule of `extract_answer`: the numbers after the last "The answer is" or "####" '
-              '(up to the end of that sentence), else the last number in the reply; strict extraction requires the marker. '
-              '± is two standard errors.', '']
-    js = tasks('javascript')
-    if any(js):
-        L += ['## JavaScript', '']
-        L += _md_table(['', *names], [
-            ['tasks', *[r.get('n', '-') if r else '-' for r in js]],
-            ['defines a function', *[_pct(r.get('has_function')) if r else '-' for r in js]],
-            ['parses (`node --check`)', *[_pct(r.get('parses')) if r else '-' for r in js]],
-            ['passes its unit test', *[(f"{_pct(r['passes'])} ± {100 * r['margin']:.0f}" if 'passes' in r else r['skipped']) if r else '-' for r in js]]])
-        L += ['', 'Each task\'s unit test is the worked call of its reference answer (`console.log(f(args)); // expected`). '
-              'Isolation: ' + next((r.get('isolation') or r.get('skipped') for r in js if r), '') + '.', '']
+    return L
+
+# %% ../nbs/06_eval.ipynb #fc365aac
+def _md_loss(results: list[dict]) -> list[str]:
+    "The held-out loss table: loss, perplexity, bits per byte and coverage, overall and per source, per checkpoint."
+    ls, names = [r['tasks'].get('loss') for r in results], [r['name'] for r in results]
+    if not any(ls): return []
+    L = ['## Held-out loss', '', 'Bits per byte is comparable across tokenizers; perplexity is not (it scales with the vocabulary).', '']
+    srcs = sorted({s for l in ls if l for s in l['per_source']})
+    rows = []
+    for s in ['overall'] + srcs:
+        cells = []
+        for l in ls:
+            v = None if l is None else (l['overall'] if s == 'overall' else l['per_source'].get(s))
+            cells += ['-'] * 4 if v is None else [_fmt(v['loss']), _fmt(v['ppl'], '.1f'), _fmt(v['bpb']), _pct(v['coverage'])]
+        how = next((l['per_source'][s]['how'] for l in ls if l and s in l['per_source']), '')
+        label = '**overall**' if s == 'overall' else s + (' (synthetic stand-in)' if how == 'synthetic' and s != 'synthetic' else '')
+        rows.append([label, *cells])
+    head = ['source'] + [f'{h} ({n})' if len(results) > 1 else h for n in names for h in ('loss', 'ppl', 'bits/byte', 'covered')]
+    return L + _md_table(head, rows) + ['', '![bits per byte per source](bpb_per_source.png)', '']
+
+# %% ../nbs/06_eval.ipynb #20b24660
+def _md_exact(results: list[dict], t: str, title: str) -> list[str]:
+    "An exact-match section (`t` = 'arithmetic' or 'word_problems'): the scores, and for arithmetic the breakdowns."
+    rs, names = [r['tasks'].get(t) for r in results], [r['name'] for r in results]
+    if not any(rs): return []
+    L = [f'## {title}', '']
+    if t == 'word_problems': L += [f"Problems: {', '.join(sorted({r['source'] for r in rs if r}))}."] + [r['note'] for r in rs if r and r['note']] + ['']
+    L += _md_table(['', *names], [
+        ['problems', *[r['n'] if r else '-' for r in rs]],
+        ['exact match', *[f"{_pct(r['exact_match'])} ± {100 * r['margin']:.0f}" if r else '-' for r in rs]],
+        ['exact match, strict extraction', *[_pct(r['exact_match_strict']) if r else '-' for r in rs]]])
+    if t == 'arithmetic':
+        for key, label in (('op', 'operation'), ('digits', 'digits')):
+            groups = sorted({g for r in rs if r for g in r[f'by_{key}']}, key=lambda g: (len(g), g))
+            L += ['', f'By {label}:', ''] + _md_table([label, *names], [
+                [g, *[(f"{_pct(r[f'by_{key}'][g]['exact_match'])} (n={r[f'by_{key}'][g]['n']})" if r and g in r[f'by_{key}'] else '-')
+                      for r in rs]] for g in groups])
+        L += ['', '![accuracy by digit count](accuracy_by_digits.png)']
+    return L + ['', 'Answers are read with the rule of `extract_answer`: the numbers after the last "The answer is" or "####" '
+                '(up to the end of that sentence), else the last number in the reply; strict extraction requires the marker. '
+                '± is two standard errors.', '']
+
+# %% ../nbs/06_eval.ipynb #dbf7b381
+def _md_javascript(results: list[dict]) -> list[str]:
+    "The JavaScript table, and how the snippets were isolated (or why they were not run)."
+    js, names = [r['tasks'].get('javascript') for r in results], [r['name'] for r in results]
+    if not any(js): return []
+    L = ['## JavaScript', '']
+    L += _md_table(['', *names], [
+        ['tasks', *[r.get('n', '-') if r else '-' for r in js]],
+        ['defines a function', *[_pct(r.get('has_function')) if r else '-' for r in js]],
+        ['parses (`node --check`)', *[_pct(r.get('parses')) if r else '-' for r in js]],
+        ['passes its unit test', *[(f"{_pct(r['passes'])} ± {100 * r['margin']:.0f}" if 'passes' in r else r['skipped']) if r else '-' for r in js]]])
+    return L + ['', 'Each task\'s unit test is the worked call of its reference answer (`console.log(f(args)); // expected`). '
+                'Isolation: ' + next((r.get('isolation') or r.get('skipped') for r in js if r), '') + '.', '']
+
+# %% ../nbs/06_eval.ipynb #149a53bb
+def _md_samples(results: list[dict]) -> list[str]:
+    "Each checkpoint's generations for the scripted prompts, and a few of its replies per task, marked right or wrong."
+    L = []
     for r in results:
         t = r['tasks']
         if 'prompts' in t:
@@ -424,7 +446,19 @@ def report_markdown(results: list[dict]) -> str:
             for e in ex[:3]:
                 mark = '✓' if e.get('correct', e.get('passes')) else '✗'
                 L += [f"{mark} **{e['prompt']}**" + (f" (gold: {e['gold']})" if 'gold' in e else ''), '', *_code_block(e['reply'].strip() or '(empty)'), '']
-    return '\n'.join(L)
+    return L
+
+# %% ../nbs/06_eval.ipynb #a0888474
+def report_markdown(results: list[dict]) -> str:
+    "The report as Markdown: one column per checkpoint in every table, then each checkpoint's generations."
+    return '\n'.join(_md_header(results) + _md_loss(results) + _md_exact(results, 'arithmetic', 'Arithmetic')
+                     + _md_exact(results, 'word_problems', 'Word problems') + _md_javascript(results) + _md_samples(results))
+
+# %% ../nbs/06_eval.ipynb #4b82dd6f
+def _save_figure(path: Path, fig):
+    "`atomic_write` of `fig` as an image in the format of `path`'s suffix."
+    buf = io.BytesIO(); fig.savefig(buf, format=path.suffix[1:], dpi=100, bbox_inches='tight')
+    atomic_write(path, buf.getvalue())
 
 def write_report(results: dict | list[dict], out_dir) -> dict[str, Path]:
     "Write `report.json`, `report.md` and the plots for one result or several (side by side) into `out_dir`; returns the paths."
@@ -442,7 +476,7 @@ def write_report(results: dict | list[dict], out_dir) -> dict[str, Path]:
     atomic_write(paths['md'], report_markdown(rs))
     return paths
 
-# %% ../nbs/06_eval.ipynb #2851f710
+# %% ../nbs/06_eval.ipynb #987bd710
 def main(argv: list[str] | None = None) -> int:
     "CLI: `minigpt_eval --checkpoint PATH [--out DIR] [--tasks ...] [--limit N] [--gsm8k-file F] [--compare OTHER]`."
     p = argparse.ArgumentParser(prog='minigpt_eval', description='Evaluate a minigpt checkpoint on held-out data and write a report.')

@@ -14,10 +14,20 @@ from .tokenizer import Tokenizer
 from .checkpoint import CheckpointError, bare_model, load_trained
 
 # %% auto #0
-__all__ = ['to_llama', 'hf_tokenizer', 'hf_generation_config', 'export_hf', 'model_config_from_llama', 'from_hf',
+__all__ = ['to_llama', 'hf_tokenizer', 'hf_generation_config', 'export_hf', 'from_hf', 'model_config_from_llama',
            'export_checkpoint', 'main']
 
-# %% ../nbs/07_export.ipynb #14639c89
+# %% ../nbs/07_export.ipynb #deab74c7
+def to_llama(model: GPT, tokenizer: Tokenizer | None = None, dtype: torch.dtype | str | None = None) -> LlamaForCausalLM:
+    "A `transformers.LlamaForCausalLM` (on the CPU, in eval mode) holding `model`'s weights, in `dtype` (default: the model's)."
+    model = _unwrap(model)
+    _check_vocab(model, tokenizer)
+    dtype = _dtype(dtype) or next(model.parameters()).dtype
+    hf = LlamaForCausalLM(LlamaConfig(**llama_config(model.config), **_token_ids(tokenizer)))
+    hf.load_state_dict(model.state_dict(), strict=True)
+    return hf.to(dtype).eval()
+
+# %% ../nbs/07_export.ipynb #8e0e5d58
 def _unwrap(model) -> GPT:
     "The `GPT` inside `model` (which may be wrapped by `torch.compile` or DDP)."
     model = bare_model(model)
@@ -34,6 +44,7 @@ def _check_vocab(model: GPT, tokenizer: Tokenizer | None):
         raise ValueError(f"the tokenizer has {tokenizer.vocab_size} tokens but the model only {model.config.vocab_size} "
                          "embedding rows; export the tokenizer the model was trained with")
 
+# %% ../nbs/07_export.ipynb #7910c0b9
 _DTYPES = {'float32': torch.float32, 'fp32': torch.float32, 'bfloat16': torch.bfloat16, 'bf16': torch.bfloat16,
            'float16': torch.float16, 'fp16': torch.float16}
 
@@ -42,15 +53,6 @@ def _dtype(d) -> torch.dtype | None:
     if d is None or (isinstance(d, torch.dtype) and d.is_floating_point): return d
     if isinstance(d, str) and d in _DTYPES: return _DTYPES[d]
     raise ValueError(f"unsupported dtype {d!r}; valid: {', '.join(_DTYPES)} (or the torch dtypes)")
-
-def to_llama(model: GPT, tokenizer: Tokenizer | None = None, dtype: torch.dtype | str | None = None) -> LlamaForCausalLM:
-    "A `transformers.LlamaForCausalLM` (on the CPU, in eval mode) holding `model`'s weights, in `dtype` (default: the model's)."
-    model = _unwrap(model)
-    _check_vocab(model, tokenizer)
-    dtype = _dtype(dtype) or next(model.parameters()).dtype
-    hf = LlamaForCausalLM(LlamaConfig(**llama_config(model.config), **_token_ids(tokenizer)))
-    hf.load_state_dict(model.state_dict(), strict=True)
-    return hf.to(dtype).eval()
 
 # %% ../nbs/07_export.ipynb #10c480d3
 def hf_tokenizer(tokenizer: Tokenizer):
@@ -83,28 +85,31 @@ def export_hf(model: GPT, tokenizer: Tokenizer | None, out_dir, dtype: torch.dty
         if tokenizer is not None: hf_tokenizer(tokenizer).save_pretrained(tmp)
     return out
 
-# %% ../nbs/07_export.ipynb #6a04a435
+# %% ../nbs/07_export.ipynb #38d9badb
 import math
 from safetensors import SafetensorError
 from .config import Config, ConfigError, validate
 
-_LLAMA_INTS = ('vocab_size', 'num_hidden_layers', 'hidden_size', 'num_attention_heads', 'intermediate_size', 'max_position_embeddings')
+def from_hf(path, device='cpu', dtype: torch.dtype | str = torch.float32) -> tuple[GPT, Tokenizer | None]:
+    "`(GPT, Tokenizer or None)` from a Hugging Face Llama directory (an `export_hf` output); the model is in eval mode on `device`. A bad directory raises `ValueError` (or `FileNotFoundError`) naming it."
+    d = Path(path)
+    if not (d / 'config.json').is_file():
+        raise FileNotFoundError(f"no config.json in {d}: expected a Hugging Face model directory such as minigpt_export writes")
+    try: raw = json.loads((d / 'config.json').read_text(encoding='utf-8'))
+    except (ValueError, OSError, RecursionError) as e: raise ValueError(f"{d / 'config.json'} is not a readable JSON file: {e}") from None
+    try: model_config_from_llama(raw)   # every check on the file itself, before transformers reads it or anything is allocated
+    except ValueError as e: raise ValueError(f"{d / 'config.json'}: {e}") from None
+    cfg = model_config_from_llama(LlamaConfig.from_pretrained(d, local_files_only=True))
+    dtype = _dtype(dtype)
+    try:
+        hf = LlamaForCausalLM.from_pretrained(d, dtype=dtype, local_files_only=True)
+        model = GPT(cfg).to(dtype)
+        model.load_state_dict(hf.state_dict(), strict=True)
+    except (OSError, RuntimeError, ValueError, SafetensorError) as e:   # no weights file, a truncated one, or tensors whose shapes disagree with config.json
+        raise ValueError(f"cannot load the weights in {d}: {str(e).strip().splitlines()[0][:300]}") from None
+    return model.to(device).eval(), _tokenizer_from_dir(d)
 
-def _check_llama_types(c: dict):
-    "Raise `ValueError` naming the key if a field `GPT` needs is missing or of the wrong type."
-    def is_int(v): return isinstance(v, int) and not isinstance(v, bool)
-    for k in _LLAMA_INTS:
-        if k not in c: raise ValueError(f"the model config has no {k!r}; a Llama config needs {', '.join(_LLAMA_INTS)}")
-        if not is_int(c[k]) or c[k] <= 0: raise ValueError(f"the model config's {k} must be a positive integer, got {c[k]!r}")
-    for k in ('head_dim', 'num_key_value_heads'):
-        if c.get(k) is not None and (not is_int(c[k]) or c[k] <= 0): raise ValueError(f"the model config's {k} must be a positive integer or null, got {c[k]!r}")
-    for k in ('rms_norm_eps', 'initializer_range', 'rope_theta'):
-        v = c.get(k, 1.0 if k != 'rms_norm_eps' else None)
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v <= 0:
-            raise ValueError(f"the model config's {k} must be a finite number > 0, got {v!r}")
-    for k in ('rope_parameters', 'rope_scaling'):
-        if c.get(k) is not None and not isinstance(c[k], dict): raise ValueError(f"the model config's {k} must be an object or null, got {c[k]!r}")
-
+# %% ../nbs/07_export.ipynb #84784a30
 def model_config_from_llama(config) -> ModelConfig:
     """The `ModelConfig` of a `transformers.LlamaConfig` (or its dict); a setting `GPT` cannot represent, a missing or
     mistyped field, or a model too large to allocate (over `config.MAX_PARAMS`) raises `ValueError` before anything is allocated."""
@@ -133,6 +138,25 @@ def model_config_from_llama(config) -> ModelConfig:
     except ConfigError as e: bad(str(e), 'what a minigpt training config allows')
     return cfg
 
+# %% ../nbs/07_export.ipynb #984ad75c
+_LLAMA_INTS = ('vocab_size', 'num_hidden_layers', 'hidden_size', 'num_attention_heads', 'intermediate_size', 'max_position_embeddings')
+
+def _check_llama_types(c: dict):
+    "Raise `ValueError` naming the key if a field `GPT` needs is missing or of the wrong type."
+    def is_int(v): return isinstance(v, int) and not isinstance(v, bool)
+    for k in _LLAMA_INTS:
+        if k not in c: raise ValueError(f"the model config has no {k!r}; a Llama config needs {', '.join(_LLAMA_INTS)}")
+        if not is_int(c[k]) or c[k] <= 0: raise ValueError(f"the model config's {k} must be a positive integer, got {c[k]!r}")
+    for k in ('head_dim', 'num_key_value_heads'):
+        if c.get(k) is not None and (not is_int(c[k]) or c[k] <= 0): raise ValueError(f"the model config's {k} must be a positive integer or null, got {c[k]!r}")
+    for k in ('rms_norm_eps', 'initializer_range', 'rope_theta'):
+        v = c.get(k, 1.0 if k != 'rms_norm_eps' else None)
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v <= 0:
+            raise ValueError(f"the model config's {k} must be a finite number > 0, got {v!r}")
+    for k in ('rope_parameters', 'rope_scaling'):
+        if c.get(k) is not None and not isinstance(c[k], dict): raise ValueError(f"the model config's {k} must be an object or null, got {c[k]!r}")
+
+# %% ../nbs/07_export.ipynb #31f3e95f
 def _tokenizer_from_dir(d: Path) -> Tokenizer | None:
     f = d / 'tokenizer.json'
     if not f.exists(): return None
@@ -144,31 +168,13 @@ def _tokenizer_from_dir(d: Path) -> Tokenizer | None:
         warnings.warn(f"{f} is not a minigpt tokenizer, so no Tokenizer is returned ({str(e)[:200]})")
         return None
 
-def from_hf(path, device='cpu', dtype: torch.dtype | str = torch.float32) -> tuple[GPT, Tokenizer | None]:
-    "`(GPT, Tokenizer or None)` from a Hugging Face Llama directory (an `export_hf` output); the model is in eval mode on `device`. A bad directory raises `ValueError` (or `FileNotFoundError`) naming it."
-    d = Path(path)
-    if not (d / 'config.json').is_file():
-        raise FileNotFoundError(f"no config.json in {d}: expected a Hugging Face model directory such as minigpt_export writes")
-    try: raw = json.loads((d / 'config.json').read_text(encoding='utf-8'))
-    except (ValueError, OSError, RecursionError) as e: raise ValueError(f"{d / 'config.json'} is not a readable JSON file: {e}") from None
-    try: model_config_from_llama(raw)   # every check on the file itself, before transformers reads it or anything is allocated
-    except ValueError as e: raise ValueError(f"{d / 'config.json'}: {e}") from None
-    cfg = model_config_from_llama(LlamaConfig.from_pretrained(d, local_files_only=True))
-    dtype = _dtype(dtype)
-    try:
-        hf = LlamaForCausalLM.from_pretrained(d, dtype=dtype, local_files_only=True)
-        model = GPT(cfg).to(dtype)
-        model.load_state_dict(hf.state_dict(), strict=True)
-    except (OSError, RuntimeError, ValueError, SafetensorError) as e:   # no weights file, a truncated one, or tensors whose shapes disagree with config.json
-        raise ValueError(f"cannot load the weights in {d}: {str(e).strip().splitlines()[0][:300]}") from None
-    return model.to(device).eval(), _tokenizer_from_dir(d)
-
-# %% ../nbs/07_export.ipynb #4f878183
+# %% ../nbs/07_export.ipynb #72c8a3b1
 def export_checkpoint(path, out_dir, dtype: torch.dtype | str | None = None, overwrite: bool = False) -> Path:
     "Export the checkpoint at `path` (a run directory, its `checkpoints/` or one `step_N/`) with its tokenizer to `out_dir`."
     model, tok, _ = load_trained(path)
     return export_hf(model, tok, out_dir, dtype=dtype, overwrite=overwrite)
 
+# %% ../nbs/07_export.ipynb #f7ccf23c
 def main(argv: list[str] | None = None) -> int:
     "CLI: `minigpt_export --checkpoint PATH --out DIR [--dtype float32|bfloat16|float16] [--overwrite]`."
     p = argparse.ArgumentParser(prog='minigpt_export', description='Export a minigpt checkpoint as a Hugging Face transformers '

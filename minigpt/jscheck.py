@@ -8,11 +8,11 @@ import dataclasses, functools, json, math, os, re, secrets, selectors, shutil, s
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['MEMORY_LIMIT', 'HEAP_MB', 'OUTPUT_LIMIT', 'NOBODY', 'node_sandbox', 'js_isolation', 'JsResult', 'check_js',
+__all__ = ['MEMORY_LIMIT', 'HEAP_MB', 'OUTPUT_LIMIT', 'NOBODY', 'JsResult', 'check_js', 'node_sandbox', 'js_isolation',
            'extract_code', 'defined_functions', 'js_task_result']
 
-# %% ../nbs/06a_jscheck.ipynb #aad98f09
-_HARNESS = r'''
+# %% ../nbs/06a_jscheck.ipynb #79a83d15
+_HARNESS_SETUP = r'''
 'use strict';
 // Everything the verdict needs is taken here, before the model's code exists in this process: that code may
 // later replace globals, prototypes or module functions (if it ever escapes its context), not these bindings.
@@ -35,7 +35,10 @@ const spec = parse(readFileSync(__dirname + '/spec.json', 'utf8'));
 function finish(fields) {            // the only result record: newline, nonce, JSON fields
   writeSync(1, '\n'); writeSync(1, nonce); writeSync(1, '{' + fields + '}\n'); exit(0);
 }
-function own(o, key) {               // an own data property, read without running any getter
+'''
+
+# %% ../nbs/06a_jscheck.ipynb #3976d50f
+_HARNESS_READ = r'''function own(o, key) {               // an own data property, read without running any getter
   const d = describeProp(o, key);
   if (d === undefined) return undefined;
   if (!hasOwn(d, 'value')) throw 'the return value has a getter, not plain data';
@@ -58,7 +61,10 @@ function describe(e) {               // a thrown value as text, without running 
   } catch (_) {}
   return slice(name && message ? name + ': ' + message : name || message || 'threw an object', 0, 300);
 }
-function ser(v, depth) {             // JSON of plain data (what JSON.stringify gives for it); no toJSON, getter or trap runs
+'''
+
+# %% ../nbs/06a_jscheck.ipynb #ee56c36d
+_HARNESS_SER = r'''function ser(v, depth) {             // JSON of plain data (what JSON.stringify gives for it); no toJSON, getter or trap runs
   switch (typeof v) {
     case 'string': case 'number': return stringify(v);
     case 'boolean': return v ? 'true' : 'false';
@@ -98,7 +104,10 @@ function ser(v, depth) {             // JSON of plain data (what JSON.stringify 
   return out + '}';
 }
 
-// 1. Does it parse? The same check as `node --check` (a CommonJS module body), before anything runs.
+'''
+
+# %% ../nbs/06a_jscheck.ipynb #705776e1
+_HARNESS_RUN = r'''// 1. Does it parse? The same check as `node --check` (a CommonJS module body), before anything runs.
 try { compileFunction(spec.code, ['exports', 'require', 'module', '__filename', '__dirname'], {__proto__: null, filename: 'candidate.js'}); }
 catch (e) { finish('"parses":false,"error":' + stringify(describe(e))); }
 // 2. Run it in a fresh context whose global object has no prototype (so `this.constructor` leads nowhere outside)
@@ -123,7 +132,59 @@ try { text = ser(got, 0); } catch (e) { finish('"parses":true,"error":' + string
 finish('"parses":true,"got":' + stringify(text === undefined ? 'undefined' : text));
 '''
 
-# %% ../nbs/06a_jscheck.ipynb #7a032cef
+# %% ../nbs/06a_jscheck.ipynb #3020f6f1
+_HARNESS = _HARNESS_SETUP + _HARNESS_READ + _HARNESS_SER + _HARNESS_RUN
+
+# %% ../nbs/06a_jscheck.ipynb #91f5e4cc
+def _judge(code: str, call: str, timeout: float, breach: bool = False) -> dict:
+    "Run `code`, then `call`, in the sandbox: `{'parses', 'got'}` or `{'parses', 'error'}`, read from the one record that carries this run's nonce."
+    sb = node_sandbox()
+    if sb is None: raise RuntimeError(js_isolation())
+    nonce = secrets.token_hex(16).encode()
+    spec = json.dumps({'code': code, 'call': call, 'breach': breach, 'timeout_ms': int(timeout * 350)})  # ASCII: lone surrogates travel escaped
+    rc, out, err, why = _sandboxed(sb, {'harness.js': _HARNESS, 'spec.json': spec}, ['{dir}/harness.js'], nonce, timeout)
+    if why == 'time': return {'parses': True, 'error': f'timed out: killed after {timeout}s'}
+    if why == 'output': return {'parses': True, 'error': f'wrote more than {OUTPUT_LIMIT} bytes of output: killed'}
+    parts = out.split(nonce)
+    if len(parts) > 2: return {'parses': True, 'error': 'more than one result record: no verdict'}
+    if len(parts) == 2:
+        try: rec = json.loads(parts[1].split(b'\n', 1)[0])
+        except ValueError: rec = None
+        ok = isinstance(rec, dict) and len(rec) == 2 and isinstance(rec.get('parses'), bool) and isinstance(rec.get('got', rec.get('error')), str)
+        return rec if ok else {'parses': True, 'error': 'a malformed result record: no verdict'}
+    lines = [l for l in err.decode('utf-8', 'replace').splitlines() if l.strip()]
+    said = next((l for l in lines if re.match(r'FATAL ERROR|[A-Za-z]*Error:', l)), lines[-1] if lines else '').strip()[:300]
+    try: how = f'killed by {signal.Signals(-rc).name}' if rc < 0 else f'exit code {rc}'
+    except ValueError: how = f'killed by signal {-rc}'
+    return {'parses': True, 'error': f"no result ({how})" + (f': {said}' if said else '')}
+
+# %% ../nbs/06a_jscheck.ipynb #e3018585
+@functools.lru_cache(maxsize=4096)
+def _expected_json(expected: str) -> str:
+    "The JSON of a trusted JavaScript literal, computed by the same harness in a process of its own (never next to a snippet)."
+    rec = _judge('', expected, 10.0)
+    if 'got' not in rec: raise ValueError(f'the expected value {expected!r} cannot be evaluated: {rec["error"]}')
+    return rec['got']
+
+# %% ../nbs/06a_jscheck.ipynb #619c86f6
+@dataclasses.dataclass
+class JsResult:
+    "The verdict on one JavaScript snippet."
+    parses: bool              # it compiles (what `node --check` checks)
+    passes: bool              # the test call returned the expected value
+    error: str | None = None  # the syntax error, exception, limit or timeout, shortened
+    got: str | None = None    # what the call returned (JSON), when it returned
+
+def _check(code: str, call: str, expected: str, timeout: float = 5.0, breach: bool = False) -> JsResult:
+    want = _expected_json(expected)
+    rec = _judge(code, call, timeout, breach)
+    return JsResult(rec['parses'], rec.get('got') == want, rec.get('error'), rec.get('got'))
+
+def check_js(code: str, call: str, expected: str, timeout: float = 5.0) -> JsResult:
+    "Check that `code` compiles, then evaluate `call` after it in the sandbox; the evaluator compares its JSON with that of the JavaScript literal `expected`."
+    return _check(code, call, expected, timeout)
+
+# %% ../nbs/06a_jscheck.ipynb #113a76e9
 MEMORY_LIMIT = 512 * 2**20   # address space of a snippet's whole process (RLIMIT_AS): typed arrays and buffers included
 HEAP_MB = 64                 # V8's own heap, inside that
 OUTPUT_LIMIT = 2**20         # bytes read from a snippet's stdout and stderr together; past that it is killed
@@ -138,6 +199,7 @@ def _command(sb: dict, d, timeout: float) -> list[str]:
     "limits + namespaces + node with its flags, allowed to read directory `d` only."
     return _limits(sb, timeout) + sb['prefix'] + [sb['node'], *sb['flags'], f'--allow-fs-read={d}{os.sep}']
 
+# %% ../nbs/06a_jscheck.ipynb #b9cc95f8
 def _sandboxed(sb: dict, files: dict[str, str], args: list[str], stdin: bytes = b'', timeout: float = 5.0):
     "Write `files` to a fresh temporary directory and run node on `args` there in the sandbox: `(returncode, stdout, stderr, why)`."
     with tempfile.TemporaryDirectory(prefix='minigpt-js-') as d:
@@ -174,7 +236,7 @@ def _run(cmd: list[str], cwd, stdin: bytes, timeout: float, cap: int = OUTPUT_LI
         p.wait(); p.stdout.close(); p.stderr.close()
     return p.returncode, bytes(out), bytes(err), why
 
-# %% ../nbs/06a_jscheck.ipynb #3f908631
+# %% ../nbs/06a_jscheck.ipynb #5666d786
 def _find_sandbox(which=shutil.which) -> dict:
     "The sandbox this machine supports (`node`, `version`, `prefix`, `flags`, ...), or `{'unavailable': why}`."
     node = which('node')
@@ -206,6 +268,7 @@ def _find_sandbox(which=shutil.which) -> dict:
                                'a snippet could reach the network or signal other processes, so generated JavaScript is not run'}
     return sb
 
+# %% ../nbs/06a_jscheck.ipynb #2e5bf847
 @functools.lru_cache(maxsize=None)
 def _sandbox_state() -> dict: return _find_sandbox()
 
@@ -223,54 +286,6 @@ def js_isolation() -> str:
             f"{who}, {MEMORY_LIMIT >> 20} MB of address space ({HEAP_MB} MB heap), CPU and wall-time limits, no file writes, "
             "node's permission model (reads its temporary directory only; no child processes, workers, addons or inspector), "
             "no JIT or WebAssembly, a fresh vm context; the evaluator compares the returned value with the expected one itself")
-
-# %% ../nbs/06a_jscheck.ipynb #d7792cba
-def _judge(code: str, call: str, timeout: float, breach: bool = False) -> dict:
-    "Run `code`, then `call`, in the sandbox: `{'parses', 'got'}` or `{'parses', 'error'}`, read from the one record that carries this run's nonce."
-    sb = node_sandbox()
-    if sb is None: raise RuntimeError(js_isolation())
-    nonce = secrets.token_hex(16).encode()
-    spec = json.dumps({'code': code, 'call': call, 'breach': breach, 'timeout_ms': int(timeout * 350)})  # ASCII: lone surrogates travel escaped
-    rc, out, err, why = _sandboxed(sb, {'harness.js': _HARNESS, 'spec.json': spec}, ['{dir}/harness.js'], nonce, timeout)
-    if why == 'time': return {'parses': True, 'error': f'timed out: killed after {timeout}s'}
-    if why == 'output': return {'parses': True, 'error': f'wrote more than {OUTPUT_LIMIT} bytes of output: killed'}
-    parts = out.split(nonce)
-    if len(parts) > 2: return {'parses': True, 'error': 'more than one result record: no verdict'}
-    if len(parts) == 2:
-        try: rec = json.loads(parts[1].split(b'\n', 1)[0])
-        except ValueError: rec = None
-        ok = isinstance(rec, dict) and len(rec) == 2 and isinstance(rec.get('parses'), bool) and isinstance(rec.get('got', rec.get('error')), str)
-        return rec if ok else {'parses': True, 'error': 'a malformed result record: no verdict'}
-    lines = [l for l in err.decode('utf-8', 'replace').splitlines() if l.strip()]
-    said = next((l for l in lines if re.match(r'FATAL ERROR|[A-Za-z]*Error:', l)), lines[-1] if lines else '').strip()[:300]
-    try: how = f'killed by {signal.Signals(-rc).name}' if rc < 0 else f'exit code {rc}'
-    except ValueError: how = f'killed by signal {-rc}'
-    return {'parses': True, 'error': f"no result ({how})" + (f': {said}' if said else '')}
-
-@functools.lru_cache(maxsize=4096)
-def _expected_json(expected: str) -> str:
-    "The JSON of a trusted JavaScript literal, computed by the same harness in a process of its own (never next to a snippet)."
-    rec = _judge('', expected, 10.0)
-    if 'got' not in rec: raise ValueError(f'the expected value {expected!r} cannot be evaluated: {rec["error"]}')
-    return rec['got']
-
-# %% ../nbs/06a_jscheck.ipynb #d59e88b0
-@dataclasses.dataclass
-class JsResult:
-    "The verdict on one JavaScript snippet."
-    parses: bool              # it compiles (what `node --check` checks)
-    passes: bool              # the test call returned the expected value
-    error: str | None = None  # the syntax error, exception, limit or timeout, shortened
-    got: str | None = None    # what the call returned (JSON), when it returned
-
-def _check(code: str, call: str, expected: str, timeout: float = 5.0, breach: bool = False) -> JsResult:
-    want = _expected_json(expected)
-    rec = _judge(code, call, timeout, breach)
-    return JsResult(rec['parses'], rec.get('got') == want, rec.get('error'), rec.get('got'))
-
-def check_js(code: str, call: str, expected: str, timeout: float = 5.0) -> JsResult:
-    "Check that `code` compiles, then evaluate `call` after it in the sandbox; the evaluator compares its JSON with that of the JavaScript literal `expected`."
-    return _check(code, call, expected, timeout)
 
 # %% ../nbs/06a_jscheck.ipynb #f75c8a30
 _FENCE = re.compile(r'```[ \t]*[\w+-]*[ \t]*\n(.*?)(?:```|\Z)', re.S)
