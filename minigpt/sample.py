@@ -27,10 +27,9 @@ def load_model(path, device: str | torch.device = 'auto') -> tuple[GPT, Tokenize
     "`(model, tokenizer, checkpoint)` from a run directory or a checkpoint directory; the model is in eval mode on `device` (`'auto'`: the best available)."
     return load_trained(path, device if isinstance(device, torch.device) else get_device(device))
 
-# %% ../nbs/05_sampling.ipynb #3e6acd79
+# %% ../nbs/05_sampling.ipynb #bdbd7919
 from .model import decode_steps, next_token
 
-# %% ../nbs/05_sampling.ipynb #bdbd7919
 def sample_next(logits: torch.Tensor, temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None,
                 generator: torch.Generator | None = None) -> int:
     "One token id from `logits` (`(vocab,)`): the arg-max if `temperature == 0`, else a draw after `filter_logits`."
