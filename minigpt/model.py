@@ -67,23 +67,25 @@ class Attention(nn.Module):
         r = self.n_heads // self.n_kv_heads
         return k.repeat_interleave(r, dim=1), v.repeat_interleave(r, dim=1)
 
-    def forward(self, x, cos, sin, kv_cache=None):
-        B, T, _ = x.shape
-        q, k, v = self.qkv(x, cos, sin)
-        start = 0
-        if kv_cache is not None:
-            start = kv_cache.pos
-            k, v = kv_cache.update(self.layer_idx, k, v)   # all keys/values so far, (B, n_kv_heads, start + T, D)
-        k, v = self.expand_kv(k, v)
-        p = self.dropout if self.training else 0.0
-        if start == 0:   # training, or the prompt: the causal kernel
-            y = F.scaled_dot_product_attention(q, k, v, dropout_p=p, is_causal=T > 1)
-        elif T == 1:     # one new token: it may see every cached position, so no mask at all
-            y = F.scaled_dot_product_attention(q, k, v, dropout_p=p)
-        else:            # a chunk after a cached prefix: query t sees keys 0 .. start + t
-            allowed = torch.ones(T, start + T, dtype=torch.bool, device=x.device).tril(start)
-            y = F.scaled_dot_product_attention(q, k, v, attn_mask=allowed, dropout_p=p)
-        return self.o_proj(y.transpose(1, 2).reshape(B, T, -1))
+# %% ../nbs/02_model.ipynb #8b363e2a
+@patch
+def forward(self: Attention, x, cos, sin, kv_cache=None):
+    B, T, _ = x.shape
+    q, k, v = self.qkv(x, cos, sin)
+    start = 0
+    if kv_cache is not None:
+        start = kv_cache.pos
+        k, v = kv_cache.update(self.layer_idx, k, v)   # all keys/values so far, (B, n_kv_heads, start + T, D)
+    k, v = self.expand_kv(k, v)
+    p = self.dropout if self.training else 0.0
+    if start == 0:   # training, or the prompt: the causal kernel
+        y = F.scaled_dot_product_attention(q, k, v, dropout_p=p, is_causal=T > 1)
+    elif T == 1:     # one new token: it may see every cached position, so no mask at all
+        y = F.scaled_dot_product_attention(q, k, v, dropout_p=p)
+    else:            # a chunk after a cached prefix: query t sees keys 0 .. start + t
+        allowed = torch.ones(T, start + T, dtype=torch.bool, device=x.device).tril(start)
+        y = F.scaled_dot_product_attention(q, k, v, attn_mask=allowed, dropout_p=p)
+    return self.o_proj(y.transpose(1, 2).reshape(B, T, -1))
 
 # %% ../nbs/02_model.ipynb #47712e52
 class MLP(nn.Module):
@@ -178,30 +180,32 @@ class GPT(nn.Module):
             elif name.endswith(('o_proj.weight', 'down_proj.weight')): nn.init.normal_(p, 0.0, c.init_std / math.sqrt(2 * c.n_layers))
             else: nn.init.normal_(p, 0.0, c.init_std)
 
-    def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None, kv_cache: KVCache | None = None,
-                last_only: bool = False) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """Logits `(B, T, vocab_size)` for token ids `idx` `(B, T)`, and the mean cross-entropy against `targets`
-        (`-100` = no loss) or None. With `kv_cache`, `idx` continues the cached tokens. `last_only` computes the
-        logits of the last position only (`(B, 1, vocab_size)`), all that generation needs."""
-        if idx.dim() != 2: raise ValueError(f"idx must be (batch, time) token ids, got shape {tuple(idx.shape)}")
-        B, T = idx.shape
-        start = kv_cache.pos if kv_cache is not None else 0
-        if start + T > self.config.seq_len:
-            raise ValueError(f"{start + T} positions ({start} cached + {T} new) exceed the context length seq_len={self.config.seq_len}")
-        if kv_cache is not None and start + T > kv_cache.max_len:
-            raise ValueError(f"the KV cache holds {kv_cache.max_len} positions, {start} are used and {T} more were given")
-        x = self.model.embed_tokens(idx)
-        if self.drop.p: x = self.drop(x)
-        cos, sin = self.rope_cos[start:start + T], self.rope_sin[start:start + T]
-        for layer in self.model.layers: x = layer(x, cos, sin, kv_cache)
-        if kv_cache is not None: kv_cache.pos += T
-        x = self.model.norm(x)
-        logits = self.lm_head(x[:, -1:] if last_only else x)
-        if targets is None: return logits, None
-        if last_only: raise ValueError("targets need the logits of every position; call with last_only=False")
-        flat = targets.reshape(-1)
-        loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)).float(), flat, ignore_index=-100, reduction='sum')
-        return logits, loss / (flat != -100).sum().clamp(min=1)
+# %% ../nbs/02_model.ipynb #3a6dcbfc
+@patch
+def forward(self: GPT, idx: torch.Tensor, targets: torch.Tensor | None = None, kv_cache: KVCache | None = None,
+            last_only: bool = False) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """Logits `(B, T, vocab_size)` for token ids `idx` `(B, T)`, and the mean cross-entropy against `targets`
+    (`-100` = no loss) or None. With `kv_cache`, `idx` continues the cached tokens. `last_only` computes the
+    logits of the last position only (`(B, 1, vocab_size)`), all that generation needs."""
+    if idx.dim() != 2: raise ValueError(f"idx must be (batch, time) token ids, got shape {tuple(idx.shape)}")
+    B, T = idx.shape
+    start = kv_cache.pos if kv_cache is not None else 0
+    if start + T > self.config.seq_len:
+        raise ValueError(f"{start + T} positions ({start} cached + {T} new) exceed the context length seq_len={self.config.seq_len}")
+    if kv_cache is not None and start + T > kv_cache.max_len:
+        raise ValueError(f"the KV cache holds {kv_cache.max_len} positions, {start} are used and {T} more were given")
+    x = self.model.embed_tokens(idx)
+    if self.drop.p: x = self.drop(x)
+    cos, sin = self.rope_cos[start:start + T], self.rope_sin[start:start + T]
+    for layer in self.model.layers: x = layer(x, cos, sin, kv_cache)
+    if kv_cache is not None: kv_cache.pos += T
+    x = self.model.norm(x)
+    logits = self.lm_head(x[:, -1:] if last_only else x)
+    if targets is None: return logits, None
+    if last_only: raise ValueError("targets need the logits of every position; call with last_only=False")
+    flat = targets.reshape(-1)
+    loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)).float(), flat, ignore_index=-100, reduction='sum')
+    return logits, loss / (flat != -100).sum().clamp(min=1)
 
 # %% ../nbs/02_model.ipynb #ff5c8b2c
 def filter_logits(logits: torch.Tensor, temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None) -> torch.Tensor:
@@ -231,6 +235,7 @@ def next_token(logits: torch.Tensor, temperature: float = 1.0, top_k: int | None
     probs = filter_logits(logits.float(), temperature, top_k, top_p).softmax(-1)
     return torch.multinomial(probs.reshape(-1, probs.size(-1)), 1, generator=generator).reshape(probs.shape[:-1])
 
+# %% ../nbs/02_model.ipynb #7942e9d7
 @torch.inference_mode()
 def decode_steps(model: GPT, idx: torch.Tensor, max_new_tokens: int, temperature: float = 1.0, top_k: int | None = None,
                  top_p: float | None = None, stop_ids=(), generator: torch.Generator | int | None = None,

@@ -8,6 +8,7 @@ import argparse, codecs, dataclasses, html, os, sys, time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
+from fastcore.basics import patch
 
 import torch
 
@@ -19,17 +20,16 @@ from .checkpoint import Checkpoint, CheckpointError, load_trained
 # %% auto #0
 __all__ = ['COMMANDS', 'QUIT', 'load_model', 'sample_next', 'apply_repetition_penalty', 'PromptCache', 'check_sampling',
            'generate_tokens', 'TextStream', 'stream_text', 'SamplingSettings', 'fit_chat', 'strip_stream',
-           'ChatSession', 'handle_command', 'clean_text', 'repl', 'main', 'ChatWidget', 'chat']
+           'ChatSession', 'handle_command', 'ChatWidget', 'chat', 'clean_text', 'repl', 'main']
 
 # %% ../nbs/05_sampling.ipynb #d440f406
 def load_model(path, device: str | torch.device = 'auto') -> tuple[GPT, Tokenizer, Checkpoint]:
     "`(model, tokenizer, checkpoint)` from a run directory or a checkpoint directory; the model is in eval mode on `device` (`'auto'`: the best available)."
     return load_trained(path, device if isinstance(device, torch.device) else get_device(device))
 
-# %% ../nbs/05_sampling.ipynb #3e6acd79
+# %% ../nbs/05_sampling.ipynb #bdbd7919
 from .model import decode_steps, next_token
 
-# %% ../nbs/05_sampling.ipynb #bdbd7919
 def sample_next(logits: torch.Tensor, temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None,
                 generator: torch.Generator | None = None) -> int:
     "One token id from `logits` (`(vocab,)`): the arg-max if `temperature == 0`, else a draw after `filter_logits`."
@@ -97,6 +97,7 @@ def check_sampling(temperature: float = 1.0, top_k: int | None = None, top_p: fl
     if isinstance(max_new_tokens, bool) or not isinstance(max_new_tokens, int) or max_new_tokens < 1:
         raise ValueError(f"max_new_tokens must be a positive integer, got {max_new_tokens!r}")
 
+# %% ../nbs/05_sampling.ipynb #552a9230
 def generate_tokens(model: GPT, prompt_ids: Iterable[int], max_new_tokens: int = 256, temperature: float = 1.0,
                     top_k: int | None = None, top_p: float | None = None, repetition_penalty: float = 1.0,
                     stop_ids: Iterable[int] = (), generator: torch.Generator | int | None = None,
@@ -195,7 +196,7 @@ def strip_stream(pieces: Iterable[str]) -> Iterator[str]:
         held = text[len(body):]
         if body: yield body
 
-# %% ../nbs/05_sampling.ipynb #1d7ea2df
+# %% ../nbs/05_sampling.ipynb #c231651e
 class ChatSession:
     "A conversation with a model: system prompt, history, sampling settings, seeded generator and a KV cache kept between replies."
     def __init__(self, model: GPT, tokenizer: Tokenizer, system: str | None = None, settings: SamplingSettings | None = None,
@@ -231,55 +232,60 @@ class ChatSession:
         if kw.get('seed') is not None: self.seed = self.settings.seed; self.generator.manual_seed(self.seed)
         return self.settings
 
-    @property
-    def messages(self) -> list[dict]:
-        "The system prompt (if any) followed by the history."
-        return ([{'role': 'system', 'content': self.system}] if self.system else []) + self.history
+# %% ../nbs/05_sampling.ipynb #75281923
+@patch(as_prop=True)
+def messages(self: ChatSession) -> list[dict]:
+    "The system prompt (if any) followed by the history."
+    return ([{'role': 'system', 'content': self.system}] if self.system else []) + self.history
 
-    @property
-    def prompt_budget(self) -> int:
-        "Most tokens a prompt may take: the context less the room kept for the reply."
-        L = self.model.config.seq_len
-        return L - min(self.settings.max_new_tokens, L // 2)
+@patch(as_prop=True)
+def prompt_budget(self: ChatSession) -> int:
+    "Most tokens a prompt may take: the context less the room kept for the reply."
+    L = self.model.config.seq_len
+    return L - min(self.settings.max_new_tokens, L // 2)
 
-    def prompt_ids(self, text: str) -> tuple[list[dict], list[int]]:
-        "The messages and token ids the model would see if `text` were sent now."
-        if self.raw:
-            ids = self.tokenizer.prompt_ids(text)
-            return [], ids[:1] + ids[1:][-(self.prompt_budget - 1):]
-        return fit_chat(self.tokenizer, self.messages + [{'role': 'user', 'content': text}], self.prompt_budget)
+@patch
+def prompt_ids(self: ChatSession, text: str) -> tuple[list[dict], list[int]]:
+    "The messages and token ids the model would see if `text` were sent now."
+    if self.raw:
+        ids = self.tokenizer.prompt_ids(text)
+        return [], ids[:1] + ids[1:][-(self.prompt_budget - 1):]
+    return fit_chat(self.tokenizer, self.messages + [{'role': 'user', 'content': text}], self.prompt_budget)
 
-    def stream(self, text: str) -> Iterator[str]:
-        "Send `text`; yield the reply in pieces. The reply (as far as it got) joins the history when the stream ends."
-        if not isinstance(text, str): raise TypeError(f"text must be a str, got {type(text).__name__}")
-        msgs, ids = self.prompt_ids(text)
-        s, t0, pieces = self.settings, time.perf_counter(), []
-        if not self.raw:
-            self.last = {'dropped': len(self.messages) + 1 - len(msgs)}
-            self.history = [m for m in msgs if m['role'] != 'system']
-        else: self.last = {'dropped': 0}
-        self.last.update(prompt_tokens=len(ids), cached_tokens=self.cache.reusable(ids))
-        tokens = generate_tokens(self.model, ids, s.max_new_tokens, s.temperature, s.top_k, s.top_p, s.repetition_penalty,
-                                 self.stop_ids, self.generator, self.cache)
-        out, count, finished = TextStream(self.tokenizer), {'n': 0, 'last': None}, False
-        def text():
-            for i in tokens:
-                count['n'], count['last'] = count['n'] + 1, i
-                yield out.add(i)
-            yield out.flush()
-        try:
-            for piece in (text() if self.raw else strip_stream(text())):
-                if piece: pieces.append(piece); yield piece
-            finished = True
-        finally:
-            tokens.close()
-            if not self.raw: self.history.append({'role': 'assistant', 'content': ''.join(pieces)})
-            end = 'stop token' if count['last'] in self.stop_ids else 'length' if finished else 'interrupted'
-            self.last.update(new_tokens=count['n'], seconds=time.perf_counter() - t0, end=end)
+# %% ../nbs/05_sampling.ipynb #4284c012
+@patch
+def stream(self: ChatSession, text: str) -> Iterator[str]:
+    "Send `text`; yield the reply in pieces. The reply (as far as it got) joins the history when the stream ends."
+    if not isinstance(text, str): raise TypeError(f"text must be a str, got {type(text).__name__}")
+    msgs, ids = self.prompt_ids(text)
+    s, t0, pieces = self.settings, time.perf_counter(), []
+    if not self.raw:
+        self.last = {'dropped': len(self.messages) + 1 - len(msgs)}
+        self.history = [m for m in msgs if m['role'] != 'system']
+    else: self.last = {'dropped': 0}
+    self.last.update(prompt_tokens=len(ids), cached_tokens=self.cache.reusable(ids))
+    tokens = generate_tokens(self.model, ids, s.max_new_tokens, s.temperature, s.top_k, s.top_p, s.repetition_penalty,
+                             self.stop_ids, self.generator, self.cache)
+    out, count, finished = TextStream(self.tokenizer), {'n': 0, 'last': None}, False
+    def text():
+        for i in tokens:
+            count['n'], count['last'] = count['n'] + 1, i
+            yield out.add(i)
+        yield out.flush()
+    try:
+        for piece in (text() if self.raw else strip_stream(text())):
+            if piece: pieces.append(piece); yield piece
+        finished = True
+    finally:
+        tokens.close()
+        if not self.raw: self.history.append({'role': 'assistant', 'content': ''.join(pieces)})
+        end = 'stop token' if count['last'] in self.stop_ids else 'length' if finished else 'interrupted'
+        self.last.update(new_tokens=count['n'], seconds=time.perf_counter() - t0, end=end)
 
-    def send(self, text: str) -> str:
-        "Send `text` and return the whole reply."
-        return ''.join(self.stream(text))
+@patch
+def send(self: ChatSession, text: str) -> str:
+    "Send `text` and return the whole reply."
+    return ''.join(self.stream(text))
 
 # %% ../nbs/05_sampling.ipynb #a081c422
 COMMANDS = {'/reset': 'forget the conversation and reseed', '/system TEXT': 'set the system prompt (no TEXT: remove it)',
@@ -311,117 +317,7 @@ def handle_command(session: ChatSession, line: str):
         return f'error: {why}'
     return f'{name} = {getattr(session.settings, name)}'
 
-# %% ../nbs/05_sampling.ipynb #e80fd68b
-import re
-
-def clean_text(text: str) -> tuple[str, int]:
-    "`text` with each lone surrogate (an undecodable byte read with `errors='surrogateescape'`) replaced by U+FFFD, and how many there were."
-    return re.subn('[\ud800-\udfff]', '\ufffd', text) if not text.isascii() else (text, 0)
-
-def _clean_note(text: str, what: str, stderr) -> str:
-    "`clean_text(text)`, with a one-line note on `stderr` if anything was replaced."
-    text, n = clean_text(text)
-    if n: print(f'note: {what} is not valid UTF-8; {n} undecodable byte(s) replaced with U+FFFD', file=stderr, flush=True)
-    return text
-
-def _read_line(interactive: bool, stdin) -> str | None:
-    "The next input line without its newline, or None at the end of input (Ctrl-D)."
-    if interactive:
-        try: return input('you> ')
-        except EOFError: print(); return None
-    line = stdin.readline()
-    return None if line == '' else line.rstrip('\r\n')
-
-def repl(session: ChatSession, stdin=None, stdout=None, stderr=None) -> int:
-    "Chat on the terminal until `/quit` or the end of input; one user turn per line when input is not a terminal."
-    stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
-    interactive = stdin.isatty() and stdin is sys.stdin
-    if interactive:
-        try: import readline  # noqa: F401  (line editing and history for input())
-        except ImportError: pass
-    while True:
-        try: line = _read_line(interactive, stdin)
-        except KeyboardInterrupt: print(file=stdout); continue
-        if line is None: return 0
-        line = _clean_note(line, 'that line', stderr)
-        if not line.strip(): continue   # an empty or blank line sends nothing
-        if line.startswith('/'):
-            msg = handle_command(session, line)
-            if msg is QUIT: return 0
-            print(msg, file=stderr, flush=True); continue
-        if interactive: print('bot> ', end='', file=stdout, flush=True)
-        reply = session.stream(line)
-        try:
-            for piece in reply: print(piece, end='', file=stdout, flush=True)
-        except KeyboardInterrupt:
-            reply.close(); print(' [stopped]', end='', file=stdout)
-        except ValueError as e:   # the message does not fit the context: an empty reply, and why
-            print(f'error: {e}', file=stderr, flush=True)
-        print(file=stdout, flush=True)
-
-# %% ../nbs/05_sampling.ipynb #ce5fa194
-def _text_streams():
-    "Undecodable input bytes become surrogates (`clean_text` then replaces them); unencodable output characters become `?`, never a crash."
-    for stream, errors in ((sys.stdin, 'surrogateescape'), (sys.stdout, 'replace')):
-        try: stream.reconfigure(errors=errors)
-        except (AttributeError, ValueError, OSError): pass   # not a text file (a notebook's streams): leave it
-
-def _check_device(device: str):
-    "Raise `ValueError` if `device` is neither 'auto' nor a device string torch can parse."
-    if device == 'auto': return
-    try: torch.device(device)
-    except (RuntimeError, ValueError, TypeError) as e:
-        raise ValueError(f"--device {device!r} is not a device ({e}); use auto, cpu, cuda, cuda:N or mps") from None
-
-def main(argv: list[str] | None = None) -> int:
-    "CLI: `minigpt_sample --checkpoint PATH [--prompt TEXT] [--raw] [--system TEXT] [--temperature --top-k --top-p ...]`."
-    d = SamplingSettings()
-    p = argparse.ArgumentParser(prog='minigpt_sample', description='Chat with a trained minigpt model, or complete text with --raw.',
-                                epilog='REPL commands:\n' + '\n'.join(f'  {c:<14} {h}' for c, h in COMMANDS.items()),
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--checkpoint', required=True, metavar='PATH', help='a run directory (its latest checkpoint) or a checkpoint directory')
-    p.add_argument('--prompt', metavar='TEXT', help='answer this one message, print the reply and exit')
-    p.add_argument('--raw', action='store_true', help='plain text completion (no chat template, no history)')
-    p.add_argument('--system', metavar='TEXT', help='the system prompt')
-    p.add_argument('--temperature', type=float, metavar='T', default=d.temperature, help='0 = greedy (default: %(default)s)')
-    p.add_argument('--top-k', type=int, metavar='K', default=d.top_k, help='keep the k most likely tokens, 0 = off (default: %(default)s)')
-    p.add_argument('--top-p', type=float, metavar='P', default=d.top_p, help='nucleus sampling mass, 1 = off (default: %(default)s)')
-    p.add_argument('--repetition-penalty', type=float, metavar='R', default=d.repetition_penalty, help='> 1 discourages repeats, 1 = off (default: %(default)s)')
-    p.add_argument('--max-new-tokens', type=int, metavar='N', default=d.max_new_tokens, help='longest reply in tokens (default: %(default)s)')
-    p.add_argument('--seed', type=int, metavar='N', help='random seed (default: a fresh one, shown at start-up)')
-    p.add_argument('--device', default='auto', metavar='DEV', help='auto | cpu | cuda | cuda:N | mps (default: %(default)s)')
-    p.add_argument('--quiet', action='store_true', help='no start-up banner')
-    args = p.parse_args(argv)
-    _text_streams()
-    if args.prompt is not None: args.prompt = _clean_note(args.prompt, '--prompt', sys.stderr)
-    if args.system is not None: args.system = _clean_note(args.system, '--system', sys.stderr).strip() or None
-    if args.prompt is not None and not args.raw and not args.prompt.strip():
-        print('error: --prompt is empty; give a message, or leave --prompt out to chat line by line', file=sys.stderr); return 2
-    try:
-        _check_device(args.device)
-        settings = SamplingSettings(args.temperature, args.top_k, args.top_p, args.repetition_penalty, args.max_new_tokens, args.seed)
-        session = ChatSession.from_checkpoint(args.checkpoint, args.device, args.system, settings=settings, raw=args.raw)
-    except (CheckpointError, ConfigError, ValueError, FileNotFoundError) as e:
-        print(f'error: {e}', file=sys.stderr); return 2
-    session.update(seed=session.seed)   # a fresh seed becomes explicit, so /reset replays it
-    if not args.quiet:
-        ck, m = session.checkpoint, session.model
-        print(f'minigpt_sample: {ck.path} (step {ck.step}, {m.num_params() / 1e6:.2f}M parameters, context {m.config.seq_len} tokens) '
-              f"on {session.device}, {'raw completion' if args.raw else 'chat'}\nsampling: {session.settings.describe()}", file=sys.stderr)
-        if args.prompt is None and sys.stdin.isatty(): print('type /help for commands; Ctrl-C stops a reply, Ctrl-D exits', file=sys.stderr)
-    if args.prompt is None: return repl(session)
-    try:
-        for piece in session.stream(args.prompt): print(piece, end='', flush=True)
-    except ValueError as e:
-        print(f'error: {e}', file=sys.stderr); return 2
-    except KeyboardInterrupt: print(' [stopped]', end='')
-    print()
-    return 0
-
-# %% ../nbs/05_sampling.ipynb #d5653e48
-if __name__ == '__main__' and '__file__' in globals(): sys.exit(main())
-
-# %% ../nbs/05_sampling.ipynb #707432b6
+# %% ../nbs/05_sampling.ipynb #6a1bcb98
 class ChatWidget:
     "A chat with `session` in a notebook: text box, Send and Reset buttons, temperature/top-k/top-p sliders; replies stream in."
     def __init__(self, session: ChatSession, height: str = '320px'):
@@ -451,41 +347,164 @@ class ChatWidget:
         try: self.session.update(**{name: value}); self.status.value = ''
         except ValueError as e: self.status.value = f'<span style="color:#b00">{html.escape(str(e))}</span>'
 
-    def _render(self, user: str | None = None, pending: str | None = None):
-        "Redraw the conversation (`user`: a message not yet in the history; `pending`: the reply streaming in)."
-        def bubble(who, text, colour):
-            return (f'<div style="margin:4px 0"><b style="color:{colour}">{who}</b> '
-                    f'<span style="white-space:pre-wrap">{html.escape(text)}</span></div>')
-        parts = [bubble('system', self.session.system, '#888')] if self.session.system else []
-        for m in self.session.history: parts.append(bubble('you' if m['role'] == 'user' else 'bot', m['content'], '#06c' if m['role'] == 'user' else '#080'))
-        if user is not None: parts.append(bubble('you', user, '#06c'))
-        if pending is not None: parts.append(bubble('bot', pending + '▌', '#080'))
-        self.transcript.value = ''.join(parts) or '<i style="color:#888">say something</i>'
+# %% ../nbs/05_sampling.ipynb #eec48438
+@patch
+def _render(self: ChatWidget, user: str | None = None, pending: str | None = None):
+    "Redraw the conversation (`user`: a message not yet in the history; `pending`: the reply streaming in)."
+    def bubble(who, text, colour):
+        return (f'<div style="margin:4px 0"><b style="color:{colour}">{who}</b> '
+                f'<span style="white-space:pre-wrap">{html.escape(text)}</span></div>')
+    parts = [bubble('system', self.session.system, '#888')] if self.session.system else []
+    for m in self.session.history: parts.append(bubble('you' if m['role'] == 'user' else 'bot', m['content'], '#06c' if m['role'] == 'user' else '#080'))
+    if user is not None: parts.append(bubble('you', user, '#06c'))
+    if pending is not None: parts.append(bubble('bot', pending + '▌', '#080'))
+    self.transcript.value = ''.join(parts) or '<i style="color:#888">say something</i>'
 
-    def send(self, text: str | None = None) -> str:
-        "Send `text` (default: the text box) and stream the reply into the page; returns the reply."
-        text = self.text.value if text is None else text
-        if not text.strip() or self.send_button.disabled: return ''
-        self.text.value, self.send_button.disabled, reply = '', True, ''
-        stream = self.session.stream(text)
-        try:
-            self._render(user=text, pending='')      # the session adds the message when the stream starts
-            for piece in stream:
-                reply += piece
-                self._render(pending=reply)
-            last = self.session.last
-            self.status.value = f"{last['new_tokens']} tokens in {last['seconds']:.1f}s, ended by {last['end']}" + \
-                                (f", {last['dropped']} old messages dropped to fit the context" if last['dropped'] else '')
-        except KeyboardInterrupt: stream.close(); self.status.value = 'stopped'
-        except ValueError as e: self.status.value = f'<span style="color:#b00">{html.escape(str(e))}</span>'
-        finally: self.send_button.disabled = False
-        self._render()
-        return reply
+# %% ../nbs/05_sampling.ipynb #236fde32
+@patch
+def send(self: ChatWidget, text: str | None = None) -> str:
+    "Send `text` (default: the text box) and stream the reply into the page; returns the reply."
+    text = self.text.value if text is None else text
+    if not text.strip() or self.send_button.disabled: return ''
+    self.text.value, self.send_button.disabled, reply = '', True, ''
+    stream = self.session.stream(text)
+    try:
+        self._render(user=text, pending='')      # the session adds the message when the stream starts
+        for piece in stream:
+            reply += piece
+            self._render(pending=reply)
+        last = self.session.last
+        self.status.value = f"{last['new_tokens']} tokens in {last['seconds']:.1f}s, ended by {last['end']}" + \
+                            (f", {last['dropped']} old messages dropped to fit the context" if last['dropped'] else '')
+    except KeyboardInterrupt: stream.close(); self.status.value = 'stopped'
+    except ValueError as e: self.status.value = f'<span style="color:#b00">{html.escape(str(e))}</span>'
+    finally: self.send_button.disabled = False
+    self._render()
+    return reply
 
-    def reset(self):
-        "Clear the conversation (the settings stay)."
-        self.session.reset(); self.status.value = ''; self._render()
+@patch
+def reset(self: ChatWidget):
+    "Clear the conversation (the settings stay)."
+    self.session.reset(); self.status.value = ''; self._render()
 
+# %% ../nbs/05_sampling.ipynb #2bb5794e
 def chat(checkpoint, system: str | None = None, device: str = 'auto', **settings) -> ChatWidget:
     "A `ChatWidget` on the model of a run directory or checkpoint: `chat('artifacts/tiny')` in a notebook cell."
     return ChatWidget(ChatSession.from_checkpoint(checkpoint, device, system, **settings))
+
+# %% ../nbs/05_sampling.ipynb #7d60338f
+import re
+
+def clean_text(text: str) -> tuple[str, int]:
+    "`text` with each lone surrogate (an undecodable byte read with `errors='surrogateescape'`) replaced by U+FFFD, and how many there were."
+    return re.subn('[\ud800-\udfff]', '\ufffd', text) if not text.isascii() else (text, 0)
+
+def _clean_note(text: str, what: str, stderr) -> str:
+    "`clean_text(text)`, with a one-line note on `stderr` if anything was replaced."
+    text, n = clean_text(text)
+    if n: print(f'note: {what} is not valid UTF-8; {n} undecodable byte(s) replaced with U+FFFD', file=stderr, flush=True)
+    return text
+
+def _read_line(interactive: bool, stdin) -> str | None:
+    "The next input line without its newline, or None at the end of input (Ctrl-D)."
+    if interactive:
+        try: return input('you> ')
+        except EOFError: print(); return None
+    line = stdin.readline()
+    return None if line == '' else line.rstrip('\r\n')
+
+# %% ../nbs/05_sampling.ipynb #dd5637bf
+def repl(session: ChatSession, stdin=None, stdout=None, stderr=None) -> int:
+    "Chat on the terminal until `/quit` or the end of input; one user turn per line when input is not a terminal."
+    stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
+    interactive = stdin.isatty() and stdin is sys.stdin
+    if interactive:
+        try: import readline  # noqa: F401  (line editing and history for input())
+        except ImportError: pass
+    while True:
+        try: line = _read_line(interactive, stdin)
+        except KeyboardInterrupt: print(file=stdout); continue
+        if line is None: return 0
+        line = _clean_note(line, 'that line', stderr)
+        if not line.strip(): continue   # an empty or blank line sends nothing
+        if line.startswith('/'):
+            msg = handle_command(session, line)
+            if msg is QUIT: return 0
+            print(msg, file=stderr, flush=True); continue
+        if interactive: print('bot> ', end='', file=stdout, flush=True)
+        reply = session.stream(line)
+        try:
+            for piece in reply: print(piece, end='', file=stdout, flush=True)
+        except KeyboardInterrupt:
+            reply.close(); print(' [stopped]', end='', file=stdout)
+        except ValueError as e:   # the message does not fit the context: an empty reply, and why
+            print(f'error: {e}', file=stderr, flush=True)
+        print(file=stdout, flush=True)
+
+# %% ../nbs/05_sampling.ipynb #13053839
+def _text_streams():
+    "Undecodable input bytes become surrogates (`clean_text` then replaces them); unencodable output characters become `?`, never a crash."
+    for stream, errors in ((sys.stdin, 'surrogateescape'), (sys.stdout, 'replace')):
+        try: stream.reconfigure(errors=errors)
+        except (AttributeError, ValueError, OSError): pass   # not a text file (a notebook's streams): leave it
+
+def _check_device(device: str):
+    "Raise `ValueError` if `device` is neither 'auto' nor a device string torch can parse."
+    if device == 'auto': return
+    try: torch.device(device)
+    except (RuntimeError, ValueError, TypeError) as e:
+        raise ValueError(f"--device {device!r} is not a device ({e}); use auto, cpu, cuda, cuda:N or mps") from None
+
+# %% ../nbs/05_sampling.ipynb #8384c619
+def _parser() -> argparse.ArgumentParser:
+    "The flags of `minigpt_sample`, with the sampling defaults of `SamplingSettings`."
+    d = SamplingSettings()
+    p = argparse.ArgumentParser(prog='minigpt_sample', description='Chat with a trained minigpt model, or complete text with --raw.',
+                                epilog='REPL commands:\n' + '\n'.join(f'  {c:<14} {h}' for c, h in COMMANDS.items()),
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--checkpoint', required=True, metavar='PATH', help='a run directory (its latest checkpoint) or a checkpoint directory')
+    p.add_argument('--prompt', metavar='TEXT', help='answer this one message, print the reply and exit')
+    p.add_argument('--raw', action='store_true', help='plain text completion (no chat template, no history)')
+    p.add_argument('--system', metavar='TEXT', help='the system prompt')
+    p.add_argument('--temperature', type=float, metavar='T', default=d.temperature, help='0 = greedy (default: %(default)s)')
+    p.add_argument('--top-k', type=int, metavar='K', default=d.top_k, help='keep the k most likely tokens, 0 = off (default: %(default)s)')
+    p.add_argument('--top-p', type=float, metavar='P', default=d.top_p, help='nucleus sampling mass, 1 = off (default: %(default)s)')
+    p.add_argument('--repetition-penalty', type=float, metavar='R', default=d.repetition_penalty, help='> 1 discourages repeats, 1 = off (default: %(default)s)')
+    p.add_argument('--max-new-tokens', type=int, metavar='N', default=d.max_new_tokens, help='longest reply in tokens (default: %(default)s)')
+    p.add_argument('--seed', type=int, metavar='N', help='random seed (default: a fresh one, shown at start-up)')
+    p.add_argument('--device', default='auto', metavar='DEV', help='auto | cpu | cuda | cuda:N | mps (default: %(default)s)')
+    p.add_argument('--quiet', action='store_true', help='no start-up banner')
+    return p
+
+# %% ../nbs/05_sampling.ipynb #eb54ccb2
+def main(argv: list[str] | None = None) -> int:
+    "CLI: `minigpt_sample --checkpoint PATH [--prompt TEXT] [--raw] [--system TEXT] [--temperature --top-k --top-p ...]`."
+    args = _parser().parse_args(argv)
+    _text_streams()
+    if args.prompt is not None: args.prompt = _clean_note(args.prompt, '--prompt', sys.stderr)
+    if args.system is not None: args.system = _clean_note(args.system, '--system', sys.stderr).strip() or None
+    if args.prompt is not None and not args.raw and not args.prompt.strip():
+        print('error: --prompt is empty; give a message, or leave --prompt out to chat line by line', file=sys.stderr); return 2
+    try:
+        _check_device(args.device)
+        settings = SamplingSettings(args.temperature, args.top_k, args.top_p, args.repetition_penalty, args.max_new_tokens, args.seed)
+        session = ChatSession.from_checkpoint(args.checkpoint, args.device, args.system, settings=settings, raw=args.raw)
+    except (CheckpointError, ConfigError, ValueError, FileNotFoundError) as e:
+        print(f'error: {e}', file=sys.stderr); return 2
+    session.update(seed=session.seed)   # a fresh seed becomes explicit, so /reset replays it
+    if not args.quiet:
+        ck, m = session.checkpoint, session.model
+        print(f'minigpt_sample: {ck.path} (step {ck.step}, {m.num_params() / 1e6:.2f}M parameters, context {m.config.seq_len} tokens) '
+              f"on {session.device}, {'raw completion' if args.raw else 'chat'}\nsampling: {session.settings.describe()}", file=sys.stderr)
+        if args.prompt is None and sys.stdin.isatty(): print('type /help for commands; Ctrl-C stops a reply, Ctrl-D exits', file=sys.stderr)
+    if args.prompt is None: return repl(session)
+    try:
+        for piece in session.stream(args.prompt): print(piece, end='', flush=True)
+    except ValueError as e:
+        print(f'error: {e}', file=sys.stderr); return 2
+    except KeyboardInterrupt: print(' [stopped]', end='')
+    print()
+    return 0
+
+# %% ../nbs/05_sampling.ipynb #d5653e48
+if __name__ == '__main__' and '__file__' in globals(): sys.exit(main())
