@@ -52,8 +52,8 @@ class TrainingConfig:
     total_steps: int = 1800          # optimizer steps
     batch_size: int = 16             # sequences per micro-batch (per process)
     grad_accum_steps: int = 1        # micro-batches per optimizer step
-    lr: float = 3e-3                 # peak learning rate
-    min_lr_ratio: float = 0.1        # the cosine decays to lr * min_lr_ratio
+    lr: float = 1e-2                 # peak learning rate (Muon's updates are scaled to AdamW's size: one lr for both)
+    min_lr_ratio: float = 0.0        # the cosine decays to lr * min_lr_ratio
     warmup_steps: int = 100          # linear warmup steps
     weight_decay: float = 0.1        # AdamW weight decay (matrices only)
     beta1: float = 0.9               # AdamW beta1
