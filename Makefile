@@ -2,7 +2,7 @@
 PY ?= python
 RUN ?= artifacts/tiny
 
-.PHONY: install train finetune test test-all sync docs docs-check colab-check test-colab
+.PHONY: install train finetune test test-all sync outputs docs docs-check colab-check test-colab
 
 install:  ## install minigpt and its development tools (torch comes from PyPI unless already installed)
 	$(PY) -m pip install -q -e ".[dev]"
@@ -23,6 +23,9 @@ test-all: install  ## the full lessons, heavy (#| slow) cells included
 
 sync:  ## regenerate the package, clean the notebooks, refresh badges and README.md
 	nbdev_export && nbdev_clean && $(PY) tools/sync_docs.py
+
+outputs:  ## run the notebooks (heavy cells skipped) and store their outputs and figures, for the docs site and GitHub
+	$(PY) tools/render_outputs.py && nbdev_clean
 
 docs-check:  ## nbdev's docs processing of every notebook (show_doc cells run), without Quarto; writes _proc/
 	$(PY) tools/check_docs.py
