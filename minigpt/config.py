@@ -13,11 +13,11 @@ from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['DEFAULT_SOURCES', 'PRESETS', 'SECTIONS', 'PRECISIONS', 'N_BYTES', 'N_SPECIAL_TOKENS', 'MIN_VOCAB_SIZE', 'OPTIMIZERS',
-           'MAX_PARAMS', 'MAX_SEQ_LEN', 'ModelConfig', 'TrainingConfig', 'DataConfig', 'RuntimeConfig', 'Config',
-           'ConfigError', 'coerce', 'estimate_params', 'validate', 'fsync_path', 'replace_path', 'atomic_write',
-           'atomic_dir', 'read_json', 'load_overrides', 'parse_set', 'add_config_args', 'config_from_args', 'main',
-           'get_device', 'Precision', 'cpu_has_bf16', 'resolve_precision', 'seed_everything', 'describe',
-           'setup_runtime', 'fixture_path']
+           'MAX_PARAMS', 'MAX_SEQ_LEN', 'CPU_BF16_ENV', 'ModelConfig', 'TrainingConfig', 'DataConfig', 'RuntimeConfig',
+           'Config', 'ConfigError', 'coerce', 'estimate_params', 'validate', 'fsync_path', 'replace_path',
+           'atomic_write', 'atomic_dir', 'read_json', 'load_overrides', 'parse_set', 'add_config_args',
+           'config_from_args', 'main', 'get_device', 'Precision', 'cpu_has_bf16', 'has_native_bf16',
+           'resolve_precision', 'seed_everything', 'describe', 'setup_runtime', 'fixture_path']
 
 # %% ../nbs/00_config.ipynb #eec73136
 @dataclass
@@ -526,23 +526,35 @@ class Precision:
         if self.dtype is None: return contextlib.nullcontext()
         return torch.autocast(device_type=device.type, dtype=self.dtype)
 
+CPU_BF16_ENV = 'MINIGPT_CPU_BF16'   # '1' or '0': say whether the CPU has bf16 units instead of asking it
+
 def cpu_has_bf16() -> bool:
-    "Whether this CPU multiplies bf16 natively (AMX or AVX512-BF16). Without it bf16 matmuls are emulated: far slower than fp32."
+    "Whether this CPU multiplies bf16 natively (AMX or AVX512-BF16); `MINIGPT_CPU_BF16=1` or `0` answers instead."
+    forced = os.environ.get(CPU_BF16_ENV, '').strip()
+    if forced in ('0', '1'): return forced == '1'
+    if forced: raise ConfigError(f"{CPU_BF16_ENV} must be 1 (bf16 units), 0 (none) or unset (ask the CPU), got {forced!r}")
     try: flags = Path('/proc/cpuinfo').read_text().split()
-    except OSError: return False  # not Linux: we cannot tell, so fp32
+    except OSError: return False  # not Linux: we cannot tell, so no
     return 'amx_bf16' in flags or 'avx512_bf16' in flags
 
+def has_native_bf16(device: torch.device, cuda_capability: tuple[int, int] | None = None) -> bool:
+    "Whether `device` computes in bf16 at full speed: a GPU of compute capability 8.0 or newer, or a CPU with bf16 units."
+    if device.type == 'cuda':   # `cuda_capability` stands in for the GPU's own, so a CPU test can drive each case
+        return tuple(cuda_capability or torch.cuda.get_device_capability(device)) >= (8, 0)
+    return device.type == 'cpu' and cpu_has_bf16()
+
 # %% ../nbs/00_config.ipynb #da257c3e
-def resolve_precision(mode: str, device: torch.device) -> Precision:
-    "Turn `training.mixed_precision` into a `Precision` for `device`."
+def resolve_precision(mode: str, device: torch.device, native_bf16: bool | None = None) -> Precision:
+    "Turn `training.mixed_precision` into a `Precision` for `device`; `native_bf16` overrides `has_native_bf16(device)`."
     if mode not in PRECISIONS: raise ConfigError(f"training.mixed_precision must be one of {', '.join(PRECISIONS)}, got {mode!r}")
-    cuda = device.type == 'cuda'
-    bf16_ok = (cuda and torch.cuda.is_bf16_supported()) or device.type == 'cpu'
-    if mode == 'auto':
-        if not cuda: mode = 'bf16' if device.type == 'cpu' and cpu_has_bf16() else 'fp32'
-        else: mode = 'bf16' if bf16_ok else 'fp16'
-    if mode == 'bf16' and not bf16_ok:
-        raise ConfigError(f"training.mixed_precision is 'bf16' but {device} does not support it; use 'fp16' (with a grad scaler) or 'auto'")
+    native = has_native_bf16(device) if native_bf16 is None else native_bf16
+    if mode == 'auto':   # CPUs train in fp32 even with bf16 units: the same numbers on every CPU (see above)
+        mode = ('bf16' if native else 'fp16') if device.type == 'cuda' else 'fp32'
+    if mode == 'bf16' and device.type == 'cuda' and not native:
+        raise ConfigError(f"training.mixed_precision is 'bf16' but {device} has no bf16 tensor cores (compute capability "
+                          f"below 8.0, e.g. a T4), where bf16 is emulated and slow; use 'fp16' (with a grad scaler) or 'auto'")
+    if mode == 'bf16' and device.type not in ('cuda', 'cpu'):
+        raise ConfigError(f"training.mixed_precision is 'bf16' but {device} does not support it; use 'fp32' or 'auto'")
     if mode == 'fp16' and device.type not in ('cuda', 'cpu'):  # the CPU autocasts to fp16 and has a GradScaler: slow, but it tests the path
         raise ConfigError(f"training.mixed_precision is 'fp16' but fp16 training needs a CUDA GPU or the CPU (device is {device}); use 'fp32', 'bf16' or 'auto'")
     return {'fp32': Precision('fp32', None, False), 'bf16': Precision('bf16', torch.bfloat16, False),
