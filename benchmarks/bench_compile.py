@@ -10,6 +10,7 @@ out and the median step time of the rest is reported, with the machine's load av
 mean little on a busy machine). Also printed: the compilation time (the compiled variant's first step) and how many
 graphs were compiled after warm-up (should be 0). A benchmark, not a test: it prints figures and does not fail.
 """
+
 import argparse, os, statistics, time
 import torch
 import torch._dynamo.utils as du
@@ -31,31 +32,39 @@ def run(cfg: Config, steps: int, compile: bool) -> tuple[list[float], int]:
         _, loss = fwd(x[:, :-1], x[:, 1:])
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), t.grad_clip)
-        opt.step(); opt.zero_grad(set_to_none=True)
+        opt.step()
+        opt.zero_grad(set_to_none=True)
         times.append(time.perf_counter() - t0)
-        if i == 2: graphs = du.counters['stats']['unique_graphs']
+        if i == 2:
+            graphs = du.counters['stats']['unique_graphs']
     return times, du.counters['stats']['unique_graphs'] - graphs
 
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--steps', type=int, default=30, help='steps per variant (default %(default)s)')
-    p.add_argument('--skip', type=int, default=10, help='first steps left out of the median (default %(default)s)')
+    p.add_argument(
+        '--skip', type=int, default=10, help='first steps left out of the median (default %(default)s)'
+    )
     p.add_argument('--threads', type=int, default=2, help='torch CPU threads (default %(default)s)')
     p.add_argument('--preset', default='tiny')
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
     cfg = Config.from_preset(args.preset)
     tokens = cfg.training.batch_size * cfg.model.seq_len
-    print(f'torch {torch.__version__}, {args.threads} threads, preset {args.preset}: {cfg.model.n_layers}x{cfg.model.d_model}, '
-          f'batch {cfg.training.batch_size}x{cfg.model.seq_len}, optimizer {cfg.training.optimizer}; load before {os.getloadavg()[0]:.2f}')
+    print(
+        f'torch {torch.__version__}, {args.threads} threads, preset {args.preset}: {cfg.model.n_layers}x{cfg.model.d_model}, '
+        f'batch {cfg.training.batch_size}x{cfg.model.seq_len}, optimizer {cfg.training.optimizer}; load before {os.getloadavg()[0]:.2f}'
+    )
     res = {}
     for name, comp in (('eager', False), ('compiled', True)):
         times, recompiles = run(cfg, args.steps, comp)
-        med = statistics.median(times[args.skip:])
+        med = statistics.median(times[args.skip :])
         res[name] = tokens / med
         extra = f', first step {times[0]:.1f} s, {recompiles} graph(s) compiled after step 3' if comp else ''
-        print(f'{name:9s} {res[name]:8,.0f} tokens/s (median step {med * 1e3:.0f} ms over steps {args.skip + 1}-{args.steps}){extra}')
+        print(
+            f'{name:9s} {res[name]:8,.0f} tokens/s (median step {med * 1e3:.0f} ms over steps {args.skip + 1}-{args.steps}){extra}'
+        )
     print(f'speed-up {res["compiled"] / res["eager"]:.2f}x; load after {os.getloadavg()[0]:.2f}')
     return 0
 

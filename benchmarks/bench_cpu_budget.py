@@ -22,14 +22,22 @@ text, divided by ln 2 and by the text's UTF-8 bytes. Also printed: tokens/s of t
 of this machine's matmul ceiling (fp32 and bf16 GFLOP/s on one thread, measured in the same run).
 This is a benchmark, not a test: it prints figures and does not fail.
 """
+
 import argparse, math, os, resource, shutil, sys, tempfile, time
 from pathlib import Path
 
-os.environ.setdefault('TORCHINDUCTOR_COMPILE_THREADS', '1')  # torch.compile's C++ builds in this process, so they count
+os.environ.setdefault(
+    'TORCHINDUCTOR_COMPILE_THREADS', '1'
+)  # torch.compile's C++ builds in this process, so they count
+
 
 def cpu_s() -> float:
     "CPU-seconds (user + sys) of this process and of the child processes it has waited for."
-    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)))
+    return sum(
+        r.ru_utime + r.ru_stime
+        for r in (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN))
+    )
+
 
 import torch
 import torch.nn.functional as F
@@ -37,9 +45,19 @@ from minigpt.config import Config, add_config_args, parse_set, load_overrides
 from minigpt.train import Trainer
 
 # the reference recipe of issue 17's table: the tiny preset before tuning, 240 steps, warmup 24
-REFERENCE = {'model.vocab_size': 2048, 'model.n_layers': 4, 'model.d_model': 128, 'model.n_heads': 4, 'model.seq_len': 256,
-             'training.batch_size': 16, 'training.lr': 3e-3, 'training.min_lr_ratio': 0.1, 'training.warmup_steps': 24,
-             'training.weight_decay': 0.1, 'training.mixed_precision': 'fp32'}
+REFERENCE = {
+    'model.vocab_size': 2048,
+    'model.n_layers': 4,
+    'model.d_model': 128,
+    'model.n_heads': 4,
+    'model.seq_len': 256,
+    'training.batch_size': 16,
+    'training.lr': 3e-3,
+    'training.min_lr_ratio': 0.1,
+    'training.warmup_steps': 24,
+    'training.weight_decay': 0.1,
+    'training.mixed_precision': 'fp32',
+}
 REFERENCE_STEPS = None  # estimated to fill the budget, like the recipe's (the issue's 240 steps took ~150 CPU-s on its machine)
 # the reference predates these keys; keep them at their old values if this version of minigpt has them
 REFERENCE_IF_PRESENT = {'training.optimizer': 'adamw', 'training.schedule': 'cosine'}
@@ -48,11 +66,16 @@ REFERENCE_IF_PRESENT = {'training.optimizer': 'adamw', 'training.schedule': 'cos
 def matmul_gflops(dtype, n: int = 512, reps: int = 5) -> float:
     "GFLOP/s of an n x n matmul in `dtype` on the current thread count (best of `reps`)."
     a, b = torch.randn(n, n).to(dtype), torch.randn(n, n).to(dtype)
-    for _ in range(2): a @ b
+    for _ in range(2):
+        a @ b
     best = float('inf')
-    for _ in range(reps):  # thread CPU time, not wall time: other processes on the machine do not lower the figure
-        t = time.thread_time(); a @ b; best = min(best, time.thread_time() - t)
-    return 2 * n ** 3 / best / 1e9
+    for _ in range(
+        reps
+    ):  # thread CPU time, not wall time: other processes on the machine do not lower the figure
+        t = time.thread_time()
+        a @ b
+        best = min(best, time.thread_time() - t)
+    return 2 * n**3 / best / 1e9
 
 
 def heldout_bpb(model, tok, text: str, seq_len: int, batch: int = 32) -> float:
@@ -64,25 +87,42 @@ def heldout_bpb(model, tok, text: str, seq_len: int, batch: int = 32) -> float:
     with torch.no_grad():
         for b in range(0, len(starts), batch):
             xs, ys = [], []
-            for s in starts[b:b + batch]:
-                x, y = ids[s:s + seq_len], ids[s + 1:s + seq_len + 1]
+            for s in starts[b : b + batch]:
+                x, y = ids[s : s + seq_len], ids[s + 1 : s + seq_len + 1]
                 pad = seq_len - len(y)
-                xs.append(F.pad(x[:len(y)], (0, pad))); ys.append(F.pad(y, (0, pad), value=-100))
+                xs.append(F.pad(x[: len(y)], (0, pad)))
+                ys.append(F.pad(y, (0, pad), value=-100))
             logits, _ = model(torch.stack(xs))
-            nats += F.cross_entropy(logits.float().flatten(0, 1), torch.stack(ys).flatten(), ignore_index=-100, reduction='sum').item()
+            nats += F.cross_entropy(
+                logits.float().flatten(0, 1), torch.stack(ys).flatten(), ignore_index=-100, reduction='sum'
+            ).item()
     return nats / math.log(2) / len(text.encode('utf-8'))
 
 
-def run_recipe(name: str, overrides: dict, args, train_file: Path, heldout: str, extra_cpu: float, steps: int | None) -> dict:
+def run_recipe(
+    name: str, overrides: dict, args, train_file: Path, heldout: str, extra_cpu: float, steps: int | None
+) -> dict:
     "Train one recipe until its CPU budget is spent; returns its figures."
     c0 = cpu_s()
-    def used(): return cpu_s() - c0 + extra_cpu
+
+    def used():
+        return cpu_s() - c0 + extra_cpu
+
     out = Path(tempfile.mkdtemp(prefix=f'bench-{name}-', dir=args.work_dir))
-    base = {'data.sources': ['text'], 'data.local_files': {'text': str(train_file)}, 'data.offline': True,
-            'data.val_fraction': 1e-9,  # the training text is one document: keep it out of the hash-based validation split
-            'runtime.output_dir': str(out), 'runtime.num_threads': args.threads, 'runtime.device': 'cpu',
-            'training.total_steps': steps or 100_000, 'training.sample_interval': 0, 'training.eval_interval': 10 ** 9,
-            'training.checkpoint_interval': 10 ** 9, 'training.log_interval': 10 ** 9}
+    base = {
+        'data.sources': ['text'],
+        'data.local_files': {'text': str(train_file)},
+        'data.offline': True,
+        'data.val_fraction': 1e-9,  # the training text is one document: keep it out of the hash-based validation split
+        'runtime.output_dir': str(out),
+        'runtime.num_threads': args.threads,
+        'runtime.device': 'cpu',
+        'training.total_steps': steps or 100_000,
+        'training.sample_interval': 0,
+        'training.eval_interval': 10**9,
+        'training.checkpoint_interval': 10**9,
+        'training.log_interval': 10**9,
+    }
     cfg = Config.from_preset(args.preset).override({**base, **overrides})
     tr = Trainer(cfg, verbose=args.verbose, live_plot=False)
     t, m = cfg.training, cfg.model
@@ -93,25 +133,41 @@ def run_recipe(name: str, overrides: dict, args, train_file: Path, heldout: str,
     while tr.step < t.total_steps:
         s0, w0 = cpu_s(), time.perf_counter()
         row = tr.train_step()
-        step_cpu += cpu_s() - s0; train_wall += time.perf_counter() - w0
+        step_cpu += cpu_s() - s0
+        train_wall += time.perf_counter() - w0
         losses.append(row['loss'])
         if probe and tr.step >= probe and (tr.step == probe or tr.step % 10 == 0):
             # the schedule's length from the CPU time per step so far (the first step excluded), re-estimated every 10 steps
             # because other processes on the machine make steps slower or faster as the run goes
             per = (step_cpu - first) / (tr.step - 1)
             total = max(tr.step + 1, int(tr.step + (args.budget - used()) / per * 0.99))
-            t.total_steps = total; tr.sched.total_steps = total
-            if t.warmup_steps > total: t.warmup_steps = tr.sched.warmup_steps = total
-        if tr.step == 1: first = step_cpu
-        if used() >= args.budget: break
+            t.total_steps = total
+            tr.sched.total_steps = total
+            if t.warmup_steps > total:
+                t.warmup_steps = tr.sched.warmup_steps = total
+        if tr.step == 1:
+            first = step_cpu
+        if used() >= args.budget:
+            break
     cpu_total = used()
     tok_s = tr.step * tokens_per_step / step_cpu
     bpb = heldout_bpb(tr.model, tr.tokenizer, heldout, m.seq_len)
-    if not args.keep: shutil.rmtree(out, ignore_errors=True)
-    return {'name': name, 'cpu': cpu_total, 'setup': setup, 'steps': tr.step, 'planned': t.total_steps, 'tok_s': tok_s,
-            'flops_per_token': tr.flops_per_token, 'precision': tr.precision.name, 'bpb': bpb,
-            'loss_first': sum(losses[:10]) / len(losses[:10]), 'loss_last': sum(losses[-10:]) / len(losses[-10:]),
-            'changed': {k: v for k, v in cfg.flat().items() if k not in base and Config().flat().get(k) != v}}
+    if not args.keep:
+        shutil.rmtree(out, ignore_errors=True)
+    return {
+        'name': name,
+        'cpu': cpu_total,
+        'setup': setup,
+        'steps': tr.step,
+        'planned': t.total_steps,
+        'tok_s': tok_s,
+        'flops_per_token': tr.flops_per_token,
+        'precision': tr.precision.name,
+        'bpb': bpb,
+        'loss_first': sum(losses[:10]) / len(losses[:10]),
+        'loss_last': sum(losses[-10:]) / len(losses[-10:]),
+        'changed': {k: v for k, v in cfg.flat().items() if k not in base and Config().flat().get(k) != v},
+    }
 
 
 def main(argv=None) -> int:
@@ -122,19 +178,36 @@ def main(argv=None) -> int:
     default = next((str(d / rel) for d in root.parents if (d / rel).exists()), str(root.parent / rel))
     p.add_argument('--data', default=default, help='the corpus (default: %(default)s)')
     p.add_argument('--budget', type=float, default=150.0, help='CPU-seconds per recipe (default %(default)s)')
-    p.add_argument('--steps', type=int, help='total_steps of the schedule (default: estimated from the first steps to fill the budget)')
+    p.add_argument(
+        '--steps',
+        type=int,
+        help='total_steps of the schedule (default: estimated from the first steps to fill the budget)',
+    )
     p.add_argument('--threads', type=int, default=1, help='torch threads (default %(default)s)')
-    p.add_argument('--compare', action='store_true', help='also run the reference recipe (the tiny preset before tuning, warmup 24)')
-    p.add_argument('--work-dir', default=None, help='where the temporary run directories go (default: the system temp dir)')
+    p.add_argument(
+        '--compare',
+        action='store_true',
+        help='also run the reference recipe (the tiny preset before tuning, warmup 24)',
+    )
+    p.add_argument(
+        '--work-dir',
+        default=None,
+        help='where the temporary run directories go (default: the system temp dir)',
+    )
     p.add_argument('--verbose', action='store_true', help="show the trainer's set-up output")
-    p.add_argument('--keep', action='store_true', help='keep the run directories (tokenizer, shards, config) instead of deleting them')
+    p.add_argument(
+        '--keep',
+        action='store_true',
+        help='keep the run directories (tokenizer, shards, config) instead of deleting them',
+    )
     args = p.parse_args(argv)
     import_cpu = cpu_s()  # python + torch + minigpt imports: counted in every recipe's budget
     torch.set_num_threads(args.threads)
     text = Path(args.data).read_text(encoding='utf-8')
     cut = int(len(text) * 0.9)
     work = Path(tempfile.mkdtemp(prefix='bench-cpu-', dir=args.work_dir))
-    train_file = work / 'train.txt'; train_file.write_text(text[:cut], encoding='utf-8')
+    train_file = work / 'train.txt'
+    train_file.write_text(text[:cut], encoding='utf-8')
     heldout = text[cut:]
     fp32, bf16 = matmul_gflops(torch.float32), matmul_gflops(torch.bfloat16)
     print(f'matmul ceiling, {args.threads} thread(s): fp32 {fp32:.1f} GFLOP/s, bf16 {bf16:.1f} GFLOP/s')
@@ -143,7 +216,14 @@ def main(argv=None) -> int:
     runs = [('recipe', overrides, args.steps)]
     if args.compare:
         cfg_keys = Config().flat()
-        runs.insert(0, ('reference', {**REFERENCE, **{k: v for k, v in REFERENCE_IF_PRESENT.items() if k in cfg_keys}}, REFERENCE_STEPS))
+        runs.insert(
+            0,
+            (
+                'reference',
+                {**REFERENCE, **{k: v for k, v in REFERENCE_IF_PRESENT.items() if k in cfg_keys}},
+                REFERENCE_STEPS,
+            ),
+        )
     results = []
     for name, ov, steps in runs:
         r = run_recipe(name, ov, args, train_file, heldout, import_cpu, steps)
@@ -151,14 +231,19 @@ def main(argv=None) -> int:
         r['ceiling'] = r['tok_s'] * r['flops_per_token'] / (peak * 1e9)
         results.append(r)
         print(f"{name}: changed {r['changed'] or 'nothing'} (preset {args.preset})")
-        print(f"{name}: held-out bits/byte {r['bpb']:.3f} | CPU {r['cpu']:.1f} s (set-up {r['setup']:.1f} s) | steps {r['steps']} "
-              f"of {r['planned']} | {r['tok_s']:,.0f} tokens/s | {r['precision']}: {100 * r['ceiling']:.1f}% of the "
-              f"{r['precision'] if r['precision'] == 'bf16' else 'fp32'} matmul ceiling | train loss {r['loss_first']:.2f} -> "
-              f"{r['loss_last']:.2f}", flush=True)
-    if not args.keep: shutil.rmtree(work, ignore_errors=True)
+        print(
+            f"{name}: held-out bits/byte {r['bpb']:.3f} | CPU {r['cpu']:.1f} s (set-up {r['setup']:.1f} s) | steps {r['steps']} "
+            f"of {r['planned']} | {r['tok_s']:,.0f} tokens/s | {r['precision']}: {100 * r['ceiling']:.1f}% of the "
+            f"{r['precision'] if r['precision'] == 'bf16' else 'fp32'} matmul ceiling | train loss {r['loss_first']:.2f} -> "
+            f"{r['loss_last']:.2f}",
+            flush=True,
+        )
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
     if len(results) > 1:
         print(f"held-out bits/byte: reference {results[0]['bpb']:.3f} -> recipe {results[1]['bpb']:.3f}")
     return 0
 
 
-if __name__ == '__main__': sys.exit(main())
+if __name__ == '__main__':
+    sys.exit(main())

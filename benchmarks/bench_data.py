@@ -7,6 +7,7 @@ For each source it prints the records loaded, the train/val split, the tokens wr
 and to tokenize + pack, and tokens per second; then the speed of reading training batches from the
 memory-mapped shards, and the peak resident memory of the whole process (resource.getrusage).
 """
+
 import argparse, resource, sys, tempfile, time
 from pathlib import Path
 
@@ -27,8 +28,12 @@ def peak_rss_mib() -> float:
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--data-dir', default='../shared/data', help='folder with the sample files (default: %(default)s)')
-    p.add_argument('--vocab-size', type=int, default=4096, help='vocabulary of the tokenizer trained for the run')
+    p.add_argument(
+        '--data-dir', default='../shared/data', help='folder with the sample files (default: %(default)s)'
+    )
+    p.add_argument(
+        '--vocab-size', type=int, default=4096, help='vocabulary of the tokenizer trained for the run'
+    )
     p.add_argument('--tokenizer', help='use this tokenizer.json instead of training one')
     p.add_argument('--seq-len', type=int, default=256)
     p.add_argument('--batch-size', type=int, default=16)
@@ -40,18 +45,30 @@ def main(argv=None) -> int:
     if not files:
         print(f'no sample files under {root}; expected e.g. {root / FILES["gsm8k"]}', file=sys.stderr)
         return 2
-    base = DataConfig(sources=list(files), local_files={n: str(f) for n, f in files.items()}, code_languages=['all'],
-                      max_samples_per_source=10 ** 9, offline=True)
+    base = DataConfig(
+        sources=list(files),
+        local_files={n: str(f) for n, f in files.items()},
+        code_languages=['all'],
+        max_samples_per_source=10**9,
+        offline=True,
+    )
 
     t0 = time.time()
-    if args.tokenizer: tok = Tokenizer.load(args.tokenizer)
-    else: tok = Tokenizer.train(iter_source_texts(list(files), 10 ** 9, base), args.vocab_size, show_progress=False)
-    print(f'tokenizer: vocab {tok.vocab_size}, {"loaded" if args.tokenizer else "trained on the train side of all files"} '
-          f'in {time.time() - t0:.1f}s')
+    if args.tokenizer:
+        tok = Tokenizer.load(args.tokenizer)
+    else:
+        tok = Tokenizer.train(
+            iter_source_texts(list(files), 10**9, base), args.vocab_size, show_progress=False
+        )
+    print(
+        f'tokenizer: vocab {tok.vocab_size}, {"loaded" if args.tokenizer else "trained on the train side of all files"} '
+        f'in {time.time() - t0:.1f}s'
+    )
 
     work = Path(tempfile.mkdtemp(prefix='bench_data_'))
     head = f"{'source':<12} {'records':>8} {'train':>7} {'val':>5} {'tokens':>10} {'load s':>7} {'pack s':>7} {'tok/s (pack)':>13} {'tok/s (all)':>12}"
-    print(head); print('-' * len(head))
+    print(head)
+    print('-' * len(head))
     total_tok = total_t = 0.0
     runs = [(n, DataConfig(**{**base.__dict__, 'sources': [n]})) for n in files]
     runs.append(('synthetic', DataConfig(sources=['synthetic'], synthetic_samples=20000, offline=True)))
@@ -60,18 +77,32 @@ def main(argv=None) -> int:
         row = meta['sources'][0]
         tokens = row['train_tokens'] + row['val_tokens']
         secs = row['load_seconds'] + row['encode_seconds']
-        total_tok += tokens; total_t += secs
-        print(f"{name:<12} {row['records']:>8} {row['train_records']:>7} {row['val_records']:>5} {tokens:>10,} "
-              f"{row['load_seconds']:>7.2f} {row['encode_seconds']:>7.2f} {tokens / max(row['encode_seconds'], 1e-9):>13,.0f} "
-              f"{tokens / max(secs, 1e-9):>12,.0f}")
-    print(f"{'all':<12} {'':>8} {'':>7} {'':>5} {int(total_tok):>10,} {'':>7} {'':>7} {'':>13} {total_tok / total_t:>12,.0f}")
+        total_tok += tokens
+        total_t += secs
+        print(
+            f"{name:<12} {row['records']:>8} {row['train_records']:>7} {row['val_records']:>5} {tokens:>10,} "
+            f"{row['load_seconds']:>7.2f} {row['encode_seconds']:>7.2f} {tokens / max(row['encode_seconds'], 1e-9):>13,.0f} "
+            f"{tokens / max(secs, 1e-9):>12,.0f}"
+        )
+    print(
+        f"{'all':<12} {'':>8} {'':>7} {'':>5} {int(total_tok):>10,} {'':>7} {'':>7} {'':>13} {total_tok / total_t:>12,.0f}"
+    )
 
-    b = Batches(work / 'gsm8k' if 'gsm8k' in files else work / 'synthetic', 'train', args.seq_len, args.batch_size, seed=0)
+    b = Batches(
+        work / 'gsm8k' if 'gsm8k' in files else work / 'synthetic',
+        'train',
+        args.seq_len,
+        args.batch_size,
+        seed=0,
+    )
     t0, n = time.time(), 200
-    for _ in range(n): x, y = next(b)
+    for _ in range(n):
+        x, y = next(b)
     dt = time.time() - t0
-    print(f'batches: {n} x ({args.batch_size}, {args.seq_len}) from the memory-mapped shard in {dt:.2f}s '
-          f'= {n * args.batch_size * args.seq_len / dt:,.0f} tokens/s')
+    print(
+        f'batches: {n} x ({args.batch_size}, {args.seq_len}) from the memory-mapped shard in {dt:.2f}s '
+        f'= {n * args.batch_size * args.seq_len / dt:,.0f} tokens/s'
+    )
     print(f'peak RSS: {peak_rss_mib():.0f} MiB')
     return 0
 

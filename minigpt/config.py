@@ -23,23 +23,28 @@ __all__ = ['DEFAULT_SOURCES', 'PRESETS', 'SECTIONS', 'PRECISIONS', 'N_BYTES', 'N
 @dataclass
 class ModelConfig:
     "Architecture of the decoder-only transformer (chapter 02)."
-    vocab_size: int = 2048      # tokens in the vocabulary (the tokenizer is trained to this size)
-    n_layers: int = 4           # transformer blocks
-    d_model: int = 128          # width of the residual stream
-    n_heads: int = 4            # attention heads (head size = d_model // n_heads)
+
+    vocab_size: int = 2048  # tokens in the vocabulary (the tokenizer is trained to this size)
+    n_layers: int = 4  # transformer blocks
+    d_model: int = 128  # width of the residual stream
+    n_heads: int = 4  # attention heads (head size = d_model // n_heads)
     n_kv_heads: int | None = None  # key/value heads for grouped-query attention; None = n_heads
-    d_ff: int | None = None     # hidden size of the SwiGLU MLP; None = about 8/3 * d_model, rounded up to 32
-    seq_len: int = 256          # context length in tokens
-    dropout: float = 0.0        # dropout on attention and residual branches
-    tie_embeddings: bool = True # share the input embedding and the output projection
-    rope_theta: float = 10000.0 # base of the rotary position embedding frequencies
-    norm_eps: float = 1e-5      # epsilon of RMSNorm
-    init_std: float = 0.02      # standard deviation of the weight initialisation
+    d_ff: int | None = None  # hidden size of the SwiGLU MLP; None = about 8/3 * d_model, rounded up to 32
+    seq_len: int = 256  # context length in tokens
+    dropout: float = 0.0  # dropout on attention and residual branches
+    tie_embeddings: bool = True  # share the input embedding and the output projection
+    rope_theta: float = 10000.0  # base of the rotary position embedding frequencies
+    norm_eps: float = 1e-5  # epsilon of RMSNorm
+    init_std: float = 0.02  # standard deviation of the weight initialisation
 
     @property
-    def head_dim(self) -> int: return self.d_model // self.n_heads
+    def head_dim(self) -> int:
+        return self.d_model // self.n_heads
+
     @property
-    def kv_heads(self) -> int: return self.n_kv_heads or self.n_heads
+    def kv_heads(self) -> int:
+        return self.n_kv_heads or self.n_heads
+
     @property
     def ffn_dim(self) -> int:
         "Hidden size of the MLP: `d_ff`, or 8/3 of `d_model` rounded up to a multiple of 32."
@@ -49,66 +54,80 @@ class ModelConfig:
 @dataclass
 class TrainingConfig:
     "Optimisation, schedule, precision and logging of a run (chapter 04)."
-    total_steps: int = 1800          # optimizer steps
-    batch_size: int = 16             # sequences per micro-batch (per process)
-    grad_accum_steps: int = 1        # micro-batches per optimizer step
-    lr: float = 1e-2                 # peak learning rate (Muon's updates are scaled to AdamW's size: one lr for both)
-    min_lr_ratio: float = 0.0        # the cosine decays to lr * min_lr_ratio
-    warmup_steps: int = 100          # linear warmup steps
-    weight_decay: float = 0.1        # AdamW weight decay (matrices only)
-    beta1: float = 0.9               # AdamW beta1
-    beta2: float = 0.95              # AdamW beta2
-    grad_clip: float = 1.0           # clip the global gradient norm to this (0 = off)
-    mixed_precision: str = 'auto'    # auto | bf16 | fp16 | fp32
-    optimizer: str = 'muon'          # muon (Muon for the blocks' weight matrices, AdamW for the rest) | adamw
-    seed: int = 1337                 # seeds python, numpy and torch
-    log_interval: int = 10           # steps between lines in metrics.jsonl
-    eval_interval: int = 200         # steps between validation passes
-    eval_batches: int = 10           # batches per validation pass (per source)
-    sample_interval: int = 600       # steps between sample completions (0 = off)
-    checkpoint_interval: int = 300   # steps between checkpoints
-    keep_checkpoints: int = 2        # most recent checkpoints kept (the best one is kept as well)
-    max_minutes: float = 0.0         # stop with a checkpoint after this many minutes (0 = no limit)
+
+    total_steps: int = 1800  # optimizer steps
+    batch_size: int = 16  # sequences per micro-batch (per process)
+    grad_accum_steps: int = 1  # micro-batches per optimizer step
+    lr: float = 1e-2  # peak learning rate (Muon's updates are scaled to AdamW's size: one lr for both)
+    min_lr_ratio: float = 0.0  # the cosine decays to lr * min_lr_ratio
+    warmup_steps: int = 100  # linear warmup steps
+    weight_decay: float = 0.1  # AdamW weight decay (matrices only)
+    beta1: float = 0.9  # AdamW beta1
+    beta2: float = 0.95  # AdamW beta2
+    grad_clip: float = 1.0  # clip the global gradient norm to this (0 = off)
+    mixed_precision: str = 'auto'  # auto | bf16 | fp16 | fp32
+    optimizer: str = 'muon'  # muon (Muon for the blocks' weight matrices, AdamW for the rest) | adamw
+    seed: int = 1337  # seeds python, numpy and torch
+    log_interval: int = 10  # steps between lines in metrics.jsonl
+    eval_interval: int = 200  # steps between validation passes
+    eval_batches: int = 10  # batches per validation pass (per source)
+    sample_interval: int = 600  # steps between sample completions (0 = off)
+    checkpoint_interval: int = 300  # steps between checkpoints
+    keep_checkpoints: int = 2  # most recent checkpoints kept (the best one is kept as well)
+    max_minutes: float = 0.0  # stop with a checkpoint after this many minutes (0 = no limit)
 
     @property
-    def effective_batch(self) -> int: return self.batch_size * self.grad_accum_steps
+    def effective_batch(self) -> int:
+        return self.batch_size * self.grad_accum_steps
 
 # %% ../nbs/00_config.ipynb #2227cb8c
 DEFAULT_SOURCES = ['wikitext', 'oasst1', 'gsm8k', 'code_alpaca', 'synthetic']
 
+
 @dataclass
 class DataConfig:
     "Which sources feed the run and how they are split (chapter 03)."
-    sources: list[str] = field(default_factory=lambda: list(DEFAULT_SOURCES))  # sources to load, by registry name
-    max_samples_per_source: int = 20000   # cap on records taken from each source
+
+    sources: list[str] = field(
+        default_factory=lambda: list(DEFAULT_SOURCES)
+    )  # sources to load, by registry name
+    max_samples_per_source: int = 20000  # cap on records taken from each source
     source_caps: dict[str, int] = field(default_factory=dict)  # per-source caps that override the cap above
-    local_files: dict[str, str] = field(default_factory=dict)  # source name -> local file or glob in the hub schema
-    offline: bool = False                 # never try the Hugging Face hub
-    val_fraction: float = 0.05            # share of records held out for validation (by a hash of the id)
-    code_languages: list[str] = field(default_factory=lambda: ['javascript'])  # code_alpaca languages kept ('all' = every one)
-    synthetic_samples: int = 20000        # records drawn from the synthetic curriculum
+    local_files: dict[str, str] = field(
+        default_factory=dict
+    )  # source name -> local file or glob in the hub schema
+    offline: bool = False  # never try the Hugging Face hub
+    val_fraction: float = 0.05  # share of records held out for validation (by a hash of the id)
+    code_languages: list[str] = field(
+        default_factory=lambda: ['javascript']
+    )  # code_alpaca languages kept ('all' = every one)
+    synthetic_samples: int = 20000  # records drawn from the synthetic curriculum
     text_delimiter: str = '<|endoftext|>'  # separates documents in the 'text' source's local files
-    tokenizer_path: str | None = None     # an existing tokenizer.json; None = train one for the run
+    tokenizer_path: str | None = None  # an existing tokenizer.json; None = train one for the run
 
 # %% ../nbs/00_config.ipynb #c6ae6533
 @dataclass
 class RuntimeConfig:
     "Where and how the run executes."
-    device: str = 'auto'          # auto | cpu | cuda | cuda:N | mps
-    use_compile: bool = False     # wrap the model in torch.compile
-    num_threads: int = 0          # torch CPU threads (0 = torch's default)
+
+    device: str = 'auto'  # auto | cpu | cuda | cuda:N | mps
+    use_compile: bool = False  # wrap the model in torch.compile
+    num_threads: int = 0  # torch CPU threads (0 = torch's default)
     output_dir: str = 'artifacts/tiny'  # the run directory
 
 # %% ../nbs/00_config.ipynb #671c03cd
 @dataclass
 class Config:
     "A whole run's configuration: `model`, `training`, `data` and `runtime` sections."
+
     model: ModelConfig = field(default_factory=ModelConfig)
     training: TrainingConfig = field(default_factory=TrainingConfig)
     data: DataConfig = field(default_factory=DataConfig)
     runtime: RuntimeConfig = field(default_factory=RuntimeConfig)
 
-    def to_dict(self) -> dict: return asdict(self)
+    def to_dict(self) -> dict:
+        return asdict(self)
+
     def flat(self) -> dict:
         "Dotted keys to values: the form overrides use."
         return {f'{s}.{k}': v for s, d in self.to_dict().items() for k, v in d.items()}
@@ -117,18 +136,42 @@ class Config:
 PRESETS: dict[str, dict[str, Any]] = {
     'tiny': {},  # the dataclass defaults are the tiny preset
     'colab': {
-        'model.vocab_size': 16384, 'model.n_layers': 6, 'model.d_model': 512, 'model.n_heads': 8, 'model.seq_len': 512,
-        'training.total_steps': 20000, 'training.batch_size': 16, 'training.grad_accum_steps': 2, 'training.lr': 6e-4,
-        'training.warmup_steps': 500, 'training.eval_interval': 500, 'training.sample_interval': 1000,
-        'training.checkpoint_interval': 1000, 'training.log_interval': 20, 'data.synthetic_samples': 50000,
+        'model.vocab_size': 16384,
+        'model.n_layers': 6,
+        'model.d_model': 512,
+        'model.n_heads': 8,
+        'model.seq_len': 512,
+        'training.total_steps': 20000,
+        'training.batch_size': 16,
+        'training.grad_accum_steps': 2,
+        'training.lr': 6e-4,
+        'training.warmup_steps': 500,
+        'training.eval_interval': 500,
+        'training.sample_interval': 1000,
+        'training.checkpoint_interval': 1000,
+        'training.log_interval': 20,
+        'data.synthetic_samples': 50000,
         'runtime.output_dir': 'artifacts/colab',
     },
     'small': {
-        'model.vocab_size': 32000, 'model.n_layers': 12, 'model.d_model': 768, 'model.n_heads': 12, 'model.seq_len': 1024,
-        'training.total_steps': 30000, 'training.batch_size': 16, 'training.grad_accum_steps': 4, 'training.lr': 6e-4,
-        'training.warmup_steps': 1000, 'training.eval_interval': 1000, 'training.sample_interval': 2000,
-        'training.checkpoint_interval': 2000, 'training.log_interval': 50, 'data.max_samples_per_source': 200000,
-        'data.synthetic_samples': 100000, 'runtime.use_compile': True, 'runtime.output_dir': 'artifacts/small',
+        'model.vocab_size': 32000,
+        'model.n_layers': 12,
+        'model.d_model': 768,
+        'model.n_heads': 12,
+        'model.seq_len': 1024,
+        'training.total_steps': 30000,
+        'training.batch_size': 16,
+        'training.grad_accum_steps': 4,
+        'training.lr': 6e-4,
+        'training.warmup_steps': 1000,
+        'training.eval_interval': 1000,
+        'training.sample_interval': 2000,
+        'training.checkpoint_interval': 2000,
+        'training.log_interval': 50,
+        'data.max_samples_per_source': 200000,
+        'data.synthetic_samples': 100000,
+        'runtime.use_compile': True,
+        'runtime.output_dir': 'artifacts/small',
     },
 }
 
@@ -136,75 +179,104 @@ PRESETS: dict[str, dict[str, Any]] = {
 class ConfigError(ValueError):
     "A configuration key, value or combination is invalid; the message says which and what is valid."
 
+
 SECTIONS = {'model': ModelConfig, 'training': TrainingConfig, 'data': DataConfig, 'runtime': RuntimeConfig}
 PRECISIONS = ('auto', 'bf16', 'fp16', 'fp32')
 # The tokenizer (chapter 01) has one token per byte and 7 special tokens; it checks that it agrees with these counts.
 N_BYTES, N_SPECIAL_TOKENS = 256, 7
-MIN_VOCAB_SIZE = N_BYTES + N_SPECIAL_TOKENS   # the smallest vocabulary: every byte and every special token
+MIN_VOCAB_SIZE = N_BYTES + N_SPECIAL_TOKENS  # the smallest vocabulary: every byte and every special token
 OPTIMIZERS = ('adamw', 'muon')
 
 # %% ../nbs/00_config.ipynb #5631fab6
 def _unknown(kind: str, name: str, valid: list[str], prefix: str = '') -> ConfigError:
     close = difflib.get_close_matches(name, valid, n=1, cutoff=0.5)
     hint = f" Did you mean '{prefix}{close[0]}'?" if close else ''
-    return ConfigError(f"unknown config {kind} '{prefix}{name}'.{hint} Valid {kind}s{' in ' + prefix[:-1] if prefix else ''}: "
-                       + ', '.join(prefix + v for v in valid))
+    return ConfigError(
+        f"unknown config {kind} '{prefix}{name}'.{hint} Valid {kind}s{' in ' + prefix[:-1] if prefix else ''}: "
+        + ', '.join(prefix + v for v in valid)
+    )
+
 
 def _split_key(key: str) -> tuple[str, str]:
     "Split `'model.n_layers'` into `('model', 'n_layers')`, checking both parts."
     if not isinstance(key, str) or key.count('.') != 1:
-        raise ConfigError(f"config key {key!r} must be 'section.field', e.g. 'model.n_layers'. Sections: {', '.join(SECTIONS)}")
+        raise ConfigError(
+            f"config key {key!r} must be 'section.field', e.g. 'model.n_layers'. Sections: {', '.join(SECTIONS)}"
+        )
     sec, name = key.split('.')
-    if sec not in SECTIONS: raise _unknown('section', sec, list(SECTIONS))
+    if sec not in SECTIONS:
+        raise _unknown('section', sec, list(SECTIONS))
     valid = [f.name for f in fields(SECTIONS[sec])]
-    if name not in valid: raise _unknown('key', name, valid, prefix=f'{sec}.')
+    if name not in valid:
+        raise _unknown('key', name, valid, prefix=f'{sec}.')
     return sec, name
 
 # %% ../nbs/00_config.ipynb #e9161073
 _NONE = ('none', 'null')
 _TRUE, _FALSE = ('true', '1', 'yes', 'on'), ('false', '0', 'no', 'off')
 
+
 def _type_name(tp) -> str:
-    if isinstance(tp, type): return tp.__name__
+    if isinstance(tp, type):
+        return tp.__name__
     return str(tp).replace('typing.', '')
+
 
 def _field_types(cls) -> dict:
     return typing.get_type_hints(cls)
 
+
 def _short(value, n: int = 120) -> str:
     "`repr(value)` cut to `n` characters: an error message quotes the value, not a megabyte of it."
-    try: s = repr(value)
-    except RecursionError: s = f'<a {type(value).__name__} nested too deeply to print>'
+    try:
+        s = repr(value)
+    except RecursionError:
+        s = f'<a {type(value).__name__} nested too deeply to print>'
     return s if len(s) <= n else s[:n] + f'... ({len(s):,} characters)'
 
+
 def _bad(key: str, value, tp, why: str = '') -> ConfigError:
-    return ConfigError(f"config key '{key}' expects {_type_name(tp)}, got {type(value).__name__} {_short(value)}{why}")
+    return ConfigError(
+        f"config key '{key}' expects {_type_name(tp)}, got {type(value).__name__} {_short(value)}{why}"
+    )
 
 # %% ../nbs/00_config.ipynb #4423244f
 def _coerce_scalar(key: str, value, tp):
     "`value` for a `bool`, `int`, `float` or `str` field: a string is parsed, any other value checked."
     if tp is bool:
-        if isinstance(value, bool): return value
-        if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE: return value.strip().lower() in _TRUE
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
+            return value.strip().lower() in _TRUE
         raise _bad(key, value, tp, " (use true or false)")
     if tp is int:
-        if isinstance(value, int) and not isinstance(value, bool): return value
-        if isinstance(value, float) and value.is_integer(): return int(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
         if isinstance(value, str):
-            try: return int(value.strip().replace('_', ''))
-            except ValueError: pass
+            try:
+                return int(value.strip().replace('_', ''))
+            except ValueError:
+                pass
             try:
                 f = float(value)
-                if f.is_integer(): return int(f)
-            except ValueError: pass
+                if f.is_integer():
+                    return int(f)
+            except ValueError:
+                pass
         raise _bad(key, value, tp)
     if tp is float:
-        if isinstance(value, (int, float)) and not isinstance(value, bool): return float(value)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
         if isinstance(value, str):
-            try: return float(value.strip())
-            except ValueError: pass
+            try:
+                return float(value.strip())
+            except ValueError:
+                pass
         raise _bad(key, value, tp)
-    if isinstance(value, str): return value   # tp is str
+    if isinstance(value, str):
+        return value  # tp is str
     raise _bad(key, value, tp)
 
 # %% ../nbs/00_config.ipynb #9c181b17
@@ -212,40 +284,62 @@ def coerce(key: str, value, tp):
     "Convert `value` (a parsed JSON value, or a string from the command line) to type `tp`, or raise `ConfigError`."
     origin, args = typing.get_origin(tp), typing.get_args(tp)
     if origin in (typing.Union, types.UnionType):
-        if value is None or (isinstance(value, str) and value.strip().lower() in _NONE): return None
+        if value is None or (isinstance(value, str) and value.strip().lower() in _NONE):
+            return None
         inner = [a for a in args if a is not type(None)][0]
         return coerce(key, value, inner)
-    if tp in (bool, int, float, str): return _coerce_scalar(key, value, tp)
+    if tp in (bool, int, float, str):
+        return _coerce_scalar(key, value, tp)
     if origin is list:
         if isinstance(value, str):
             s = value.strip()
-            try: value = json.loads(s) if s.startswith('[') else [o.strip() for o in s.split(',') if o.strip()]
-            except (json.JSONDecodeError, RecursionError): raise _bad(key, value, tp, ' (write a JSON list, e.g. ["gsm8k", "synthetic"], or a,b)') from None
-        if not isinstance(value, (list, tuple)): raise _bad(key, value, tp)
+            try:
+                value = json.loads(s) if s.startswith('[') else [o.strip() for o in s.split(',') if o.strip()]
+            except (json.JSONDecodeError, RecursionError):
+                raise _bad(
+                    key, value, tp, ' (write a JSON list, e.g. ["gsm8k", "synthetic"], or a,b)'
+                ) from None
+        if not isinstance(value, (list, tuple)):
+            raise _bad(key, value, tp)
         return [coerce(f'{key}[{i}]', v, args[0]) for i, v in enumerate(value)]
     if origin is dict:
         if isinstance(value, str):
-            try: value = json.loads(value)
-            except (json.JSONDecodeError, RecursionError): raise _bad(key, value, tp, ' (write a JSON object, e.g. {"gsm8k": "data/train.jsonl"})') from None
-        if not isinstance(value, dict): raise _bad(key, value, tp)
-        return {coerce(f'{key} key', k, args[0]): coerce(f'{key}[{k!r}]', v, args[1]) for k, v in value.items()}
+            try:
+                value = json.loads(value)
+            except (json.JSONDecodeError, RecursionError):
+                raise _bad(
+                    key, value, tp, ' (write a JSON object, e.g. {"gsm8k": "data/train.jsonl"})'
+                ) from None
+        if not isinstance(value, dict):
+            raise _bad(key, value, tp)
+        return {
+            coerce(f'{key} key', k, args[0]): coerce(f'{key}[{k!r}]', v, args[1]) for k, v in value.items()
+        }
     raise ConfigError(f"config key '{key}' has an unsupported type {_type_name(tp)}")
 
 # %% ../nbs/00_config.ipynb #e8c0ba9d
-MAX_PARAMS = 4_000_000_000  # a bigger model is refused before anything is allocated (16 GB of fp32 weights alone)
-MAX_SEQ_LEN = 1 << 20       # the rotary tables and every attention score grow with the context length
+MAX_PARAMS = (
+    4_000_000_000  # a bigger model is refused before anything is allocated (16 GB of fp32 weights alone)
+)
+MAX_SEQ_LEN = 1 << 20  # the rotary tables and every attention score grow with the context length
+
 
 def estimate_params(m: ModelConfig) -> int:
     "The parameter count of the model `m` describes, by arithmetic on the config: no tensor is allocated."
-    attn = 2 * m.d_model * m.d_model + 2 * m.d_model * m.kv_heads * m.head_dim   # q and o projections, then k and v
-    per_layer = attn + 3 * m.d_model * m.ffn_dim + 2 * m.d_model                  # SwiGLU MLP, two RMSNorm gains
+    attn = (
+        2 * m.d_model * m.d_model + 2 * m.d_model * m.kv_heads * m.head_dim
+    )  # q and o projections, then k and v
+    per_layer = attn + 3 * m.d_model * m.ffn_dim + 2 * m.d_model  # SwiGLU MLP, two RMSNorm gains
     return m.n_layers * per_layer + m.d_model + m.vocab_size * m.d_model * (1 if m.tie_embeddings else 2)
 
 # %% ../nbs/00_config.ipynb #7c34b4d9
 _DEVICE = re.compile(r'auto|cpu|mps|cuda(:\d{1,3})?')
 
+
 def _check(cond: bool, msg: str):
-    if not cond: raise ConfigError(msg)
+    if not cond:
+        raise ConfigError(msg)
+
 
 def _check_numbers(cfg: 'Config'):
     "Every float finite (NaN fails every range check, but infinity passes `> 0`: refuse both first); every count positive."
@@ -253,34 +347,64 @@ def _check_numbers(cfg: 'Config'):
     for sec, cls in SECTIONS.items():
         for f in fields(cls):
             v = getattr(getattr(cfg, sec), f.name)
-            _check(not isinstance(v, float) or math.isfinite(v), f"{sec}.{f.name} must be a finite number, got {v}")
-    for key, v in [('model.vocab_size', m.vocab_size), ('model.n_layers', m.n_layers), ('model.d_model', m.d_model),
-                   ('model.n_heads', m.n_heads), ('model.seq_len', m.seq_len), ('training.total_steps', t.total_steps),
-                   ('training.batch_size', t.batch_size), ('training.grad_accum_steps', t.grad_accum_steps),
-                   ('training.log_interval', t.log_interval), ('training.eval_interval', t.eval_interval),
-                   ('training.eval_batches', t.eval_batches), ('training.checkpoint_interval', t.checkpoint_interval),
-                   ('training.keep_checkpoints', t.keep_checkpoints)]:
+            _check(
+                not isinstance(v, float) or math.isfinite(v),
+                f"{sec}.{f.name} must be a finite number, got {v}",
+            )
+    for key, v in [
+        ('model.vocab_size', m.vocab_size),
+        ('model.n_layers', m.n_layers),
+        ('model.d_model', m.d_model),
+        ('model.n_heads', m.n_heads),
+        ('model.seq_len', m.seq_len),
+        ('training.total_steps', t.total_steps),
+        ('training.batch_size', t.batch_size),
+        ('training.grad_accum_steps', t.grad_accum_steps),
+        ('training.log_interval', t.log_interval),
+        ('training.eval_interval', t.eval_interval),
+        ('training.eval_batches', t.eval_batches),
+        ('training.checkpoint_interval', t.checkpoint_interval),
+        ('training.keep_checkpoints', t.keep_checkpoints),
+    ]:
         _check(v > 0, f"{key} must be positive, got {v}")
 
 # %% ../nbs/00_config.ipynb #f729bf43
 def _check_model(m: ModelConfig):
-    _check(m.vocab_size >= MIN_VOCAB_SIZE, f"model.vocab_size must be at least {MIN_VOCAB_SIZE} ({N_BYTES} byte tokens plus {N_SPECIAL_TOKENS} special tokens), got {m.vocab_size}")
-    _check(m.d_model % m.n_heads == 0,
-           f"model.d_model ({m.d_model}) must be divisible by model.n_heads ({m.n_heads}): each head gets d_model // n_heads dimensions")
-    _check(m.head_dim % 2 == 0,
-           f"model.d_model // model.n_heads = {m.head_dim} must be even: rotary embeddings rotate pairs of dimensions")
+    _check(
+        m.vocab_size >= MIN_VOCAB_SIZE,
+        f"model.vocab_size must be at least {MIN_VOCAB_SIZE} ({N_BYTES} byte tokens plus {N_SPECIAL_TOKENS} special tokens), got {m.vocab_size}",
+    )
+    _check(
+        m.d_model % m.n_heads == 0,
+        f"model.d_model ({m.d_model}) must be divisible by model.n_heads ({m.n_heads}): each head gets d_model // n_heads dimensions",
+    )
+    _check(
+        m.head_dim % 2 == 0,
+        f"model.d_model // model.n_heads = {m.head_dim} must be even: rotary embeddings rotate pairs of dimensions",
+    )
     if m.n_kv_heads is not None:
-        _check(0 < m.n_kv_heads <= m.n_heads and m.n_heads % m.n_kv_heads == 0,
-               f"model.n_kv_heads ({m.n_kv_heads}) must divide model.n_heads ({m.n_heads}): each key/value head serves a group of query heads")
+        _check(
+            0 < m.n_kv_heads <= m.n_heads and m.n_heads % m.n_kv_heads == 0,
+            f"model.n_kv_heads ({m.n_kv_heads}) must divide model.n_heads ({m.n_heads}): each key/value head serves a group of query heads",
+        )
     _check(m.d_ff is None or m.d_ff > 0, f"model.d_ff must be positive or None, got {m.d_ff}")
     _check(0 <= m.dropout < 1, f"model.dropout must be in [0, 1), got {m.dropout}")
     _check(m.seq_len <= MAX_SEQ_LEN, f"model.seq_len must be at most {MAX_SEQ_LEN:,}, got {m.seq_len:,}")
     n = estimate_params(m)
-    _check(n <= MAX_PARAMS, f"the model would have {n:,} parameters, more than the limit of {MAX_PARAMS:,} (minigpt.config.MAX_PARAMS): "
-           f"check model.n_layers ({m.n_layers}), model.d_model ({m.d_model}), model.d_ff ({m.d_ff}) and model.vocab_size ({m.vocab_size})")
+    _check(
+        n <= MAX_PARAMS,
+        f"the model would have {n:,} parameters, more than the limit of {MAX_PARAMS:,} (minigpt.config.MAX_PARAMS): "
+        f"check model.n_layers ({m.n_layers}), model.d_model ({m.d_model}), model.d_ff ({m.d_ff}) and model.vocab_size ({m.vocab_size})",
+    )
     _check(m.init_std >= 0, f"model.init_std must be 0 or positive, got {m.init_std}")
-    _check(m.norm_eps > 0, f"model.norm_eps must be positive (it keeps RMSNorm from dividing by zero), got {m.norm_eps}")
-    _check(m.rope_theta > 1, f"model.rope_theta must be greater than 1 (the base of the rotary frequencies), got {m.rope_theta}")
+    _check(
+        m.norm_eps > 0,
+        f"model.norm_eps must be positive (it keeps RMSNorm from dividing by zero), got {m.norm_eps}",
+    )
+    _check(
+        m.rope_theta > 1,
+        f"model.rope_theta must be greater than 1 (the base of the rotary frequencies), got {m.rope_theta}",
+    )
 
 # %% ../nbs/00_config.ipynb #c7073702
 def _check_training(t: TrainingConfig):
@@ -291,20 +415,42 @@ def _check_training(t: TrainingConfig):
     _check(t.grad_clip >= 0, f"training.grad_clip must be 0 (off) or positive, got {t.grad_clip}")
     _check(0 <= t.seed < 2**63, f"training.seed must be in [0, 2**63), got {t.seed}")
     _check(0 <= t.min_lr_ratio <= 1, f"training.min_lr_ratio must be in [0, 1], got {t.min_lr_ratio}")
-    _check(0 <= t.warmup_steps <= t.total_steps,
-           f"training.warmup_steps ({t.warmup_steps}) must be between 0 and training.total_steps ({t.total_steps})")
-    _check(t.mixed_precision in PRECISIONS,
-           f"training.mixed_precision must be one of {', '.join(PRECISIONS)}, got {t.mixed_precision!r}")
-    _check(t.optimizer in OPTIMIZERS, f"training.optimizer must be one of {', '.join(OPTIMIZERS)}, got {t.optimizer!r}")
-    _check(t.sample_interval >= 0, f"training.sample_interval must be 0 (off) or positive, got {t.sample_interval}")
+    _check(
+        0 <= t.warmup_steps <= t.total_steps,
+        f"training.warmup_steps ({t.warmup_steps}) must be between 0 and training.total_steps ({t.total_steps})",
+    )
+    _check(
+        t.mixed_precision in PRECISIONS,
+        f"training.mixed_precision must be one of {', '.join(PRECISIONS)}, got {t.mixed_precision!r}",
+    )
+    _check(
+        t.optimizer in OPTIMIZERS,
+        f"training.optimizer must be one of {', '.join(OPTIMIZERS)}, got {t.optimizer!r}",
+    )
+    _check(
+        t.sample_interval >= 0,
+        f"training.sample_interval must be 0 (off) or positive, got {t.sample_interval}",
+    )
     _check(t.max_minutes >= 0, f"training.max_minutes must be 0 (no limit) or positive, got {t.max_minutes}")
 
+
 def _check_data_runtime(d: DataConfig, r: RuntimeConfig):
-    _check(0 < d.val_fraction < 1, f"data.val_fraction must be between 0 and 1 (exclusive), got {d.val_fraction}")
+    _check(
+        0 < d.val_fraction < 1, f"data.val_fraction must be between 0 and 1 (exclusive), got {d.val_fraction}"
+    )
     _check(len(d.sources) > 0, "data.sources is empty: name at least one source, e.g. ['synthetic']")
-    _check(d.max_samples_per_source > 0, f"data.max_samples_per_source must be positive, got {d.max_samples_per_source}")
-    _check(_DEVICE.fullmatch(r.device) is not None, f"runtime.device must be auto, cpu, cuda, cuda:N or mps, got {_short(r.device)}")
-    _check(r.num_threads >= 0, f"runtime.num_threads must be 0 (torch's default) or positive, got {r.num_threads}")
+    _check(
+        d.max_samples_per_source > 0,
+        f"data.max_samples_per_source must be positive, got {d.max_samples_per_source}",
+    )
+    _check(
+        _DEVICE.fullmatch(r.device) is not None,
+        f"runtime.device must be auto, cpu, cuda, cuda:N or mps, got {_short(r.device)}",
+    )
+    _check(
+        r.num_threads >= 0,
+        f"runtime.num_threads must be 0 (torch's default) or positive, got {r.num_threads}",
+    )
 
 # %% ../nbs/00_config.ipynb #96306e3f
 def validate(cfg: 'Config') -> 'Config':
@@ -319,22 +465,36 @@ def validate(cfg: 'Config') -> 'Config':
 def _fit_warmup(new: 'Config', old: 'Config', given: dict):
     "`training.total_steps` set below the inherited warmup: scale the warmup to the same share of the shorter run, and say so."
     t = new.training
-    if 'training.total_steps' in given and 'training.warmup_steps' not in given and 0 < t.total_steps < t.warmup_steps:
-        share = min(1.0, old.training.warmup_steps / old.training.total_steps) if old.training.total_steps > 0 else 0.05
+    if (
+        'training.total_steps' in given
+        and 'training.warmup_steps' not in given
+        and 0 < t.total_steps < t.warmup_steps
+    ):
+        share = (
+            min(1.0, old.training.warmup_steps / old.training.total_steps)
+            if old.training.total_steps > 0
+            else 0.05
+        )
         w = min(t.total_steps, max(1, round(t.total_steps * share)))
-        print(f"note: training.total_steps={t.total_steps} is shorter than the warmup of {t.warmup_steps} steps; warmup scaled to {w} "
-              f"steps ({share:.1%} of the run, as before). Set training.warmup_steps to choose another value.", file=sys.stderr)
+        print(
+            f"note: training.total_steps={t.total_steps} is shorter than the warmup of {t.warmup_steps} steps; warmup scaled to {w} "
+            f"steps ({share:.1%} of the run, as before). Set training.warmup_steps to choose another value.",
+            file=sys.stderr,
+        )
         t.warmup_steps = w
 
 # %% ../nbs/00_config.ipynb #f64d5e92
 @patch(cls_method=True)
 def from_dict(cls: Config, d: dict, check: bool = True) -> Config:
     "Inverse of `to_dict`; unknown sections or keys raise `ConfigError`."
-    if not isinstance(d, dict): raise ConfigError(f"a config must be a dict of sections, got {type(d).__name__}")
+    if not isinstance(d, dict):
+        raise ConfigError(f"a config must be a dict of sections, got {type(d).__name__}")
     cfg = cls()
     for sec, vals in d.items():
-        if sec not in SECTIONS: raise _unknown('section', sec, list(SECTIONS))
-        if not isinstance(vals, dict): raise ConfigError(f"config section '{sec}' must be a dict, got {type(vals).__name__}")
+        if sec not in SECTIONS:
+            raise _unknown('section', sec, list(SECTIONS))
+        if not isinstance(vals, dict):
+            raise ConfigError(f"config section '{sec}' must be a dict, got {type(vals).__name__}")
         types = _field_types(SECTIONS[sec])
         kwargs = {}
         for k, v in vals.items():
@@ -354,20 +514,28 @@ def override(self: Config, overrides: dict[str, Any] | None = None, **kw) -> Con
     _fit_warmup(new, self, given)
     return validate(new)
 
+
 @patch(cls_method=True)
 def from_preset(cls: Config, name: str = 'tiny') -> Config:
     "The preset `name` (see `PRESETS`), validated."
-    if name not in PRESETS: raise _unknown('preset', name, list(PRESETS))
+    if name not in PRESETS:
+        raise _unknown('preset', name, list(PRESETS))
     return cls().override(PRESETS[name])
 
 # %% ../nbs/00_config.ipynb #8dd1fbe9
 def fsync_path(path):
     "Flush a file or directory to disk (for a directory: the names in it); skipped where the OS cannot open it."
-    try: fd = os.open(path, os.O_RDONLY)
-    except OSError: return   # e.g. a directory on Windows
-    try: os.fsync(fd)
-    except OSError: pass
-    finally: os.close(fd)
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return  # e.g. a directory on Windows
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
 
 def replace_path(src, dst) -> Path:
     "Rename `src` to `dst` atomically (replacing `dst`), then flush the parent directory so the new name is durable."
@@ -375,52 +543,76 @@ def replace_path(src, dst) -> Path:
     fsync_path(Path(dst).parent)
     return Path(dst)
 
+
 def atomic_write(path, data, indent: int | None = None) -> Path:
     "Write `data` (str, bytes, or a JSON-serialisable value) to `path`: readers see the old file or the new one, never half."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    if not isinstance(data, (str, bytes)): data = json.dumps(data, indent=indent) + '\n'
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not isinstance(data, (str, bytes)):
+        data = json.dumps(data, indent=indent) + '\n'
     tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
     try:
         with open(tmp, 'wb') as f:
             f.write(data.encode('utf-8') if isinstance(data, str) else data)
-            f.flush(); os.fsync(f.fileno())
+            f.flush()
+            os.fsync(f.fileno())
         return replace_path(tmp, path)
     except BaseException:
-        tmp.unlink(missing_ok=True); raise
+        tmp.unlink(missing_ok=True)
+        raise
 
 # %% ../nbs/00_config.ipynb #43b3d330
 @contextmanager
 def atomic_dir(path):
     "Build a directory in a hidden sibling (yielded), then swap it into place at `path`; an error leaves `path` as it was."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp, old = (path.with_name(f'.{kind}-{path.name}-{os.getpid()}') for kind in ('tmp', 'old'))
-    for p in (tmp, old): shutil.rmtree(p, ignore_errors=True)
+    for p in (tmp, old):
+        shutil.rmtree(p, ignore_errors=True)
     tmp.mkdir()
     try:
         yield tmp
-        for f in [*tmp.rglob('*'), tmp]: fsync_path(f)   # the contents are on disk before the rename
-        if path.exists():   # move the old one aside, swap, then delete it
+        for f in [*tmp.rglob('*'), tmp]:
+            fsync_path(f)  # the contents are on disk before the rename
+        if path.exists():  # move the old one aside, swap, then delete it
             replace_path(path, old)
-            try: replace_path(tmp, path)
-            except BaseException: replace_path(old, path); raise
+            try:
+                replace_path(tmp, path)
+            except BaseException:
+                replace_path(old, path)
+                raise
             shutil.rmtree(old, ignore_errors=True)
-        else: replace_path(tmp, path)
+        else:
+            replace_path(tmp, path)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True); raise
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
 
 # %% ../nbs/00_config.ipynb #ee590b05
 def read_json(path, what: str = 'config file'):
     "The JSON value in the file `path`; a missing, unreadable, binary, malformed or absurdly nested file is a `ConfigError`."
     path = Path(path)
-    if not path.exists(): raise ConfigError(f"{what} {path} does not exist")
-    if path.is_dir(): raise ConfigError(f"{what} {path} is a directory, not a JSON file")
-    try: raw = path.read_bytes()
-    except OSError as e: raise ConfigError(f"{what} {path} cannot be read: {e.strerror or e}") from None
-    try: text = raw.decode('utf-8')
-    except UnicodeDecodeError as e: raise ConfigError(f"{what} {path} is not UTF-8 text (byte {e.start} is {raw[e.start]:#04x}): is it a binary file?") from None
-    try: return json.loads(text)
-    except json.JSONDecodeError as e: raise ConfigError(f"{what} {path} is not valid JSON: {e}") from None
-    except RecursionError: raise ConfigError(f"{what} {path} is nested too deeply to be a config") from None
+    if not path.exists():
+        raise ConfigError(f"{what} {path} does not exist")
+    if path.is_dir():
+        raise ConfigError(f"{what} {path} is a directory, not a JSON file")
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise ConfigError(f"{what} {path} cannot be read: {e.strerror or e}") from None
+    try:
+        text = raw.decode('utf-8')
+    except UnicodeDecodeError as e:
+        raise ConfigError(
+            f"{what} {path} is not UTF-8 text (byte {e.start} is {raw[e.start]:#04x}): is it a binary file?"
+        ) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ConfigError(f"{what} {path} is not valid JSON: {e}") from None
+    except RecursionError:
+        raise ConfigError(f"{what} {path} is nested too deeply to be a config") from None
 
 # %% ../nbs/00_config.ipynb #c373c7c5
 @patch
@@ -431,6 +623,7 @@ def to_json(self: Config, path=None, indent: int = 2) -> str:
         atomic_write(path, txt + '\n')
     return txt
 
+
 @patch(cls_method=True)
 def from_json(cls: Config, path) -> Config:
     "Load a config written by `to_json` (a full config with sections)."
@@ -440,32 +633,53 @@ def from_json(cls: Config, path) -> Config:
 def load_overrides(path) -> dict[str, Any]:
     "Read a JSON override file: dotted keys (`{\"model.n_layers\": 8}`) or nested sections (`{\"model\": {\"n_layers\": 8}}`)."
     d = read_json(path)
-    if not isinstance(d, dict): raise ConfigError(f"config file {path} must hold a JSON object of dotted keys, got {type(d).__name__}")
+    if not isinstance(d, dict):
+        raise ConfigError(
+            f"config file {path} must hold a JSON object of dotted keys, got {type(d).__name__}"
+        )
     out = {}
     for k, v in d.items():
-        if k in SECTIONS and isinstance(v, dict): out.update({f'{k}.{kk}': vv for kk, vv in v.items()})
-        else: out[k] = v
+        if k in SECTIONS and isinstance(v, dict):
+            out.update({f'{k}.{kk}': vv for kk, vv in v.items()})
+        else:
+            out[k] = v
     return out
 
 # %% ../nbs/00_config.ipynb #fd2a4942
 import argparse
 
+
 def parse_set(items: list[str] | None) -> dict[str, str]:
     "Turn `['model.n_layers=8', ...]` into `{'model.n_layers': '8'}` (values stay strings; `coerce` types them)."
     out = {}
     for item in items or []:
-        if '=' not in item: raise ConfigError(f"--set expects key=value (e.g. --set model.n_layers=8), got {item!r}")
+        if '=' not in item:
+            raise ConfigError(f"--set expects key=value (e.g. --set model.n_layers=8), got {item!r}")
         k, v = item.split('=', 1)
         out[k.strip()] = v
     return out
 
+
 def add_config_args(parser: argparse.ArgumentParser, default_preset: str = 'tiny') -> argparse.ArgumentParser:
     "Add `--preset`, `--config-json` and `--set` to `parser`."
-    parser.add_argument('--preset', default=default_preset, help=f"starting point: {', '.join(PRESETS)} (default: %(default)s)")
-    parser.add_argument('--config-json', metavar='FILE', help='JSON file of dotted-key overrides, e.g. {"model.n_layers": 8}')
-    parser.add_argument('--set', action='append', metavar='KEY=VALUE', dest='set_items', default=[],
-                        help='override one key, e.g. --set training.total_steps=1000 (repeatable)')
+    parser.add_argument(
+        '--preset',
+        default=default_preset,
+        help=f"starting point: {', '.join(PRESETS)} (default: %(default)s)",
+    )
+    parser.add_argument(
+        '--config-json', metavar='FILE', help='JSON file of dotted-key overrides, e.g. {"model.n_layers": 8}'
+    )
+    parser.add_argument(
+        '--set',
+        action='append',
+        metavar='KEY=VALUE',
+        dest='set_items',
+        default=[],
+        help='override one key, e.g. --set training.total_steps=1000 (repeatable)',
+    )
     return parser
+
 
 def config_from_args(args: argparse.Namespace, **extra) -> Config:
     "Preset, then the JSON file, then the `--set` items, then `extra` dotted keys: validated as a whole."
@@ -477,92 +691,143 @@ def config_from_args(args: argparse.Namespace, **extra) -> Config:
 # %% ../nbs/00_config.ipynb #564144b2
 def main(argv: list[str] | None = None) -> int:
     "CLI: resolve a config from a preset, a JSON file and `--set` items; print it or write it."
-    p = argparse.ArgumentParser(prog='minigpt_config', description='Resolve and print a minigpt configuration.')
+    p = argparse.ArgumentParser(
+        prog='minigpt_config', description='Resolve and print a minigpt configuration.'
+    )
     add_config_args(p)
     p.add_argument('--output', metavar='FILE', help='write the resolved config here as JSON')
     args = p.parse_args(argv)
-    try: cfg = config_from_args(args)
+    try:
+        cfg = config_from_args(args)
     except ConfigError as e:
-        print(f'error: {e}', file=sys.stderr); return 2
-    if args.output: cfg.to_json(args.output); print(f'wrote {args.output}')
-    else: print(cfg.to_json())
+        print(f'error: {e}', file=sys.stderr)
+        return 2
+    if args.output:
+        cfg.to_json(args.output)
+        print(f'wrote {args.output}')
+    else:
+        print(cfg.to_json())
     return 0
 
 # %% ../nbs/00_config.ipynb #e5e2a394
-if __name__ == '__main__' and '__file__' in globals(): sys.exit(main())
+if __name__ == '__main__' and '__file__' in globals():
+    sys.exit(main())
 
 # %% ../nbs/00_config.ipynb #541f115c
 import numpy as np
 import torch
 
+
 def get_device(pref: str = 'auto') -> torch.device:
     "The device to run on: `pref`, or for `'auto'` the best available (cuda > mps > cpu)."
     if pref != 'auto':
-        try: dev = torch.device(pref)
+        try:
+            dev = torch.device(pref)
         except (RuntimeError, ValueError, TypeError):
-            raise ConfigError(f"runtime.device must be auto, cpu, cuda, cuda:N or mps, got {pref!r}") from None
+            raise ConfigError(
+                f"runtime.device must be auto, cpu, cuda, cuda:N or mps, got {pref!r}"
+            ) from None
         if dev.type == 'cuda' and not torch.cuda.is_available():
-            raise ConfigError(f"runtime.device is {pref!r} but CUDA is not available here; use 'auto' or 'cpu'")
+            raise ConfigError(
+                f"runtime.device is {pref!r} but CUDA is not available here; use 'auto' or 'cpu'"
+            )
         if dev.type == 'cuda' and dev.index is not None and dev.index >= torch.cuda.device_count():
-            raise ConfigError(f"runtime.device is {pref!r} but this machine has {torch.cuda.device_count()} CUDA device(s), "
-                              f"numbered from cuda:0")
+            raise ConfigError(
+                f"runtime.device is {pref!r} but this machine has {torch.cuda.device_count()} CUDA device(s), "
+                f"numbered from cuda:0"
+            )
         if dev.type == 'mps' and not (hasattr(torch.backends, 'mps') and torch.backends.mps.is_available()):
-            raise ConfigError(f"runtime.device is {pref!r} but MPS is not available here; use 'auto' or 'cpu'")
+            raise ConfigError(
+                f"runtime.device is {pref!r} but MPS is not available here; use 'auto' or 'cpu'"
+            )
         return dev
-    if torch.cuda.is_available(): return torch.device('cuda')
-    if hasattr(torch.backends, 'mps') and torch.backends.mps.is_available(): return torch.device('mps')
+    if torch.cuda.is_available():
+        return torch.device('cuda')
+    if hasattr(torch.backends, 'mps') and torch.backends.mps.is_available():
+        return torch.device('mps')
     return torch.device('cpu')
 
 # %% ../nbs/00_config.ipynb #e6151159
 @dataclass(frozen=True)
 class Precision:
     "How to run the forward pass: the autocast dtype (None = plain fp32) and whether a gradient scaler is needed."
-    name: str                      # bf16 | fp16 | fp32
-    dtype: torch.dtype | None      # autocast dtype, None for fp32
-    use_scaler: bool               # fp16 needs loss scaling
+
+    name: str  # bf16 | fp16 | fp32
+    dtype: torch.dtype | None  # autocast dtype, None for fp32
+    use_scaler: bool  # fp16 needs loss scaling
+
     def autocast(self, device: torch.device):
         "A context manager: autocast to `dtype` on `device`, or nothing for fp32."
         import contextlib
-        if self.dtype is None: return contextlib.nullcontext()
+
+        if self.dtype is None:
+            return contextlib.nullcontext()
         return torch.autocast(device_type=device.type, dtype=self.dtype)
 
-CPU_BF16_ENV = 'MINIGPT_CPU_BF16'   # '1' or '0': say whether the CPU has bf16 units instead of asking it
+
+CPU_BF16_ENV = 'MINIGPT_CPU_BF16'  # '1' or '0': say whether the CPU has bf16 units instead of asking it
+
 
 def cpu_has_bf16() -> bool:
     "Whether this CPU multiplies bf16 natively (AMX or AVX512-BF16); `MINIGPT_CPU_BF16=1` or `0` answers instead."
     forced = os.environ.get(CPU_BF16_ENV, '').strip()
-    if forced in ('0', '1'): return forced == '1'
-    if forced: raise ConfigError(f"{CPU_BF16_ENV} must be 1 (bf16 units), 0 (none) or unset (ask the CPU), got {forced!r}")
-    try: flags = Path('/proc/cpuinfo').read_text().split()
-    except OSError: return False  # not Linux: we cannot tell, so no
+    if forced in ('0', '1'):
+        return forced == '1'
+    if forced:
+        raise ConfigError(
+            f"{CPU_BF16_ENV} must be 1 (bf16 units), 0 (none) or unset (ask the CPU), got {forced!r}"
+        )
+    try:
+        flags = Path('/proc/cpuinfo').read_text().split()
+    except OSError:
+        return False  # not Linux: we cannot tell, so no
     return 'amx_bf16' in flags or 'avx512_bf16' in flags
+
 
 def has_native_bf16(device: torch.device, cuda_capability: tuple[int, int] | None = None) -> bool:
     "Whether `device` computes in bf16 at full speed: a GPU of compute capability 8.0 or newer, or a CPU with bf16 units."
-    if device.type == 'cuda':   # `cuda_capability` stands in for the GPU's own, so a CPU test can drive each case
+    if (
+        device.type == 'cuda'
+    ):  # `cuda_capability` stands in for the GPU's own, so a CPU test can drive each case
         return tuple(cuda_capability or torch.cuda.get_device_capability(device)) >= (8, 0)
     return device.type == 'cpu' and cpu_has_bf16()
 
 # %% ../nbs/00_config.ipynb #da257c3e
 def resolve_precision(mode: str, device: torch.device, native_bf16: bool | None = None) -> Precision:
     "Turn `training.mixed_precision` into a `Precision` for `device`; `native_bf16` overrides `has_native_bf16(device)`."
-    if mode not in PRECISIONS: raise ConfigError(f"training.mixed_precision must be one of {', '.join(PRECISIONS)}, got {mode!r}")
+    if mode not in PRECISIONS:
+        raise ConfigError(f"training.mixed_precision must be one of {', '.join(PRECISIONS)}, got {mode!r}")
     native = has_native_bf16(device) if native_bf16 is None else native_bf16
-    if mode == 'auto':   # CPUs train in fp32 even with bf16 units: the same numbers on every CPU (see above)
+    if mode == 'auto':  # CPUs train in fp32 even with bf16 units: the same numbers on every CPU (see above)
         mode = ('bf16' if native else 'fp16') if device.type == 'cuda' else 'fp32'
     if mode == 'bf16' and device.type == 'cuda' and not native:
-        raise ConfigError(f"training.mixed_precision is 'bf16' but {device} has no bf16 tensor cores (compute capability "
-                          f"below 8.0, e.g. a T4), where bf16 is emulated and slow; use 'fp16' (with a grad scaler) or 'auto'")
+        raise ConfigError(
+            f"training.mixed_precision is 'bf16' but {device} has no bf16 tensor cores (compute capability "
+            f"below 8.0, e.g. a T4), where bf16 is emulated and slow; use 'fp16' (with a grad scaler) or 'auto'"
+        )
     if mode == 'bf16' and device.type not in ('cuda', 'cpu'):
-        raise ConfigError(f"training.mixed_precision is 'bf16' but {device} does not support it; use 'fp32' or 'auto'")
-    if mode == 'fp16' and device.type not in ('cuda', 'cpu'):  # the CPU autocasts to fp16 and has a GradScaler: slow, but it tests the path
-        raise ConfigError(f"training.mixed_precision is 'fp16' but fp16 training needs a CUDA GPU or the CPU (device is {device}); use 'fp32', 'bf16' or 'auto'")
-    return {'fp32': Precision('fp32', None, False), 'bf16': Precision('bf16', torch.bfloat16, False),
-            'fp16': Precision('fp16', torch.float16, True)}[mode]
+        raise ConfigError(
+            f"training.mixed_precision is 'bf16' but {device} does not support it; use 'fp32' or 'auto'"
+        )
+    if mode == 'fp16' and device.type not in (
+        'cuda',
+        'cpu',
+    ):  # the CPU autocasts to fp16 and has a GradScaler: slow, but it tests the path
+        raise ConfigError(
+            f"training.mixed_precision is 'fp16' but fp16 training needs a CUDA GPU or the CPU (device is {device}); use 'fp32', 'bf16' or 'auto'"
+        )
+    return {
+        'fp32': Precision('fp32', None, False),
+        'bf16': Precision('bf16', torch.bfloat16, False),
+        'fp16': Precision('fp16', torch.float16, True),
+    }[mode]
+
 
 def seed_everything(seed: int) -> int:
     "Seed python's, numpy's and torch's (all devices) generators; returns `seed`."
-    random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
     return seed
 
 # %% ../nbs/00_config.ipynb #8916b5ab
@@ -573,21 +838,27 @@ def describe(cfg: Config, device: torch.device | None = None, precision: Precisi
     lines = ['resolved config:', cfg.to_json()]
     lines.append('changed from defaults: ' + (', '.join(f'{k}={v!r}' for k, v in changed.items()) or 'none'))
     lines.append(f'seed: {cfg.training.seed}')
-    if device is not None: lines.append(f'device: {device}')
-    if precision is not None: lines.append(f'precision: {precision.name}' + (' (with grad scaler)' if precision.use_scaler else ''))
+    if device is not None:
+        lines.append(f'device: {device}')
+    if precision is not None:
+        lines.append(f'precision: {precision.name}' + (' (with grad scaler)' if precision.use_scaler else ''))
     return '\n'.join(lines)
+
 
 def setup_runtime(cfg: Config, verbose: bool = True) -> tuple[torch.device, Precision]:
     "Seed everything, pick the device and precision, set CPU threads; print the banner. Returns `(device, precision)`."
     seed_everything(cfg.training.seed)
-    if cfg.runtime.num_threads > 0: torch.set_num_threads(cfg.runtime.num_threads)
+    if cfg.runtime.num_threads > 0:
+        torch.set_num_threads(cfg.runtime.num_threads)
     device = get_device(cfg.runtime.device)
     precision = resolve_precision(cfg.training.mixed_precision, device)
-    if verbose: print(describe(cfg, device, precision), flush=True)
+    if verbose:
+        print(describe(cfg, device, precision), flush=True)
     return device, precision
 
 # %% ../nbs/00_config.ipynb #fx0cd002
 from importlib import resources
+
 
 def fixture_path(name: str) -> Path:
     "Path of the course data file `name` shipped with the package (`minigpt/fixtures/`)."

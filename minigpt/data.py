@@ -15,7 +15,16 @@ import numpy as np
 import torch
 from fastcore.basics import patch
 
-from .config import Config, DataConfig, ConfigError, add_config_args, atomic_write, config_from_args, fsync_path, replace_path
+from minigpt.config import (
+    Config,
+    DataConfig,
+    ConfigError,
+    add_config_args,
+    atomic_write,
+    config_from_args,
+    fsync_path,
+    replace_path,
+)
 from .tokenizer import ROLES, check_messages as check_chat
 from .curriculum import SYNTHETIC_KINDS, _msgs
 
@@ -33,18 +42,22 @@ __all__ = ['SOURCES', 'FORMAT_VERSION', 'DataError', 'stable_id', 'chat_example'
 class DataError(ValueError):
     "A data source, file or record is invalid or could not be loaded; the message says which and why."
 
+
 def stable_id(*parts: str, n: int = 16) -> str:
     "A short hex digest of `parts`: the same content always gets the same id."
     h = hashlib.blake2b('\x1f'.join(parts).encode('utf-8'), digest_size=16)
     return h.hexdigest()[:n]
 
+
 def chat_example(source: str, id: str, messages: list[dict], **extra) -> dict:
     "An Example holding a conversation (`messages` of `{'role', 'content'}`)."
     return {'source': source, 'id': id, 'messages': messages, **extra}
 
+
 def text_example(source: str, id: str, text: str, **extra) -> dict:
     "An Example holding a plain document."
     return {'source': source, 'id': id, 'text': text, **extra}
+
 
 def example_text(ex: dict) -> str:
     "The plain text of an Example: its `text`, or its messages' contents joined with newlines."
@@ -54,22 +67,26 @@ def example_text(ex: dict) -> str:
 @dataclass
 class Source:
     "A dataset the pipeline can load: where it lives and how its rows become Examples."
-    name: str                                  # registry name, used in `data.sources`
+
+    name: str  # registry name, used in `data.sources`
     adapter: Callable[[Iterable[dict], DataConfig], Iterator[dict]]  # rows -> Examples
-    hf_path: str | None = None                 # hub dataset id; None = local files only
-    hf_name: str | None = None                 # hub config name (gsm8k needs 'main')
-    split: str = 'train'                       # hub split
-    sample_by: str = 'line'                    # how a local .txt is cut into rows: 'line' (wikitext) or 'document'
-    fallback: tuple[str, ...] = ()             # synthetic kinds that stand in when loading fails
-    kind: str = 'chat'                         # chat | text | mixed (what the records are)
-    doc: str = ''                              # one line for the source table
+    hf_path: str | None = None  # hub dataset id; None = local files only
+    hf_name: str | None = None  # hub config name (gsm8k needs 'main')
+    split: str = 'train'  # hub split
+    sample_by: str = 'line'  # how a local .txt is cut into rows: 'line' (wikitext) or 'document'
+    fallback: tuple[str, ...] = ()  # synthetic kinds that stand in when loading fails
+    kind: str = 'chat'  # chat | text | mixed (what the records are)
+    doc: str = ''  # one line for the source table
+
 
 SOURCES: dict[str, Source] = {}
+
 
 def register_source(src: Source) -> Source:
     "Add (or replace) `src` in the registry, so `data.sources` can name it."
     SOURCES[src.name] = src
     return src
+
 
 def get_source(name: str) -> Source:
     "The registered source `name`, or a `DataError` naming the closest valid one."
@@ -82,52 +99,82 @@ def get_source(name: str) -> Source:
 # %% ../nbs/03_data.ipynb #8d5334df
 _OASST_ROLE = {'prompter': 'user', 'assistant': 'assistant'}
 
+
 def _rank_key(item):
     i, r = item
     return (r.get('rank') is None, r.get('rank') or 0, i)
 
+
 def _tree_conversations(tree_id: str, rows: list[dict], langs, paths: str) -> Iterator[dict]:
-    keep = {r['message_id']: (i, r) for i, r in enumerate(rows)
-            if not r.get('deleted') and r.get('review_result') is not False and (langs is None or r.get('lang') in langs)}
+    keep = {
+        r['message_id']: (i, r)
+        for i, r in enumerate(rows)
+        if not r.get('deleted')
+        and r.get('review_result') is not False
+        and (langs is None or r.get('lang') in langs)
+    }
     children = defaultdict(list)
     for i, r in keep.values():
-        if r.get('parent_id') is not None: children[r['parent_id']].append((i, r))
+        if r.get('parent_id') is not None:
+            children[r['parent_id']].append((i, r))
+
     def walk(path):
         kids = sorted(children.get(path[-1]['message_id'], []), key=_rank_key)
-        if not kids: yield path; return
-        for _, kid in (kids if paths == 'all' else kids[:1]): yield from walk(path + [kid])
+        if not kids:
+            yield path
+            return
+        for _, kid in kids if paths == 'all' else kids[:1]:
+            yield from walk(path + [kid])
+
     seen = set()
     for _, root in sorted((v for v in keep.values() if v[1].get('parent_id') is None), key=lambda v: v[0]):
         for path in walk([root]):
-            while path and path[-1]['role'] != 'assistant': path = path[:-1]
-            if len(path) < 2 or tuple(id(m) for m in path) in seen: continue
+            while path and path[-1]['role'] != 'assistant':
+                path = path[:-1]
+            if len(path) < 2 or tuple(id(m) for m in path) in seen:
+                continue
             seen.add(tuple(id(m) for m in path))
             msgs = [{'role': _OASST_ROLE[m['role']], 'content': m['text']} for m in path]
             rid = root['message_id'] if paths != 'all' else f"{root['message_id']}#{path[-1]['message_id']}"
             yield chat_example('oasst1', rid, msgs)
 
-def oasst1_adapter(rows: Iterable[dict], cfg: DataConfig | None = None, langs=('en',), paths: str = 'best') -> Iterator[dict]:
+
+def oasst1_adapter(
+    rows: Iterable[dict], cfg: DataConfig | None = None, langs=('en',), paths: str = 'best'
+) -> Iterator[dict]:
     "oasst1 message rows -> one conversation per tree (`paths='best'`, the best-ranked path) or every path (`'all'`)."
-    if paths not in ('best', 'all'): raise DataError(f"oasst1 paths must be 'best' or 'all', got {paths!r}")
+    if paths not in ('best', 'all'):
+        raise DataError(f"oasst1 paths must be 'best' or 'all', got {paths!r}")
     done, cur, buf = set(), None, []
     for r in rows:
         missing = [k for k in ('message_id', 'parent_id', 'role', 'text', 'message_tree_id') if k not in r]
-        if missing: raise DataError(f"oasst1 row lacks {', '.join(missing)}: is this the oasst1 message schema? Got keys {sorted(r)}")
+        if missing:
+            raise DataError(
+                f"oasst1 row lacks {', '.join(missing)}: is this the oasst1 message schema? Got keys {sorted(r)}"
+            )
         t = r['message_tree_id']
         if t != cur:
-            if cur is not None: yield from _tree_conversations(cur, buf, langs, paths)
-            if t in done: raise DataError(f"oasst1 rows must list each tree's messages together (as the hub's files do); tree {t} appears twice")
-            done.add(t); cur, buf = t, []
+            if cur is not None:
+                yield from _tree_conversations(cur, buf, langs, paths)
+            if t in done:
+                raise DataError(
+                    f"oasst1 rows must list each tree's messages together (as the hub's files do); tree {t} appears twice"
+                )
+            done.add(t)
+            cur, buf = t, []
         buf.append(r)
-    if cur is not None: yield from _tree_conversations(cur, buf, langs, paths)
+    if cur is not None:
+        yield from _tree_conversations(cur, buf, langs, paths)
 
 # %% ../nbs/03_data.ipynb #f06fc17e
 _CALC = re.compile(r'<<[^<>]*>>')
 _FINAL = re.compile(r'^####\s*(.+?)\s*$', re.M)
 
+
 def clean_gsm8k_answer(answer: str) -> str:
     "Drop `<<expr=value>>` annotations and render `#### N` as `The answer is N.`"
     return _FINAL.sub(lambda m: f'The answer is {m.group(1)}.', _CALC.sub('', answer)).strip()
+
 
 def gsm8k_adapter(rows: Iterable[dict], cfg: DataConfig | None = None) -> Iterator[dict]:
     "gsm8k rows (`question`, `answer`) -> user question, assistant stepwise solution."
@@ -135,51 +182,94 @@ def gsm8k_adapter(rows: Iterable[dict], cfg: DataConfig | None = None) -> Iterat
         if 'question' not in r or 'answer' not in r:
             raise DataError(f"gsm8k row needs 'question' and 'answer', got keys {sorted(r)}")
         q = r['question'].strip()
-        yield chat_example('gsm8k', 'gsm8k-' + stable_id(q), _msgs('user', q, 'assistant', clean_gsm8k_answer(r['answer'])))
+        yield chat_example(
+            'gsm8k', 'gsm8k-' + stable_id(q), _msgs('user', q, 'assistant', clean_gsm8k_answer(r['answer']))
+        )
 
 # %% ../nbs/03_data.ipynb #fc1ca573
 _LANG_NAMES = [  # (language, pattern naming it in an instruction); order matters: 'java' after 'javascript'
-    ('javascript', r'javascript|\bjs\b|node\.?js|jquery|react|typescript'), ('python', r'python'),
-    ('java', r'\bjava\b'), ('cpp', r'c\+\+'), ('csharp', r'c#'), ('c', r'\bc\b(?! ?[+#])'), ('sql', r'\bsql\b|mysql|postgres'),
-    ('html', r'\bhtml\b'), ('css', r'\bcss\b'), ('ruby', r'\bruby\b'), ('go', r'\bgolang\b|\bgo\b(?= (?:program|function|code))'),
-    ('php', r'\bphp\b'), ('swift', r'\bswift\b'), ('kotlin', r'\bkotlin\b'), ('rust', r'\brust\b'), ('r', r'\bin r\b'),
+    ('javascript', r'javascript|\bjs\b|node\.?js|jquery|react|typescript'),
+    ('python', r'python'),
+    ('java', r'\bjava\b'),
+    ('cpp', r'c\+\+'),
+    ('csharp', r'c#'),
+    ('c', r'\bc\b(?! ?[+#])'),
+    ('sql', r'\bsql\b|mysql|postgres'),
+    ('html', r'\bhtml\b'),
+    ('css', r'\bcss\b'),
+    ('ruby', r'\bruby\b'),
+    ('go', r'\bgolang\b|\bgo\b(?= (?:program|function|code))'),
+    ('php', r'\bphp\b'),
+    ('swift', r'\bswift\b'),
+    ('kotlin', r'\bkotlin\b'),
+    ('rust', r'\brust\b'),
+    ('r', r'\bin r\b'),
     ('bash', r'\bbash\b|shell script'),
 ]
 _LANG_SYNTAX = [  # (language, pattern in the output)
-    ('php', r'<\?php'), ('html', r'<(?:html|div|body|p|form|table|h1|ul|input)\b'), ('cpp', r'#include|std::|cout\s*<<'),
-    ('java', r'public\s+(?:static\s+)?(?:void|class|int|String)|System\.out'), ('csharp', r'Console\.Write'),
-    ('javascript', r'console\.log|function\s+\w*\s*\(|=>|\b(?:let|const|var)\s+\w+\s*=|document\.|\.length\b'),
-    ('python', r'\bdef \w+\(|\bprint\(|\bimport \w+|\belif\b|:\n\s+\w'), ('sql', r'\bSELECT\b[\s\S]*\bFROM\b|\bCREATE TABLE\b|\bINSERT INTO\b'),
-    ('css', r'^\s*[.#]?[\w-]+\s*\{[^}]*:[^}]*\}'), ('rust', r'\bfn \w+\(|let mut'), ('go', r'\bfunc \w+\(|package main'),
-    ('ruby', r'\bputs\b|\bend$'), ('bash', r'^#!/bin/(?:ba)?sh|\becho\b'),
+    ('php', r'<\?php'),
+    ('html', r'<(?:html|div|body|p|form|table|h1|ul|input)\b'),
+    ('cpp', r'#include|std::|cout\s*<<'),
+    ('java', r'public\s+(?:static\s+)?(?:void|class|int|String)|System\.out'),
+    ('csharp', r'Console\.Write'),
+    (
+        'javascript',
+        r'console\.log|function\s+\w*\s*\(|=>|\b(?:let|const|var)\s+\w+\s*=|document\.|\.length\b',
+    ),
+    ('python', r'\bdef \w+\(|\bprint\(|\bimport \w+|\belif\b|:\n\s+\w'),
+    ('sql', r'\bSELECT\b[\s\S]*\bFROM\b|\bCREATE TABLE\b|\bINSERT INTO\b'),
+    ('css', r'^\s*[.#]?[\w-]+\s*\{[^}]*:[^}]*\}'),
+    ('rust', r'\bfn \w+\(|let mut'),
+    ('go', r'\bfunc \w+\(|package main'),
+    ('ruby', r'\bputs\b|\bend$'),
+    ('bash', r'^#!/bin/(?:ba)?sh|\becho\b'),
 ]
+
 
 def detect_code_language(instruction: str, output: str) -> str:
     "The programming language of a Code Alpaca record (`javascript`, `python`, ...; `text` when the output has no code)."
     ins = instruction.lower()
     for lang, pat in _LANG_NAMES:
-        if re.search(pat, ins): return lang
+        if re.search(pat, ins):
+            return lang
     for lang, pat in _LANG_SYNTAX:
-        if re.search(pat, output, re.M): return lang
+        if re.search(pat, output, re.M):
+            return lang
     return 'text'
+
 
 def code_alpaca_adapter(rows: Iterable[dict], cfg: DataConfig | None = None) -> Iterator[dict]:
     "Code Alpaca rows (`instruction`, `input`, `output`) -> chats tagged with `lang`, filtered by `data.code_languages`."
     keep = [l.lower() for l in (cfg.code_languages if cfg is not None else ['all'])]
     for r in rows:
         if 'instruction' not in r or 'output' not in r:
-            raise DataError(f"code_alpaca row needs 'instruction', 'input' and 'output', got keys {sorted(r)}")
+            raise DataError(
+                f"code_alpaca row needs 'instruction', 'input' and 'output', got keys {sorted(r)}"
+            )
         ins, inp, out = r['instruction'].strip(), (r.get('input') or '').strip(), r['output'].strip()
         lang = detect_code_language(ins, out)
-        if 'all' not in keep and lang not in keep: continue
+        if 'all' not in keep and lang not in keep:
+            continue
         user = ins + ('\n\n' + inp if inp else '')
-        yield chat_example('code_alpaca', 'code_alpaca-' + stable_id(ins, inp), _msgs('user', user, 'assistant', out), lang=lang)
+        yield chat_example(
+            'code_alpaca',
+            'code_alpaca-' + stable_id(ins, inp),
+            _msgs('user', user, 'assistant', out),
+            lang=lang,
+        )
 
 # %% ../nbs/03_data.ipynb #51b5c09a
 _TITLE = re.compile(r'^ ?= ([^=].*?) = ?$')
 _HEADING = re.compile(r'^ ?(?:= ){2,}(.*?)(?: =){2,} ?$')
-_DETOK = [(re.compile(p), r) for p, r in [
-    (r' ([.,;:!?%)\]}])', r'\1'), (r'([(\[{$]) ', r'\1'), (r" (n't|'s|'re|'ve|'m|'ll|'d)\b", r'\1')]]
+_DETOK = [
+    (re.compile(p), r)
+    for p, r in [
+        (r' ([.,;:!?%)\]}])', r'\1'),
+        (r'([(\[{$]) ', r'\1'),
+        (r" (n't|'s|'re|'ve|'m|'ll|'d)\b", r'\1'),
+    ]
+]
+
 
 def detokenize_wikitext(line: str) -> str:
     "Undo WikiText's tokenization: `12 @.@ 5` -> `12.5`, `word , word` -> `word, word`, `\" quoted \"` -> `\"quoted\"`."
@@ -187,49 +277,70 @@ def detokenize_wikitext(line: str) -> str:
     out, inside, opening = [], False, False
     for t in s.split(' '):
         if t == '"':  # quotes alternate: an opening one glues to the next word, a closing one to the previous
-            if inside and out: out[-1] += '"'
-            else: opening = True
+            if inside and out:
+                out[-1] += '"'
+            else:
+                opening = True
             inside = not inside
             continue
-        out.append('"' + t if opening else t); opening = False
+        out.append('"' + t if opening else t)
+        opening = False
     s = ' '.join(out)
-    for pat, rep in _DETOK: s = pat.sub(rep, s)
+    for pat, rep in _DETOK:
+        s = pat.sub(rep, s)
     return s
 
-def wikitext_adapter(rows: Iterable[dict], cfg: DataConfig | None = None, source: str = 'wikitext') -> Iterator[dict]:
+
+def wikitext_adapter(
+    rows: Iterable[dict], cfg: DataConfig | None = None, source: str = 'wikitext'
+) -> Iterator[dict]:
     "WikiText line rows -> one text Example per article (title, then paragraphs and section headings)."
     title, lines = None, []
+
     def article():
         text = '\n'.join([title] + lines)
         return text_example(source, f'{source}-' + stable_id(text), text)
+
     for r in rows:
-        if 'text' not in r: raise DataError(f"{source} row needs a 'text' field (a line of the article), got keys {sorted(r)}")
+        if 'text' not in r:
+            raise DataError(
+                f"{source} row needs a 'text' field (a line of the article), got keys {sorted(r)}"
+            )
         line = r['text'].rstrip('\n')
-        if not line.strip(): continue
+        if not line.strip():
+            continue
         if (m := _TITLE.match(line)) and not _HEADING.match(line):
-            if title is not None and lines: yield article()
+            if title is not None and lines:
+                yield article()
             title, lines = detokenize_wikitext(m.group(1)), []
         elif title is not None:
             h = _HEADING.match(line)
             lines.append(detokenize_wikitext(h.group(1) if h else line))
-    if title is not None and lines: yield article()
+    if title is not None and lines:
+        yield article()
 
 # %% ../nbs/03_data.ipynb #46ce0483
 _ENDS_SENTENCE = re.compile(r'[.!?"\'\u201d\u2019)\]]\s*$')
 
+
 def split_documents(rows: Iterable[dict], delimiter: str, source: str) -> Iterator[dict]:
     "Rows of text -> one text Example per `delimiter`-separated document; a cut-off last piece is dropped."
-    if not delimiter: raise DataError(f"the document delimiter of source '{source}' is empty; set data.text_delimiter")
+    if not delimiter:
+        raise DataError(f"the document delimiter of source '{source}' is empty; set data.text_delimiter")
     for r in rows:
-        if 'text' not in r: raise DataError(f"{source} row needs a 'text' field, got keys {sorted(r)}")
+        if 'text' not in r:
+            raise DataError(f"{source} row needs a 'text' field, got keys {sorted(r)}")
         pieces = r['text'].split(delimiter)
         cut = len(pieces) > 1 and pieces[-1].strip() and not _ENDS_SENTENCE.search(pieces[-1])
         for p in pieces[:-1] if cut else pieces:
-            if p := p.strip(): yield text_example(source, f'{source}-' + stable_id(p), p)
+            if p := p.strip():
+                yield text_example(source, f'{source}-' + stable_id(p), p)
+
 
 def tinystories_adapter(rows, cfg=None):
     "TinyStories rows (whole stories on the hub, `<|endoftext|>`-separated in the .txt files) -> stories."
     return split_documents(rows, '<|endoftext|>', 'tinystories')
+
 
 def text_adapter(rows, cfg=None):
     "Your own .txt files -> documents split on `data.text_delimiter`."
@@ -238,11 +349,14 @@ def text_adapter(rows, cfg=None):
 # %% ../nbs/03_data.ipynb #4141ab1a
 def check_messages(messages, where: str) -> list[dict]:
     "The tokenizer's chat validation, as a `DataError` that says `where`; a training chat also needs an assistant turn."
-    try: out = [{'role': m['role'], 'content': m['content']} for m in check_chat(messages)]
-    except (TypeError, ValueError) as e: raise DataError(f"{where}: {e}") from None
+    try:
+        out = [{'role': m['role'], 'content': m['content']} for m in check_chat(messages)]
+    except (TypeError, ValueError) as e:
+        raise DataError(f"{where}: {e}") from None
     if not any(m['role'] == 'assistant' for m in out):
         raise DataError(f"{where}: no assistant message, so there is nothing to learn from")
     return out
+
 
 def chat_adapter(rows: Iterable[dict], cfg: DataConfig | None = None) -> Iterator[dict]:
     "Your own JSON lines of `{'messages': [...]}` (optional `'id'`) -> chat Examples."
@@ -252,51 +366,109 @@ def chat_adapter(rows: Iterable[dict], cfg: DataConfig | None = None) -> Iterato
         yield chat_example('chat', f'chat-{rid}', msgs)
 
 # %% ../nbs/03_data.ipynb #083991e1
-def synthetic_examples(n: int, seed: int = 0, kinds: Iterable[str] | None = None, source: str = 'synthetic') -> Iterator[dict]:
+def synthetic_examples(
+    n: int, seed: int = 0, kinds: Iterable[str] | None = None, source: str = 'synthetic'
+) -> Iterator[dict]:
     "`n` Examples from the curriculum (`kinds`, default all, in their mix), each with its `task`; record `i` depends only on `(seed, i)`."
     kinds = list(kinds or SYNTHETIC_KINDS)
     bad = [k for k in kinds if k not in SYNTHETIC_KINDS]
-    if bad: raise DataError(f"unknown synthetic kind(s) {', '.join(bad)}; valid kinds: {', '.join(SYNTHETIC_KINDS)}")
+    if bad:
+        raise DataError(
+            f"unknown synthetic kind(s) {', '.join(bad)}; valid kinds: {', '.join(SYNTHETIC_KINDS)}"
+        )
     weights = [SYNTHETIC_KINDS[k][1] for k in kinds]
     for i in range(n):
         rng = random.Random(f'{seed}:{i}')
         kind = rng.choices(kinds, weights)[0]
         rec = SYNTHETIC_KINDS[kind][0](rng)
-        if 'text' in rec: yield text_example(source, f'{kind}-' + stable_id(rec['text']), rec['text'], task=rec['task'])
-        else: yield chat_example(source, f'{kind}-' + stable_id(json.dumps(rec['messages'])), rec['messages'], task=rec['task'])
+        if 'text' in rec:
+            yield text_example(source, f'{kind}-' + stable_id(rec['text']), rec['text'], task=rec['task'])
+        else:
+            yield chat_example(
+                source, f'{kind}-' + stable_id(json.dumps(rec['messages'])), rec['messages'], task=rec['task']
+            )
 
 # %% ../nbs/03_data.ipynb #8781f830
 def synthetic_adapter(rows, cfg=None):
     "The curriculum is generated, not read: see `synthetic_examples`."
     raise DataError("the synthetic source has no rows to read; it is generated by synthetic_examples")
 
+
 for _src in [
-    Source('oasst1', oasst1_adapter, 'OpenAssistant/oasst1', split='train', fallback=('chat',),
-           doc='human conversation trees; the best-ranked English path of each'),
-    Source('gsm8k', gsm8k_adapter, 'openai/gsm8k', 'main', fallback=('arithmetic', 'equation', 'word_problem', 'drill'),
-           doc='grade-school math with stepwise solutions'),
-    Source('code_alpaca', code_alpaca_adapter, 'lvwerra/code_alpaca_20k', fallback=('javascript',),
-           doc='instructions to code, filtered by data.code_languages'),
-    Source('wikitext', wikitext_adapter, 'Salesforce/wikitext', 'wikitext-103-raw-v1', fallback=('story',), kind='text',
-           doc='Wikipedia articles (WikiText-103)'),
-    Source('wikitext2', lambda rows, cfg=None: wikitext_adapter(rows, cfg, source='wikitext2'), 'Salesforce/wikitext',
-           'wikitext-2-raw-v1', fallback=('story',), kind='text', doc='Wikipedia articles (WikiText-2, 1/50 of -103)'),
-    Source('tinystories', tinystories_adapter, 'roneneldan/TinyStories', sample_by='document', fallback=('story',), kind='text',
-           doc='simple stories for fluency'),
-    Source('text', text_adapter, None, sample_by='document', kind='text', doc='your .txt files, split on data.text_delimiter'),
+    Source(
+        'oasst1',
+        oasst1_adapter,
+        'OpenAssistant/oasst1',
+        split='train',
+        fallback=('chat',),
+        doc='human conversation trees; the best-ranked English path of each',
+    ),
+    Source(
+        'gsm8k',
+        gsm8k_adapter,
+        'openai/gsm8k',
+        'main',
+        fallback=('arithmetic', 'equation', 'word_problem', 'drill'),
+        doc='grade-school math with stepwise solutions',
+    ),
+    Source(
+        'code_alpaca',
+        code_alpaca_adapter,
+        'lvwerra/code_alpaca_20k',
+        fallback=('javascript',),
+        doc='instructions to code, filtered by data.code_languages',
+    ),
+    Source(
+        'wikitext',
+        wikitext_adapter,
+        'Salesforce/wikitext',
+        'wikitext-103-raw-v1',
+        fallback=('story',),
+        kind='text',
+        doc='Wikipedia articles (WikiText-103)',
+    ),
+    Source(
+        'wikitext2',
+        lambda rows, cfg=None: wikitext_adapter(rows, cfg, source='wikitext2'),
+        'Salesforce/wikitext',
+        'wikitext-2-raw-v1',
+        fallback=('story',),
+        kind='text',
+        doc='Wikipedia articles (WikiText-2, 1/50 of -103)',
+    ),
+    Source(
+        'tinystories',
+        tinystories_adapter,
+        'roneneldan/TinyStories',
+        sample_by='document',
+        fallback=('story',),
+        kind='text',
+        doc='simple stories for fluency',
+    ),
+    Source(
+        'text',
+        text_adapter,
+        None,
+        sample_by='document',
+        kind='text',
+        doc='your .txt files, split on data.text_delimiter',
+    ),
     Source('chat', chat_adapter, None, doc='your JSON lines of {"messages": [...]}'),
     Source('synthetic', synthetic_adapter, None, kind='mixed', doc='the seeded offline curriculum'),
-]: register_source(_src)
+]:
+    register_source(_src)
 
 # %% ../nbs/03_data.ipynb #e1c1a2df
 @dataclass
 class LoadResult:
     "What loading one source produced, and how."
-    name: str                 # source name
-    how: str                  # hub | local | synthetic
-    records: list[dict]       # the Examples, deduplicated by id, at most the cap
+
+    name: str  # source name
+    how: str  # hub | local | synthetic
+    records: list[dict]  # the Examples, deduplicated by id, at most the cap
     error: str | None = None  # why the hub was not used (for a fallback)
-    seconds: float = 0.0      # time spent loading
+    seconds: float = 0.0  # time spent loading
+
 
 def source_cap(name: str, cfg: DataConfig) -> int:
     "How many records source `name` contributes at most: `data.source_caps[name]`, else `data.max_samples_per_source`."
@@ -307,52 +479,86 @@ def _take(examples: Iterable[dict], cap: int) -> list[dict]:
     "The first `cap` Examples with distinct ids (a duplicate is the same content: kept once)."
     out, seen = [], set()
     for ex in examples:
-        if len(out) >= cap: break
-        if ex['id'] in seen: continue
-        seen.add(ex['id']); out.append(ex)
+        if len(out) >= cap:
+            break
+        if ex['id'] in seen:
+            continue
+        seen.add(ex['id'])
+        out.append(ex)
     return out
 
 # %% ../nbs/03_data.ipynb #c5fb28e7
-_BUILDERS = {'.jsonl': 'json', '.json': 'json', '.txt': 'text', '.text': 'text', '.tokens': 'text', '.raw': 'text',
-             '.parquet': 'parquet', '.csv': 'csv'}
+_BUILDERS = {
+    '.jsonl': 'json',
+    '.json': 'json',
+    '.txt': 'text',
+    '.text': 'text',
+    '.tokens': 'text',
+    '.raw': 'text',
+    '.parquet': 'parquet',
+    '.csv': 'csv',
+}
+
 
 def local_rows(path: str, src: Source) -> Iterable[dict]:
     "Stream the rows of local file(s) `path` (a file or glob) with the `datasets` builder its extension calls for."
     import datasets
-    files = sorted(globlib.glob(os.path.expanduser(path), recursive=True)) if globlib.has_magic(path) else [os.path.expanduser(path)]
+
+    files = (
+        sorted(globlib.glob(os.path.expanduser(path), recursive=True))
+        if globlib.has_magic(path)
+        else [os.path.expanduser(path)]
+    )
     files = [f for f in files if os.path.isfile(f)]
-    if not files: raise DataError(f"data.local_files['{src.name}'] = {path!r} matches no file")
-    if all(os.path.getsize(f) == 0 for f in files):   # the datasets builders fail on empty files with a bare StopIteration
-        raise DataError(f"data.local_files['{src.name}'] = {path!r}: the file{'s are' if len(files) > 1 else ' is'} empty")
+    if not files:
+        raise DataError(f"data.local_files['{src.name}'] = {path!r} matches no file")
+    if all(
+        os.path.getsize(f) == 0 for f in files
+    ):  # the datasets builders fail on empty files with a bare StopIteration
+        raise DataError(
+            f"data.local_files['{src.name}'] = {path!r}: the file{'s are' if len(files) > 1 else ' is'} empty"
+        )
     exts = {Path(f).suffix.lower() for f in files}
     builders = {_BUILDERS.get(e) for e in exts}
     if None in builders or len(builders) > 1:
-        raise DataError(f"data.local_files['{src.name}'] = {path!r}: files must share one known extension "
-                        f"({', '.join(_BUILDERS)}), got {', '.join(sorted(exts))}")
+        raise DataError(
+            f"data.local_files['{src.name}'] = {path!r}: files must share one known extension "
+            f"({', '.join(_BUILDERS)}), got {', '.join(sorted(exts))}"
+        )
     builder = builders.pop()
     kw = {'sample_by': src.sample_by} if builder == 'text' else {}
     return datasets.load_dataset(builder, data_files=files, split='train', streaming=True, **kw)
 
 # %% ../nbs/03_data.ipynb #83df15cf
-_OFFLINE_MARK = [None]  # '1' once data.offline has set HF_HUB_OFFLINE itself (so a later online config is not blocked)
+_OFFLINE_MARK = [
+    None
+]  # '1' once data.offline has set HF_HUB_OFFLINE itself (so a later online config is not blocked)
+
 
 def hub_rows(src: Source) -> Iterable[dict]:
     "Stream the rows of `src` from the Hugging Face hub."
     import datasets
+
     return datasets.load_dataset(src.hf_path, src.hf_name, split=src.split, streaming=True)
+
 
 def hub_unavailable(cfg: DataConfig, timeout: float = 3.0) -> str | None:
     "None when the hub can be tried, else the reason it cannot (checked once per process and host)."
     if cfg.offline:
-        if 'HF_HUB_OFFLINE' not in os.environ: os.environ['HF_HUB_OFFLINE'] = _OFFLINE_MARK[0] = '1'
+        if 'HF_HUB_OFFLINE' not in os.environ:
+            os.environ['HF_HUB_OFFLINE'] = _OFFLINE_MARK[0] = '1'
         return 'data.offline is true'
     user_set = os.environ.get('HF_HUB_OFFLINE') is not None and _OFFLINE_MARK[0] is None
-    if user_set and os.environ['HF_HUB_OFFLINE'].strip().lower() in ('1', 'true', 'yes', 'on'): return 'HF_HUB_OFFLINE is set'
-    if any(os.environ.get(k) for k in ('HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy')): return None  # only the proxy knows
+    if user_set and os.environ['HF_HUB_OFFLINE'].strip().lower() in ('1', 'true', 'yes', 'on'):
+        return 'HF_HUB_OFFLINE is set'
+    if any(os.environ.get(k) for k in ('HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy')):
+        return None  # only the proxy knows
     return _probe_hub(timeout)
 
 # %% ../nbs/03_data.ipynb #8f35e4b9
-def _fallback_seed(name: str) -> int: return int(stable_id(name, n=8), 16)
+def _fallback_seed(name: str) -> int:
+    return int(stable_id(name, n=8), 16)
+
 
 def load_source(name: str, cfg: DataConfig | None = None, verbose: bool = True) -> LoadResult:
     "Load source `name`: local files, else the hub (streamed, capped), else its synthetic fallback, printing why."
@@ -363,30 +569,48 @@ def load_source(name: str, cfg: DataConfig | None = None, verbose: bool = True) 
         return LoadResult(name, 'synthetic', recs, None, time.time() - t0)
     if name in cfg.local_files:
         path = cfg.local_files[name]
-        try: recs = _take(src.adapter(local_rows(path, src), cfg), cap)
-        except DataError: raise
+        try:
+            recs = _take(src.adapter(local_rows(path, src), cfg), cap)
+        except DataError:
+            raise
         except Exception as e:
-            raise DataError(f"source '{name}': could not read data.local_files['{name}'] = {path!r}: {type(e).__name__}: {e}") from e
+            raise DataError(
+                f"source '{name}': could not read data.local_files['{name}'] = {path!r}: {type(e).__name__}: {e}"
+            ) from e
         return LoadResult(name, 'local', recs, None, time.time() - t0)
     if src.hf_path is None:
-        raise DataError(f"source '{name}' reads local files only: set data.local_files['{name}'] to a file or glob, "
-                        f"e.g. --set 'data.local_files={{\"{name}\": \"my_data/*.{'jsonl' if src.kind == 'chat' else 'txt'}\"}}'")
+        raise DataError(
+            f"source '{name}' reads local files only: set data.local_files['{name}'] to a file or glob, "
+            f"e.g. --set 'data.local_files={{\"{name}\": \"my_data/*.{'jsonl' if src.kind == 'chat' else 'txt'}\"}}'"
+        )
     reason = hub_unavailable(cfg)
     if reason is None:
-        try: return LoadResult(name, 'hub', _take(src.adapter(hub_rows(src), cfg), cap), None, time.time() - t0)
-        except DataError: raise
-        except Exception as e: reason = f'{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""}'.rstrip(': ')
+        try:
+            return LoadResult(
+                name, 'hub', _take(src.adapter(hub_rows(src), cfg), cap), None, time.time() - t0
+            )
+        except DataError:
+            raise
+        except Exception as e:
+            reason = f'{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""}'.rstrip(': ')
     n = min(cap, cfg.synthetic_samples)
-    if verbose: print(f"[data] {name}: hub not used ({reason}); loading {n} synthetic records ({', '.join(src.fallback)}) instead", flush=True)
+    if verbose:
+        print(
+            f"[data] {name}: hub not used ({reason}); loading {n} synthetic records ({', '.join(src.fallback)}) instead",
+            flush=True,
+        )
     recs = _take(synthetic_examples(n, seed=_fallback_seed(name), kinds=src.fallback, source=name), cap)
     return LoadResult(name, 'synthetic', recs, reason, time.time() - t0)
 
 # %% ../nbs/03_data.ipynb #3833acec
-def load_sources(cfg: DataConfig | None = None, names: list[str] | None = None, verbose: bool = True) -> list[LoadResult]:
+def load_sources(
+    cfg: DataConfig | None = None, names: list[str] | None = None, verbose: bool = True
+) -> list[LoadResult]:
     "Load every source of `data.sources` (or `names`); unknown names and keys are errors up front."
     cfg = cfg or DataConfig()
     names = list(names if names is not None else cfg.sources)
-    for n in names + list(cfg.local_files) + list(cfg.source_caps): get_source(n)
+    for n in names + list(cfg.local_files) + list(cfg.source_caps):
+        get_source(n)
     return [load_source(n, cfg, verbose) for n in names]
 
 # %% ../nbs/03_data.ipynb #b8abd4d4
@@ -394,57 +618,75 @@ def split_key(id: str) -> str:
     "The part of a record id that decides its split: everything before the first `#`."
     return id.split('#', 1)[0]
 
+
 def val_score(id: str) -> float:
     "A stable pseudo-random number in [0, 1) for a record id (from its `split_key`)."
-    return int.from_bytes(hashlib.blake2b(split_key(id).encode('utf-8'), digest_size=8).digest(), 'big') / 2 ** 64
+    return (
+        int.from_bytes(hashlib.blake2b(split_key(id).encode('utf-8'), digest_size=8).digest(), 'big') / 2**64
+    )
+
 
 def is_val(id: str, val_fraction: float) -> bool:
     "Whether the record with this id belongs to the validation split."
     return val_score(id) < val_fraction
 
+
 def split_records(records: Iterable[dict], val_fraction: float) -> tuple[list[dict], list[dict]]:
     "`(train, val)`: each record goes where its id says, whatever else is in `records`."
-    if not 0 < val_fraction < 1: raise DataError(f"val_fraction must be between 0 and 1 (exclusive), got {val_fraction}")
+    if not 0 < val_fraction < 1:
+        raise DataError(f"val_fraction must be between 0 and 1 (exclusive), got {val_fraction}")
     train, val = [], []
-    for r in records: (val if is_val(r['id'], val_fraction) else train).append(r)
+    for r in records:
+        (val if is_val(r['id'], val_fraction) else train).append(r)
     return train, val
 
 # %% ../nbs/03_data.ipynb #07a62227
 FORMAT_VERSION = 1
 
+
 def loss_bytes(ex: dict) -> int:
     "UTF-8 bytes of the text that carries loss: the document, or the assistant messages of a chat."
-    if 'text' in ex: return len(ex['text'].encode('utf-8'))
+    if 'text' in ex:
+        return len(ex['text'].encode('utf-8'))
     return sum(len(m['content'].encode('utf-8')) for m in ex['messages'] if m['role'] == 'assistant')
 
-def encode_examples(examples: list[dict], tokenizer, batch_size: int = 1024) -> Iterator[tuple[list[int], list[int]]]:
+
+def encode_examples(
+    examples: list[dict], tokenizer, batch_size: int = 1024
+) -> Iterator[tuple[list[int], list[int]]]:
     "`(ids, loss_mask)` for each Example in order: chats through `render_chat`, documents batched with bos/eos."
     bos, eos = tokenizer.bos_id, tokenizer.eos_id
     for s in range(0, len(examples), batch_size):
-        chunk = examples[s:s + batch_size]
+        chunk = examples[s : s + batch_size]
         docs = [i for i, ex in enumerate(chunk) if 'text' in ex]
         enc = dict(zip(docs, tokenizer.encode_batch([chunk[i]['text'] for i in docs]))) if docs else {}
         for i, ex in enumerate(chunk):
-            if i in enc: yield [bos, *enc[i], eos], [0] + [1] * (len(enc[i]) + 1)
+            if i in enc:
+                yield [bos, *enc[i], eos], [0] + [1] * (len(enc[i]) + 1)
             else:
                 ids, mask = tokenizer.render_chat(ex['messages'])
                 yield list(ids), list(mask)
 
+
 def token_dtype(vocab_size: int):
     "The smallest unsigned dtype that holds every token id."
-    return np.uint16 if vocab_size <= 2 ** 16 else np.uint32
+    return np.uint16 if vocab_size <= 2**16 else np.uint32
 
 # %% ../nbs/03_data.ipynb #2e5eb5aa
 def data_key(cfg: DataConfig, tokenizer) -> str:
     "What the shards depend on: the data config (minus the tokenizer's path), the tokenizer's fingerprint, the format."
     d = {k: v for k, v in dataclasses.asdict(cfg).items() if k != 'tokenizer_path'}
-    blob = json.dumps({'format': FORMAT_VERSION, 'data': d, 'tokenizer': tokenizer.fingerprint()}, sort_keys=True)
+    blob = json.dumps(
+        {'format': FORMAT_VERSION, 'data': d, 'tokenizer': tokenizer.fingerprint()}, sort_keys=True
+    )
     return hashlib.sha256(blob.encode()).hexdigest()[:20]
 
 # %% ../nbs/03_data.ipynb #4945c6cf
 def _fmt_n(n) -> str:
-    if n is None: return '-'
+    if n is None:
+        return '-'
     return f'{n / 1e6:.2f}M' if n >= 1e6 else f'{n / 1e3:.1f}k' if n >= 1e4 else str(n)
+
 
 def load_table(rows: list[dict]) -> str:
     "The load table: source, how it was loaded, records, train/val records, tokens, and the error if any."
@@ -452,140 +694,242 @@ def load_table(rows: list[dict]) -> str:
     lines = [head, '-' * len(head)]
     for r in rows:
         tokens = None if r.get('train_tokens') is None else r['train_tokens'] + r['val_tokens']
-        lines.append(f"{r['name']:<12} {r['how']:<9} {r['records']:>8} {r['train_records']:>8} {r['val_records']:>6} "
-                     f"{_fmt_n(tokens):>8}  {r.get('error') or ''}")
+        lines.append(
+            f"{r['name']:<12} {r['how']:<9} {r['records']:>8} {r['train_records']:>8} {r['val_records']:>6} "
+            f"{_fmt_n(tokens):>8}  {r.get('error') or ''}"
+        )
     tot = lambda k: sum(r[k] for r in rows) if all(r.get(k) is not None for r in rows) else None
     t_tok = None if tot('train_tokens') is None else tot('train_tokens') + tot('val_tokens')
-    lines.append(f"{'total':<12} {'':<9} {tot('records'):>8} {tot('train_records'):>8} {tot('val_records'):>6} {_fmt_n(t_tok):>8}")
+    lines.append(
+        f"{'total':<12} {'':<9} {tot('records'):>8} {tot('train_records'):>8} {tot('val_records'):>6} {_fmt_n(t_tok):>8}"
+    )
     return '\n'.join(lines)
 
 # %% ../nbs/03_data.ipynb #dab9b6e9
 class _SplitWriter:
     "Append records' ids and masks to a split's files, keeping per-source ranges and counts."
+
     def __init__(self, d: Path, split: str, dtype):
         self.d, self.split, self.dtype = d, split, dtype
         self.f_tok, self.f_mask = open(d / f'{split}.bin', 'wb'), open(d / f'{split}.mask', 'wb')
         self.n, self.docs, self.sources, self.buf_t, self.buf_m = 0, [], {}, [], []
+
     def flush(self):
         if self.buf_t:
-            np.asarray(self.buf_t, dtype=self.dtype).tofile(self.f_tok); np.asarray(self.buf_m, dtype=np.uint8).tofile(self.f_mask)
+            np.asarray(self.buf_t, dtype=self.dtype).tofile(self.f_tok)
+            np.asarray(self.buf_m, dtype=np.uint8).tofile(self.f_mask)
             self.buf_t, self.buf_m = [], []
+
     def add_source(self, name: str, examples: list[dict], tokenizer, bar=None):
-        s = self.sources[name] = {'start': self.n, 'end': self.n, 'records': len(examples), 'tokens': 0, 'loss_tokens': 0,
-                                  'bytes': sum(loss_bytes(e) for e in examples)}
+        s = self.sources[name] = {
+            'start': self.n,
+            'end': self.n,
+            'records': len(examples),
+            'tokens': 0,
+            'loss_tokens': 0,
+            'bytes': sum(loss_bytes(e) for e in examples),
+        }
         for ids, mask in encode_examples(examples, tokenizer):
-            self.docs.append((self.n, len(ids))); self.n += len(ids)
+            self.docs.append((self.n, len(ids)))
+            self.n += len(ids)
             s['loss_tokens'] += sum(mask)
-            self.buf_t += ids; self.buf_m += mask
-            if len(self.buf_t) > 1 << 20: self.flush()
-            if bar is not None: bar.update(1)
-        s['end'] = self.n; s['tokens'] = self.n - s['start']
+            self.buf_t += ids
+            self.buf_m += mask
+            if len(self.buf_t) > 1 << 20:
+                self.flush()
+            if bar is not None:
+                bar.update(1)
+        s['end'] = self.n
+        s['tokens'] = self.n - s['start']
+
     def close(self) -> dict:
-        self.flush(); self.f_tok.close(); self.f_mask.close()
+        self.flush()
+        self.f_tok.close()
+        self.f_mask.close()
         np.save(self.d / f'{self.split}.docs.npy', np.asarray(self.docs, dtype=np.int64).reshape(-1, 2))
         tot = lambda k: sum(s[k] for s in self.sources.values())
-        return {'tokens': self.n, 'loss_tokens': tot('loss_tokens'), 'bytes': tot('bytes'), 'records': tot('records'),
-                'files': {'tokens': f'{self.split}.bin', 'mask': f'{self.split}.mask', 'docs': f'{self.split}.docs.npy'},
-                'sources': self.sources}
+        return {
+            'tokens': self.n,
+            'loss_tokens': tot('loss_tokens'),
+            'bytes': tot('bytes'),
+            'records': tot('records'),
+            'files': {
+                'tokens': f'{self.split}.bin',
+                'mask': f'{self.split}.mask',
+                'docs': f'{self.split}.docs.npy',
+            },
+            'sources': self.sources,
+        }
 
 # %% ../nbs/03_data.ipynb #3c6c8a40
 def read_meta(data_dir) -> dict:
     "The `meta.json` of a shard directory written by `prepare_data`."
     p = Path(data_dir) / 'meta.json'
-    if not p.is_file(): raise DataError(f"no prepared data in {data_dir} (meta.json is missing); run prepare_data or minigpt_data first")
+    if not p.is_file():
+        raise DataError(
+            f"no prepared data in {data_dir} (meta.json is missing); run prepare_data or minigpt_data first"
+        )
     return json.loads(p.read_text())
+
 
 def _shards_complete(d: Path, meta: dict) -> bool:
     size = np.dtype(meta['dtype']).itemsize
     for sp in meta['splits'].values():
         f = sp['files']
-        if not all((d / f[k]).is_file() for k in f): return False
-        if (d / f['tokens']).stat().st_size != sp['tokens'] * size or (d / f['mask']).stat().st_size != sp['tokens']: return False
+        if not all((d / f[k]).is_file() for k in f):
+            return False
+        if (d / f['tokens']).stat().st_size != sp['tokens'] * size or (d / f['mask']).stat().st_size != sp[
+            'tokens'
+        ]:
+            return False
     return True
+
 
 def _hub_could_help(meta: dict, cfg: DataConfig) -> bool:
     "A source fell back to synthetic data last time and the hub looks reachable now."
-    fell = [r for r in meta['sources'] if r['how'] == 'synthetic' and r['error'] and r['name'] not in cfg.local_files]
+    fell = [
+        r
+        for r in meta['sources']
+        if r['how'] == 'synthetic' and r['error'] and r['name'] not in cfg.local_files
+    ]
     return bool(fell) and hub_unavailable(cfg) is None
 
 # %% ../nbs/03_data.ipynb #f37d0d07
 def _publish(tmp: Path, out: Path, meta: dict):
     "Move the finished shards from `tmp` into `out`, then write `meta.json`, last: it is what makes them valid."
-    (out / 'meta.json').unlink(missing_ok=True)          # from here on the old shards are invalid
-    for f in tmp.iterdir(): fsync_path(f); replace_path(f, out / f.name)   # the shards: on disk before meta.json names them
+    (out / 'meta.json').unlink(missing_ok=True)  # from here on the old shards are invalid
+    for f in tmp.iterdir():
+        fsync_path(f)
+        replace_path(f, out / f.name)  # the shards: on disk before meta.json names them
     tmp.rmdir()
-    atomic_write(out / 'meta.json', json.dumps(meta, indent=1))            # written last: it makes the new shards valid
+    atomic_write(out / 'meta.json', json.dumps(meta, indent=1))  # written last: it makes the new shards valid
 
 # %% ../nbs/03_data.ipynb #88c8614b
-def prepare_data(cfg: Config | DataConfig, tokenizer, out_dir, force: bool = False, verbose: bool = True) -> dict:
+def prepare_data(
+    cfg: Config | DataConfig, tokenizer, out_dir, force: bool = False, verbose: bool = True
+) -> dict:
     "Load, split, tokenize and pack the sources of `cfg` into memory-mapped shards in `out_dir` (or reuse them); returns `meta`."
     from tqdm.auto import tqdm
+
     dcfg = cfg.data if isinstance(cfg, Config) else cfg
     out, key = Path(out_dir), data_key(dcfg, tokenizer)
     if not force and (out / 'meta.json').is_file():
         meta = read_meta(out)
         if meta.get('key') == key and _shards_complete(out, meta) and not _hub_could_help(meta, dcfg):
-            if verbose: print(f'[data] reusing the shards in {out} (same data config and tokenizer)\n' + load_table(meta['sources']), flush=True)
+            if verbose:
+                print(
+                    f'[data] reusing the shards in {out} (same data config and tokenizer)\n'
+                    + load_table(meta['sources']),
+                    flush=True,
+                )
             return meta
     results = load_sources(dcfg, verbose=verbose)
     dtype = token_dtype(tokenizer.vocab_size)
     out.mkdir(parents=True, exist_ok=True)
     tmp = out / f'.building-{os.getpid()}'
-    if tmp.exists(): import shutil; shutil.rmtree(tmp)
+    if tmp.exists():
+        import shutil
+
+        shutil.rmtree(tmp)
     tmp.mkdir()
     writers = {s: _SplitWriter(tmp, s, dtype) for s in ('train', 'val')}
     rows = []
     n_total = sum(len(r.records) for r in results)
-    with tqdm(total=n_total, desc='tokenize + pack', unit='rec', disable=not verbose or n_total < 20_000, mininterval=1.0) as bar:
+    with tqdm(
+        total=n_total,
+        desc='tokenize + pack',
+        unit='rec',
+        disable=not verbose or n_total < 20_000,
+        mininterval=1.0,
+    ) as bar:
         for res in results:
             t0 = time.time()
             parts = dict(zip(('train', 'val'), split_records(res.records, dcfg.val_fraction)))
-            for s, w in writers.items(): w.add_source(res.name, parts[s], tokenizer, bar)
-            rows.append({'name': res.name, 'how': res.how, 'records': len(res.records), 'train_records': len(parts['train']),
-                         'val_records': len(parts['val']), 'train_tokens': writers['train'].sources[res.name]['tokens'],
-                         'val_tokens': writers['val'].sources[res.name]['tokens'], 'error': res.error,
-                         'load_seconds': round(res.seconds, 3), 'encode_seconds': round(time.time() - t0, 3)})
+            for s, w in writers.items():
+                w.add_source(res.name, parts[s], tokenizer, bar)
+            rows.append(
+                {
+                    'name': res.name,
+                    'how': res.how,
+                    'records': len(res.records),
+                    'train_records': len(parts['train']),
+                    'val_records': len(parts['val']),
+                    'train_tokens': writers['train'].sources[res.name]['tokens'],
+                    'val_tokens': writers['val'].sources[res.name]['tokens'],
+                    'error': res.error,
+                    'load_seconds': round(res.seconds, 3),
+                    'encode_seconds': round(time.time() - t0, 3),
+                }
+            )
     splits = {s: w.close() for s, w in writers.items()}
-    if splits['train']['tokens'] == 0: raise DataError('no training tokens: every source came back empty; see the table above')
-    meta = {'format': FORMAT_VERSION, 'key': key, 'created': time.strftime('%Y-%m-%dT%H:%M:%S'), 'dtype': np.dtype(dtype).name,
-            'vocab_size': tokenizer.vocab_size, 'tokenizer_fingerprint': tokenizer.fingerprint(),
-            'special_ids': {n: getattr(tokenizer, f'{n}_id') for n in ('bos', 'eos', 'pad', 'eot')},
-            'data_config': dataclasses.asdict(dcfg), 'sources': rows, 'splits': splits}
+    if splits['train']['tokens'] == 0:
+        raise DataError('no training tokens: every source came back empty; see the table above')
+    meta = {
+        'format': FORMAT_VERSION,
+        'key': key,
+        'created': time.strftime('%Y-%m-%dT%H:%M:%S'),
+        'dtype': np.dtype(dtype).name,
+        'vocab_size': tokenizer.vocab_size,
+        'tokenizer_fingerprint': tokenizer.fingerprint(),
+        'special_ids': {n: getattr(tokenizer, f'{n}_id') for n in ('bos', 'eos', 'pad', 'eot')},
+        'data_config': dataclasses.asdict(dcfg),
+        'sources': rows,
+        'splits': splits,
+    }
     _publish(tmp, out, meta)
-    if verbose: print(load_table(rows), flush=True)
+    if verbose:
+        print(load_table(rows), flush=True)
     return meta
 
 # %% ../nbs/03_data.ipynb #9dbf9891
 def bits_per_byte(mean_loss: float, meta: dict, split: str = 'val', source: str | None = None) -> float:
     "Convert a mean loss (nats per loss-carrying token) on `split` (or one `source` of it) into bits per UTF-8 byte."
     s = meta['splits'][split] if source is None else meta['splits'][split]['sources'][source]
-    if not s['bytes']: raise DataError(f"{split}{'/' + source if source else ''} has no loss-carrying bytes")
+    if not s['bytes']:
+        raise DataError(f"{split}{'/' + source if source else ''} has no loss-carrying bytes")
     return mean_loss / math.log(2) * s['loss_tokens'] / s['bytes']
 
 # %% ../nbs/03_data.ipynb #aa37b244
 class Batches:
     "Deterministic, resumable `(x, y)` batches of `seq_len` windows from a prepared split (or one source of it)."
-    def __init__(self, data_dir, split: str = 'train', seq_len: int = 256, batch_size: int = 16, seed: int = 0,
-                 rank: int = 0, world_size: int = 1, source: str | None = None):
+
+    def __init__(
+        self,
+        data_dir,
+        split: str = 'train',
+        seq_len: int = 256,
+        batch_size: int = 16,
+        seed: int = 0,
+        rank: int = 0,
+        world_size: int = 1,
+        source: str | None = None,
+    ):
         self.dir, self.meta = Path(data_dir), read_meta(data_dir)
-        if split not in self.meta['splits']: raise DataError(f"unknown split {split!r}; valid splits: {', '.join(self.meta['splits'])}")
+        if split not in self.meta['splits']:
+            raise DataError(f"unknown split {split!r}; valid splits: {', '.join(self.meta['splits'])}")
         sp = self.meta['splits'][split]
         if source is not None and source not in sp['sources']:
-            raise DataError(f"source {source!r} is not in this data; valid sources: {', '.join(sp['sources'])}")
-        if not 0 <= rank < world_size: raise DataError(f"rank must be in [0, world_size={world_size}), got {rank}")
+            raise DataError(
+                f"source {source!r} is not in this data; valid sources: {', '.join(sp['sources'])}"
+            )
+        if not 0 <= rank < world_size:
+            raise DataError(f"rank must be in [0, world_size={world_size}), got {rank}")
         self.split, self.source, self.seq_len, self.batch_size = split, source, seq_len, batch_size
         self.seed, self.rank, self.world_size, self.step = seed, rank, world_size, 0
-        self.start, self.end = (sp['sources'][source]['start'], sp['sources'][source]['end']) if source else (0, sp['tokens'])
+        self.start, self.end = (
+            (sp['sources'][source]['start'], sp['sources'][source]['end']) if source else (0, sp['tokens'])
+        )
         self.tokens = np.memmap(self.dir / sp['files']['tokens'], dtype=self.meta['dtype'], mode='r')
         self.mask = np.memmap(self.dir / sp['files']['mask'], dtype=np.uint8, mode='r')
         self.pad_id = self.meta['special_ids']['pad']
-        n = (self.end - self.start - 1) // seq_len   # whole windows (each needs seq_len + 1 tokens)
+        n = (self.end - self.start - 1) // seq_len  # whole windows (each needs seq_len + 1 tokens)
         self.n_windows = max(n - 1, 1) if n >= 1 else 0  # one window is kept as room for the per-epoch shift
         self.slack = (self.end - self.start - 1) - self.n_windows * seq_len
         self._perm = {}
 
     @property
-    def n_tokens(self) -> int: return self.end - self.start
+    def n_tokens(self) -> int:
+        return self.end - self.start
 
 # %% ../nbs/03_data.ipynb #632258fe
 @patch
@@ -595,12 +939,15 @@ def _epoch(self: Batches, e: int):
         self._perm = {e: (rng.permutation(self.n_windows), int(rng.integers(0, self.slack + 1)))}
     return self._perm[e]
 
+
 @patch
 def offsets(self: Batches, step: int) -> np.ndarray:
     "Start offsets (in the shard) of this rank's windows at `step`."
     if self.n_windows < 1:
         what = f"the {self.split} split" + (f" of source {self.source!r}" if self.source else '')
-        raise DataError(f"{what} has {self.n_tokens} tokens, fewer than seq_len + 1 = {self.seq_len + 1}: lower model.seq_len or add data")
+        raise DataError(
+            f"{what} has {self.n_tokens} tokens, fewer than seq_len + 1 = {self.seq_len + 1}: lower model.seq_len or add data"
+        )
     g = (step * self.world_size + self.rank) * self.batch_size + np.arange(self.batch_size)
     out = np.empty(self.batch_size, dtype=np.int64)
     for e in np.unique(g // self.n_windows):
@@ -611,7 +958,9 @@ def offsets(self: Batches, step: int) -> np.ndarray:
 
 # %% ../nbs/03_data.ipynb #f9aa5185
 @patch
-def _gather(self: Batches, offsets: np.ndarray, lengths: np.ndarray | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+def _gather(
+    self: Batches, offsets: np.ndarray, lengths: np.ndarray | None = None
+) -> tuple[torch.Tensor, torch.Tensor]:
     idx = offsets[:, None] + np.arange(self.seq_len + 1)
     valid = idx < (offsets[:, None] + (lengths[:, None] if lengths is not None else self.seq_len + 1))
     idx = np.where(valid, idx, offsets[:, None])
@@ -620,6 +969,7 @@ def _gather(self: Batches, offsets: np.ndarray, lengths: np.ndarray | None = Non
     y = np.where(m[:, 1:], t[:, 1:], -100)
     return torch.from_numpy(np.ascontiguousarray(x)), torch.from_numpy(np.ascontiguousarray(y))
 
+
 @patch
 def get_batch(self: Batches, step: int) -> tuple[torch.Tensor, torch.Tensor]:
     "The batch of `step`: `x` (batch, seq_len) token ids, `y` the next tokens with -100 where there is no loss."
@@ -627,12 +977,16 @@ def get_batch(self: Batches, step: int) -> tuple[torch.Tensor, torch.Tensor]:
 
 # %% ../nbs/03_data.ipynb #6b800e0d
 @patch
-def __iter__(self: Batches): return self
+def __iter__(self: Batches):
+    return self
+
 
 @patch
 def __next__(self: Batches):
-    b = self.get_batch(self.step); self.step += 1
+    b = self.get_batch(self.step)
+    self.step += 1
     return b
+
 
 Batches.next = Batches.__next__
 
@@ -640,57 +994,100 @@ Batches.next = Batches.__next__
 @patch
 def state_dict(self: Batches) -> dict:
     "Where the stream is: enough to resume it exactly."
-    return {'step': self.step, 'seed': self.seed, 'global_batch': self.batch_size * self.world_size, 'seq_len': self.seq_len,
-            'split': self.split, 'source': self.source}
+    return {
+        'step': self.step,
+        'seed': self.seed,
+        'global_batch': self.batch_size * self.world_size,
+        'seq_len': self.seq_len,
+        'split': self.split,
+        'source': self.source,
+    }
+
 
 @patch
 def load_state_dict(self: Batches, sd: dict):
     "Resume from `state_dict()`; with another global batch size, from the same number of windows consumed."
-    if sd['seq_len'] != self.seq_len: raise DataError(f"cannot resume: the saved stream has seq_len {sd['seq_len']}, this one {self.seq_len}")
+    if sd['seq_len'] != self.seq_len:
+        raise DataError(
+            f"cannot resume: the saved stream has seq_len {sd['seq_len']}, this one {self.seq_len}"
+        )
     self.seed, self._perm = sd['seed'], {}
     self.step = sd['step'] * sd['global_batch'] // (self.batch_size * self.world_size)
 
 # %% ../nbs/03_data.ipynb #ec76d2b3
 @patch
-def eval_batches(self: Batches, max_batches: int | None = None) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+def eval_batches(
+    self: Batches, max_batches: int | None = None
+) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
     "Consecutive windows from the start of the split (or source) to its end, the last one padded; this rank's share."
-    starts = np.arange(self.start, self.end - 1, self.seq_len)[self.rank::self.world_size]
+    starts = np.arange(self.start, self.end - 1, self.seq_len)[self.rank :: self.world_size]
     for i, b in enumerate(range(0, len(starts), self.batch_size)):
-        if max_batches is not None and i >= max_batches: return
-        o = starts[b:b + self.batch_size]
+        if max_batches is not None and i >= max_batches:
+            return
+        o = starts[b : b + self.batch_size]
         yield self._gather(o, np.minimum(self.end - o, self.seq_len + 1))
 
-def val_batches(data_dir, source: str | None = None, seq_len: int = 256, batch_size: int = 16, max_batches: int | None = None,
-                rank: int = 0, world_size: int = 1) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+
+def val_batches(
+    data_dir,
+    source: str | None = None,
+    seq_len: int = 256,
+    batch_size: int = 16,
+    max_batches: int | None = None,
+    rank: int = 0,
+    world_size: int = 1,
+) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
     "Evaluation batches covering the validation split, or one source of it."
-    return Batches(data_dir, 'val', seq_len, batch_size, rank=rank, world_size=world_size, source=source).eval_batches(max_batches)
+    return Batches(
+        data_dir, 'val', seq_len, batch_size, rank=rank, world_size=world_size, source=source
+    ).eval_batches(max_batches)
 
 # %% ../nbs/03_data.ipynb #0b571f64
-def iter_source_texts(sources: list[str], limit: int, cfg: Config | DataConfig | None = None, split: str = 'train') -> Iterator[str]:
+def iter_source_texts(
+    sources: list[str], limit: int, cfg: Config | DataConfig | None = None, split: str = 'train'
+) -> Iterator[str]:
     "Plain texts of up to `limit` records per source (chats as their messages joined by newlines), from `split` ('train', 'val', 'all')."
-    if split not in ('train', 'val', 'all'): raise DataError(f"split must be 'train', 'val' or 'all', got {split!r}")
+    if split not in ('train', 'val', 'all'):
+        raise DataError(f"split must be 'train', 'val' or 'all', got {split!r}")
     dcfg = cfg.data if isinstance(cfg, Config) else (cfg or DataConfig())
     dcfg = dataclasses.replace(dcfg, max_samples_per_source=limit, source_caps={}, synthetic_samples=limit)
-    for name in sources: get_source(name)
+    for name in sources:
+        get_source(name)
     for name in sources:
         for ex in load_source(name, dcfg).records:
-            if split == 'all' or (split == 'val') == is_val(ex['id'], dcfg.val_fraction): yield example_text(ex)
+            if split == 'all' or (split == 'val') == is_val(ex['id'], dcfg.val_fraction):
+                yield example_text(ex)
 
 # %% ../nbs/03_data.ipynb #a5451eb4
 def plot_token_share(meta: dict, split: str = 'train', ax=None):
     "Horizontal bars: each source's share of the `split`'s tokens (hatched: loaded as a synthetic fallback)."
     import matplotlib.pyplot as plt
+
     src = meta['splits'][split]['sources']
     how = {r['name']: r['how'] for r in meta['sources']}
     names = list(src)[::-1]
     total = max(sum(s['tokens'] for s in src.values()), 1)
-    if ax is None: _, ax = plt.subplots(figsize=(7, 0.45 * len(names) + 1))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 0.45 * len(names) + 1))
     for i, n in enumerate(names):
         fall = how.get(n) == 'synthetic' and n != 'synthetic'
-        ax.barh(i, src[n]['tokens'] / total, color='#9ecae1' if fall else '#3182bd', hatch='//' if fall else None, edgecolor='#08519c')
-        ax.text(src[n]['tokens'] / total, i, f" {src[n]['tokens'] / total:.0%} ({_fmt_n(src[n]['tokens'])} tokens, {how.get(n, '?')})",
-                va='center', fontsize=8)
-    ax.set_yticks(range(len(names)), names); ax.set_xlim(0, min(1.0, max(s['tokens'] for s in src.values()) / total * 1.8)); ax.set_xlabel(f'share of {split} tokens')
+        ax.barh(
+            i,
+            src[n]['tokens'] / total,
+            color='#9ecae1' if fall else '#3182bd',
+            hatch='//' if fall else None,
+            edgecolor='#08519c',
+        )
+        ax.text(
+            src[n]['tokens'] / total,
+            i,
+            f" {src[n]['tokens'] / total:.0%} ({_fmt_n(src[n]['tokens'])} tokens, {how.get(n, '?')})",
+            va='center',
+            fontsize=8,
+        )
+    ax.set_yticks(range(len(names)), names)
+    ax.set_xlim(0, min(1.0, max(s['tokens'] for s in src.values()) / total * 1.8))
+    ax.set_xlabel(f'share of {split} tokens')
     ax.set_title(f"token share per source ({_fmt_n(total)} {split} tokens)")
     return ax
 
@@ -698,15 +1095,25 @@ def plot_token_share(meta: dict, split: str = 'train', ax=None):
 def plot_lengths(data_dir, split: str = 'train', seq_len: int | None = None, ax=None):
     "Histogram of record lengths in tokens, one line per source (log-spaced bins), with `seq_len` marked."
     import matplotlib.pyplot as plt
+
     meta = read_meta(data_dir)
     docs = np.load(Path(data_dir) / meta['splits'][split]['files']['docs'])
-    if ax is None: _, ax = plt.subplots(figsize=(7, 3))
-    bins = np.logspace(np.log10(max(int(docs[:, 1].min()), 1)), np.log10(max(int(docs[:, 1].max()), 10) + 1), 40)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3))
+    bins = np.logspace(
+        np.log10(max(int(docs[:, 1].min()), 1)), np.log10(max(int(docs[:, 1].max()), 10) + 1), 40
+    )
     for n, s in meta['splits'][split]['sources'].items():
         lens = docs[(docs[:, 0] >= s['start']) & (docs[:, 0] < s['end']), 1]
-        if len(lens): ax.hist(lens, bins=bins, histtype='step', lw=1.5, label=f'{n} (median {int(np.median(lens))})')
-    if seq_len: ax.axvline(seq_len, color='k', ls='--', lw=1); ax.text(seq_len, ax.get_ylim()[1] * 0.9, ' seq_len', fontsize=8)
-    ax.set_xscale('log'); ax.set_xlabel('tokens per record'); ax.set_ylabel('records'); ax.legend(fontsize=7)
+        if len(lens):
+            ax.hist(lens, bins=bins, histtype='step', lw=1.5, label=f'{n} (median {int(np.median(lens))})')
+    if seq_len:
+        ax.axvline(seq_len, color='k', ls='--', lw=1)
+        ax.text(seq_len, ax.get_ylim()[1] * 0.9, ' seq_len', fontsize=8)
+    ax.set_xscale('log')
+    ax.set_xlabel('tokens per record')
+    ax.set_ylabel('records')
+    ax.legend(fontsize=7)
     ax.set_title(f'record lengths ({split})')
     return ax
 
@@ -714,23 +1121,28 @@ def plot_lengths(data_dir, split: str = 'train', seq_len: int | None = None, ax=
 def plot_window(tokenizer, x, y, n_cols: int = 16, max_tokens: int | None = None, ax=None):
     "One packed window as a grid of tokens: green where the token is a target with loss (`y != -100`), grey elsewhere."
     import matplotlib.pyplot as plt
+
     x, y = [int(i) for i in x], [int(i) for i in y]
     n = min(len(x), max_tokens or len(x))
     # the loss at position j is on predicting x[j+1] (= y[j]), so token j+1 is the one "learned"
-    learned = [False] + [t != -100 for t in y[:n - 1]]
+    learned = [False] + [t != -100 for t in y[: n - 1]]
     rows = -(-n // n_cols)
-    if ax is None: _, ax = plt.subplots(figsize=(n_cols * 0.62, rows * 0.32 + 0.6))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(n_cols * 0.62, rows * 0.32 + 0.6))
     for j in range(n):
         r, c = divmod(j, n_cols)
         txt = tokenizer.decode([x[j]]).replace('\n', '\\n').replace(' ', '·')
         ax.add_patch(plt.Rectangle((c, -r - 1), 0.96, 0.9, color='#a1d99b' if learned[j] else '#e5e5e5'))
         ax.text(c + 0.48, -r - 0.55, txt[:9], ha='center', va='center', fontsize=6.5, family='monospace')
-    ax.set_xlim(0, n_cols); ax.set_ylim(-rows - 0.1, 0.1); ax.axis('off')
+    ax.set_xlim(0, n_cols)
+    ax.set_ylim(-rows - 0.1, 0.1)
+    ax.axis('off')
     ax.set_title(f'one packed window: {sum(learned)} of {n} tokens carry loss (green)', fontsize=9)
     return ax
 
 # %% ../nbs/03_data.ipynb #2354fdca
 _HUB_PROBE: dict[str, str | None] = {}  # host -> None (it answers) or why it does not
+
 
 def _probe_hub(timeout: float = 3.0) -> str | None:
     "None when the hub's host (`HF_ENDPOINT` or huggingface.co) answers a TCP connect, else why not; asked once per process and host."
@@ -738,38 +1150,64 @@ def _probe_hub(timeout: float = 3.0) -> str | None:
     host, port = url.hostname or 'huggingface.co', url.port or (80 if url.scheme == 'http' else 443)
     if host not in _HUB_PROBE:
         try:
-            socket.create_connection((host, port), timeout=timeout).close(); _HUB_PROBE[host] = None
-        except OSError as e: _HUB_PROBE[host] = f'cannot reach {host}:{port} ({type(e).__name__}: {e})'
+            socket.create_connection((host, port), timeout=timeout).close()
+            _HUB_PROBE[host] = None
+        except OSError as e:
+            _HUB_PROBE[host] = f'cannot reach {host}:{port} ({type(e).__name__}: {e})'
     return _HUB_PROBE[host]
 
 # %% ../nbs/03_data.ipynb #e50a15ea
 def _preview(ex: dict, width: int = 100) -> str:
     body = ex['text'] if 'text' in ex else ' | '.join(f"{m['role']}: {m['content']}" for m in ex['messages'])
     body = body.replace('\n', ' ')
-    return body if len(body) <= width else body[:width - 3] + '...'
+    return body if len(body) <= width else body[: width - 3] + '...'
+
 
 def main(argv: list[str] | None = None) -> int:
     "CLI: load the configured sources and print the load table; with a tokenizer, also write the shards."
-    p = argparse.ArgumentParser(prog='minigpt_data', description='Load, split and (with a tokenizer) pack the training data.')
+    p = argparse.ArgumentParser(
+        prog='minigpt_data', description='Load, split and (with a tokenizer) pack the training data.'
+    )
     add_config_args(p)
-    p.add_argument('--tokenizer', metavar='PATH', help='tokenizer.json to pack with (default: data.tokenizer_path)')
-    p.add_argument('--out-dir', metavar='DIR', help='where the shards go (default: <runtime.output_dir>/data)')
+    p.add_argument(
+        '--tokenizer', metavar='PATH', help='tokenizer.json to pack with (default: data.tokenizer_path)'
+    )
+    p.add_argument(
+        '--out-dir', metavar='DIR', help='where the shards go (default: <runtime.output_dir>/data)'
+    )
     p.add_argument('--force', action='store_true', help='rebuild the shards even if they match')
-    p.add_argument('--show', type=int, default=1, metavar='N', help='records to print per source (default: %(default)s)')
+    p.add_argument(
+        '--show', type=int, default=1, metavar='N', help='records to print per source (default: %(default)s)'
+    )
     args = p.parse_args(argv)
     try:
         cfg = config_from_args(args)
         tok_path = args.tokenizer or cfg.data.tokenizer_path
         if tok_path:
             from minigpt.tokenizer import Tokenizer
-            prepare_data(cfg, Tokenizer.load(tok_path), args.out_dir or Path(cfg.runtime.output_dir) / 'data', force=args.force)
+
+            prepare_data(
+                cfg,
+                Tokenizer.load(tok_path),
+                args.out_dir or Path(cfg.runtime.output_dir) / 'data',
+                force=args.force,
+            )
             return 0
         rows = []
         for res in load_sources(cfg.data):
             tr, va = split_records(res.records, cfg.data.val_fraction)
-            rows.append({'name': res.name, 'how': res.how, 'records': len(res.records), 'train_records': len(tr),
-                         'val_records': len(va), 'error': res.error})
-            for ex in res.records[:args.show]: print(f'  {res.name}: {_preview(ex)}')
+            rows.append(
+                {
+                    'name': res.name,
+                    'how': res.how,
+                    'records': len(res.records),
+                    'train_records': len(tr),
+                    'val_records': len(va),
+                    'error': res.error,
+                }
+            )
+            for ex in res.records[: args.show]:
+                print(f'  {res.name}: {_preview(ex)}')
         print(load_table(rows))
         return 0
     except (DataError, ConfigError, FileNotFoundError) as e:
@@ -777,4 +1215,5 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 # %% ../nbs/03_data.ipynb #78649305
-if __name__ == '__main__' and '__file__' in globals(): sys.exit(main())
+if __name__ == '__main__' and '__file__' in globals():
+    sys.exit(main())

@@ -13,12 +13,28 @@ from typing import Iterable
 import torch
 from tqdm.auto import tqdm
 
-from .config import Config, ConfigError, atomic_write, describe, get_device, resolve_precision, seed_everything
+from minigpt.config import (
+    Config,
+    ConfigError,
+    atomic_write,
+    describe,
+    get_device,
+    resolve_precision,
+    seed_everything,
+)
 from . import data as mdata
 from .data import DataError, is_val, synthetic_examples
 from .jscheck import check_js, js_isolation, js_task_result, node_sandbox
-from .checkpoint import (CHAT_PROMPTS, SAMPLE_PROMPTS, CheckpointError, load_checkpoint, load_trained, loss_summary, loss_totals,
-                                token_byte_lengths)
+from minigpt.checkpoint import (
+    CHAT_PROMPTS,
+    SAMPLE_PROMPTS,
+    CheckpointError,
+    load_checkpoint,
+    load_trained,
+    loss_summary,
+    loss_totals,
+    token_byte_lengths,
+)
 
 # %% auto #0
 __all__ = ['TASKS', 'DEFAULT_LIMITS', 'heldout_loss', 'run_dir_of', 'eval_data_dir', 'numbers_in', 'extract_answer', 'is_correct',
@@ -27,38 +43,69 @@ __all__ = ['TASKS', 'DEFAULT_LIMITS', 'heldout_loss', 'run_dir_of', 'eval_data_d
            'main']
 
 # %% ../nbs/06_eval.ipynb #f247f023
-def heldout_loss(model, tokenizer, data_dir, seq_len: int | None = None, batch_size: int = 16, max_batches: int | None = 10,
-                 device='cpu', precision=None) -> dict:
+def heldout_loss(
+    model,
+    tokenizer,
+    data_dir,
+    seq_len: int | None = None,
+    batch_size: int = 16,
+    max_batches: int | None = 10,
+    device='cpu',
+    precision=None,
+) -> dict:
     "Loss, perplexity and bits per byte on the validation split of `data_dir`, overall and per source, with the share covered."
     meta, seq_len = mdata.read_meta(data_dir), seq_len or model.config.seq_len
     tb = token_byte_lengths(tokenizer, model.config.vocab_size).to(device)
     per, tot = {}, torch.zeros(3, dtype=torch.float64, device=device)
-    how = {r['name']: r['how'] for r in meta['sources']}   # hub | local | synthetic (a stand-in when the hub was out of reach)
+    how = {
+        r['name']: r['how'] for r in meta['sources']
+    }  # hub | local | synthetic (a stand-in when the hub was out of reach)
     for src, info in meta['splits']['val']['sources'].items():
-        if info['loss_tokens'] == 0: continue
-        acc = loss_totals(model, mdata.val_batches(data_dir, src, seq_len, batch_size, max_batches), tb, device, precision)
-        if acc[1] == 0: continue
+        if info['loss_tokens'] == 0:
+            continue
+        acc = loss_totals(
+            model, mdata.val_batches(data_dir, src, seq_len, batch_size, max_batches), tb, device, precision
+        )
+        if acc[1] == 0:
+            continue
         tot += acc
-        per[src] = {**loss_summary(acc), 'coverage': round(acc[1].item() / info['loss_tokens'], 4), 'how': how.get(src, '?')}
-    if tot[1] == 0: raise DataError(f"the validation split in {data_dir} has no loss-carrying tokens")
+        per[src] = {
+            **loss_summary(acc),
+            'coverage': round(acc[1].item() / info['loss_tokens'], 4),
+            'how': how.get(src, '?'),
+        }
+    if tot[1] == 0:
+        raise DataError(f"the validation split in {data_dir} has no loss-carrying tokens")
     total_loss_tokens = sum(v['loss_tokens'] for k, v in meta['splits']['val']['sources'].items() if k in per)
-    return {'overall': {**loss_summary(tot), 'coverage': round(tot[1].item() / total_loss_tokens, 4)}, 'per_source': per,
-            'val_fraction': meta['data_config']['val_fraction'], 'data_dir': str(data_dir)}
+    return {
+        'overall': {**loss_summary(tot), 'coverage': round(tot[1].item() / total_loss_tokens, 4)},
+        'per_source': per,
+        'val_fraction': meta['data_config']['val_fraction'],
+        'data_dir': str(data_dir),
+    }
 
 # %% ../nbs/06_eval.ipynb #d136c6cc
 def run_dir_of(ckpt) -> Path:
     "The run directory of a loaded checkpoint (`<run>/checkpoints/step_N` -> `<run>`); a checkpoint elsewhere is its own."
     return ckpt.path.parent.parent if ckpt.path.parent.name == 'checkpoints' else ckpt.path
 
+
 def eval_data_dir(ckpt, tokenizer, out_dir=None, verbose: bool = True) -> Path:
     "A prepared data directory for the checkpoint's run: `<run>/data` if it matches the tokenizer, else rebuilt under `out_dir`."
     d = run_dir_of(ckpt) / 'data'
     try:
-        if mdata.read_meta(d).get('tokenizer_fingerprint') == tokenizer.fingerprint(): return d
+        if mdata.read_meta(d).get('tokenizer_fingerprint') == tokenizer.fingerprint():
+            return d
         why = f'{d} was packed with another tokenizer'
-    except DataError: why = f'{d} has no prepared data'
-    if out_dir is None: raise DataError(f"{why}; pass an output directory to rebuild the data from the checkpoint's config")
-    if verbose: print(f'[eval] {why}: preparing the data from the checkpoint config in {Path(out_dir) / "data"}', flush=True)
+    except DataError:
+        why = f'{d} has no prepared data'
+    if out_dir is None:
+        raise DataError(f"{why}; pass an output directory to rebuild the data from the checkpoint's config")
+    if verbose:
+        print(
+            f'[eval] {why}: preparing the data from the checkpoint config in {Path(out_dir) / "data"}',
+            flush=True,
+        )
     mdata.prepare_data(ckpt.config, tokenizer, Path(out_dir) / 'data', verbose=verbose)
     return Path(out_dir) / 'data'
 
@@ -69,34 +116,42 @@ _NUM = re.compile(r'(?<![\w.])-?\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?')
 _MARKER = re.compile(r'the answer is|####', re.I)
 _SENTENCE_END = re.compile(r'\n|[.!?](?!\d)')
 
+
 def _number(s: str) -> Decimal:
     s = s.replace('$', '').replace(',', '')
-    with localcontext() as ctx:   # exact however long: the default 28 digits would make quantize raise
+    with localcontext() as ctx:  # exact however long: the default 28 digits would make quantize raise
         ctx.prec, ctx.Emax, ctx.Emin = len(s) + 2, MAX_EMAX, MIN_EMIN
         d = Decimal(s)
         return d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
+
 
 def numbers_in(text: str) -> list[Decimal]:
     "The numbers in `text`, in order: `1,234` -> 1234, `$5` -> 5, `18.00` -> 18, `-4` -> -4. Never raises: what is not a number is skipped."
     out = []
     for m in _NUM.findall(text if isinstance(text, str) else ''):
-        try: out.append(_number(m))
-        except (DecimalException, ValueError): pass   # a digit Decimal does not read (some unicode digits): not a number here
+        try:
+            out.append(_number(m))
+        except (DecimalException, ValueError):
+            pass  # a digit Decimal does not read (some unicode digits): not a number here
     return out
 
 # %% ../nbs/06_eval.ipynb #64790c11
 def extract_answer(reply: str, strict: bool = False) -> list[Decimal] | None:
     "The answer numbers in `reply`: those after the last `The answer is`/`####` up to the sentence end; else (not `strict`) the last number."
-    if not isinstance(reply, str): return None
+    if not isinstance(reply, str):
+        return None
     marks = list(_MARKER.finditer(reply))
     if marks:
-        rest = reply[marks[-1].end():]
+        rest = reply[marks[-1].end() :]
         end = _SENTENCE_END.search(rest.lstrip(' :'))
-        nums = numbers_in(rest.lstrip(' :')[:end.start()] if end else rest)
-        if nums: return nums
-    if strict: return None
+        nums = numbers_in(rest.lstrip(' :')[: end.start()] if end else rest)
+        if nums:
+            return nums
+    if strict:
+        return None
     nums = numbers_in(reply)
     return nums[-1:] or None
+
 
 def is_correct(reply: str, gold, strict: bool = False) -> bool:
     "Whether `reply`'s extracted answer equals `gold` (a number, a string such as `'13 remainder 2'`, or a list of numbers)."
@@ -108,65 +163,115 @@ def task_gold(task: dict) -> list[str]:
     "The numbers a correct reply must end with: the task's answer, and a division's remainder when there is one."
     return [str(task['answer'])] + ([str(task['remainder'])] if task.get('remainder') else [])
 
+
 def _problem(ex: dict) -> dict:
     "An evaluation problem from a curriculum record: its prompt and reference, and how to score it, from `ex['task']`."
     t = ex['task']
     p = {'id': ex['id'], 'prompt': t['question'], 'reference': t['worked']}
-    if t['kind'] == 'javascript': p['test'] = dict(t['test'])
-    else: p['gold'], p['answer'] = task_gold(t), t['answer_text']
-    if t['kind'] == 'arithmetic': p.update(op=t['op'], digits=t['digits'])
+    if t['kind'] == 'javascript':
+        p['test'] = dict(t['test'])
+    else:
+        p['gold'], p['answer'] = task_gold(t), t['answer_text']
+    if t['kind'] == 'arithmetic':
+        p.update(op=t['op'], digits=t['digits'])
     return p
+
 
 def heldout_problems(kind: str, n: int, val_fraction: float = 0.05, seed: int = 0) -> list[dict]:
     "`n` distinct synthetic problems of `kind` ('arithmetic', 'word_problem', 'javascript') whose ids are on the validation side."
     if kind not in ('arithmetic', 'word_problem', 'javascript'):
         raise ValueError(f"kind must be 'arithmetic', 'word_problem' or 'javascript', got {kind!r}")
-    if not 0 < val_fraction < 1: raise ValueError(f"val_fraction must be between 0 and 1 (exclusive), got {val_fraction}")
+    if not 0 < val_fraction < 1:
+        raise ValueError(f"val_fraction must be between 0 and 1 (exclusive), got {val_fraction}")
     out, seen = [], set()
-    for ex in synthetic_examples(10 ** 9, seed=f'eval-{seed}', kinds=[kind]):
-        if len(out) >= n: break
-        if ex['id'] in seen or not is_val(ex['id'], val_fraction): continue
-        seen.add(ex['id']); out.append(_problem(ex))
+    for ex in synthetic_examples(10**9, seed=f'eval-{seed}', kinds=[kind]):
+        if len(out) >= n:
+            break
+        if ex['id'] in seen or not is_val(ex['id'], val_fraction):
+            continue
+        seen.add(ex['id'])
+        out.append(_problem(ex))
     return out
 
 # %% ../nbs/06_eval.ipynb #fd4041ef
 def read_gsm8k(path) -> list[dict]:
     "Problems from a GSM8K-format jsonl (`question`, `answer` ending in `#### N`), with the id chapter 03 gives them."
     path, out = Path(path), []
-    if not path.is_file(): raise FileNotFoundError(f"no word-problem file at {path}: expected a jsonl of {{\"question\", \"answer\"}}")
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"no word-problem file at {path}: expected a jsonl of {{\"question\", \"answer\"}}"
+        )
     for i, line in enumerate(path.read_text(encoding='utf-8').splitlines(), 1):
-        if not line.strip(): continue
-        try: r = json.loads(line)
-        except json.JSONDecodeError as e: raise DataError(f"{path}:{i}: not valid JSON ({e.msg})") from None
-        if not isinstance(r, dict) or not isinstance(r.get('question'), str) or not isinstance(r.get('answer'), str):
-            raise DataError(f"{path}:{i}: each line needs a string 'question' and 'answer', got {sorted(r) if isinstance(r, dict) else type(r).__name__}")
+        if not line.strip():
+            continue
+        try:
+            r = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise DataError(f"{path}:{i}: not valid JSON ({e.msg})") from None
+        if (
+            not isinstance(r, dict)
+            or not isinstance(r.get('question'), str)
+            or not isinstance(r.get('answer'), str)
+        ):
+            raise DataError(
+                f"{path}:{i}: each line needs a string 'question' and 'answer', got {sorted(r) if isinstance(r, dict) else type(r).__name__}"
+            )
         m = re.search(r'####\s*(.+?)\s*$', r['answer'])
         if not m or not numbers_in(m.group(1)):
-            raise DataError(f"{path}:{i}: the answer must end with '#### N' (a number), got ...{r['answer'][-40:]!r}")
+            raise DataError(
+                f"{path}:{i}: the answer must end with '#### N' (a number), got ...{r['answer'][-40:]!r}"
+            )
         q = r['question'].strip()
-        out.append({'id': 'gsm8k-' + mdata.stable_id(q), 'prompt': q, 'gold': [str(d) for d in numbers_in(m.group(1))], 'answer': m.group(1)})
-    if not out: raise DataError(f"{path} holds no problems")
+        out.append(
+            {
+                'id': 'gsm8k-' + mdata.stable_id(q),
+                'prompt': q,
+                'gold': [str(d) for d in numbers_in(m.group(1))],
+                'answer': m.group(1),
+            }
+        )
+    if not out:
+        raise DataError(f"{path} holds no problems")
     return out
 
 # %% ../nbs/06_eval.ipynb #7b16dc87
-def generate_replies(model, tokenizer, prompts: list[str], max_new_tokens: int = 128, chat: bool = True, temperature: float = 0.0,
-                     top_k: int | None = None, seed: int = 0, batch_size: int = 32, desc: str | None = None) -> list[str]:
+def generate_replies(
+    model,
+    tokenizer,
+    prompts: list[str],
+    max_new_tokens: int = 128,
+    chat: bool = True,
+    temperature: float = 0.0,
+    top_k: int | None = None,
+    seed: int = 0,
+    batch_size: int = 32,
+    desc: str | None = None,
+) -> list[str]:
     "The model's reply to each prompt (chat turns, or plain continuations with `chat=False`); greedy unless `temperature > 0`."
     L, dev = model.config.seq_len, next(model.parameters()).device
-    room = min(max_new_tokens, 32)   # a prompt longer than the context keeps its end, leaving at least this many new tokens
+    room = min(
+        max_new_tokens, 32
+    )  # a prompt longer than the context keeps its end, leaving at least this many new tokens
     enc = []
     for p in prompts:
         ids = tokenizer.prompt_ids(p, chat=chat)
-        enc.append(ids[-(L - room):])
+        enc.append(ids[-(L - room) :])
     groups = defaultdict(list)
-    for i, ids in enumerate(enc): groups[len(ids)].append(i)
+    for i, ids in enumerate(enc):
+        groups[len(ids)].append(i)
     stops = [tokenizer.eot_id, tokenizer.eos_id]
     out = [''] * len(prompts)
-    batches = [(n, idx[b:b + batch_size]) for n, idx in sorted(groups.items()) for b in range(0, len(idx), batch_size)]
+    batches = [
+        (n, idx[b : b + batch_size])
+        for n, idx in sorted(groups.items())
+        for b in range(0, len(idx), batch_size)
+    ]
     for k, (n, chunk) in enumerate(tqdm(batches, desc=desc, disable=desc is None, leave=False)):
         x = torch.tensor([enc[i] for i in chunk], device=dev)
         g = torch.Generator(device=dev).manual_seed(seed + k)
-        y = model.generate(x, min(max_new_tokens, L - n), temperature=temperature, top_k=top_k, stop_ids=stops, generator=g)
+        y = model.generate(
+            x, min(max_new_tokens, L - n), temperature=temperature, top_k=top_k, stop_ids=stops, generator=g
+        )
         for row, i in zip(y[:, n:].tolist(), chunk):
             cut = next((j for j, t in enumerate(row) if t in stops), len(row))
             out[i] = tokenizer.decode(row[:cut], skip_special=True)
@@ -176,6 +281,7 @@ def generate_replies(model, tokenizer, prompts: list[str], max_new_tokens: int =
 TASKS = ('prompts', 'loss', 'arithmetic', 'word_problems', 'javascript')
 DEFAULT_LIMITS = {'arithmetic': 100, 'word_problems': 50, 'javascript': 50}
 
+
 def _margin(k: int, n: int) -> float:
     "Two standard errors of an accuracy k/n (a rough 95% interval half-width)."
     p = k / n if n else 0.0
@@ -184,172 +290,367 @@ def _margin(k: int, n: int) -> float:
 # %% ../nbs/06_eval.ipynb #0269a2da
 def _score(problems: list[dict], replies: list[str], keys=()) -> dict:
     "Exact match (default and strict extraction), overall and broken down by `keys`; a few examples."
-    rows = [{'ok': is_correct(r, p['gold']), 'strict': is_correct(r, p['gold'], strict=True), **{k: p[k] for k in keys}}
-            for p, r in zip(problems, replies)]
+    rows = [
+        {
+            'ok': is_correct(r, p['gold']),
+            'strict': is_correct(r, p['gold'], strict=True),
+            **{k: p[k] for k in keys},
+        }
+        for p, r in zip(problems, replies)
+    ]
     n, k = len(rows), sum(r['ok'] for r in rows)
-    out = {'n': n, 'exact_match': k / n if n else None, 'exact_match_strict': sum(r['strict'] for r in rows) / n if n else None,
-           'margin': _margin(k, n)}
+    out = {
+        'n': n,
+        'exact_match': k / n if n else None,
+        'exact_match_strict': sum(r['strict'] for r in rows) / n if n else None,
+        'margin': _margin(k, n),
+    }
     for key in keys:
         groups = defaultdict(list)
-        for r in rows: groups[r[key]].append(r['ok'])
-        out[f'by_{key}'] = {str(g): {'n': len(v), 'exact_match': sum(v) / len(v)} for g, v in sorted(groups.items())}
-    out['examples'] = [{'prompt': p['prompt'], 'gold': p['answer'], 'reply': r, 'correct': row['ok']}
-                       for p, r, row in list(zip(problems, replies, rows))[:5]]
+        for r in rows:
+            groups[r[key]].append(r['ok'])
+        out[f'by_{key}'] = {
+            str(g): {'n': len(v), 'exact_match': sum(v) / len(v)} for g, v in sorted(groups.items())
+        }
+    out['examples'] = [
+        {'prompt': p['prompt'], 'gold': p['answer'], 'reply': r, 'correct': row['ok']}
+        for p, r, row in list(zip(problems, replies, rows))[:5]
+    ]
     return out
 
 # %% ../nbs/06_eval.ipynb #7168357f
-def eval_arithmetic(model, tokenizer, n: int = 100, val_fraction: float = 0.05, max_new_tokens: int = 160, seed: int = 0,
-                    progress: bool = True) -> dict:
+def eval_arithmetic(
+    model,
+    tokenizer,
+    n: int = 100,
+    val_fraction: float = 0.05,
+    max_new_tokens: int = 160,
+    seed: int = 0,
+    progress: bool = True,
+) -> dict:
     "Exact match on `n` held-out arithmetic problems, by operation and by digit count (of the longer operand)."
     probs = heldout_problems('arithmetic', n, val_fraction, seed)
-    replies = generate_replies(model, tokenizer, [p['prompt'] for p in probs], max_new_tokens, desc='arithmetic' if progress else None)
+    replies = generate_replies(
+        model,
+        tokenizer,
+        [p['prompt'] for p in probs],
+        max_new_tokens,
+        desc='arithmetic' if progress else None,
+    )
     return _score(probs, replies, keys=('op', 'digits'))
 
 # %% ../nbs/06_eval.ipynb #547cd88b
-def eval_word_problems(model, tokenizer, n: int = 50, val_fraction: float = 0.05, gsm8k_file=None, trained_on_gsm8k: bool = False,
-                       unseen: bool = False, max_new_tokens: int | None = None, seed: int = 0, progress: bool = True) -> dict:
+def eval_word_problems(
+    model,
+    tokenizer,
+    n: int = 50,
+    val_fraction: float = 0.05,
+    gsm8k_file=None,
+    trained_on_gsm8k: bool = False,
+    unseen: bool = False,
+    max_new_tokens: int | None = None,
+    seed: int = 0,
+    progress: bool = True,
+) -> dict:
     "Exact match on word problems: held-out synthetic ones, or the first `n` usable questions of a GSM8K-format file (longer replies allowed)."
     note, dropped = None, 0
     if gsm8k_file is None:
-        probs, source = heldout_problems('word_problem', n, val_fraction, seed), 'synthetic word problems (validation side)'
+        probs, source = (
+            heldout_problems('word_problem', n, val_fraction, seed),
+            'synthetic word problems (validation side)',
+        )
     else:
         probs, source = read_gsm8k(gsm8k_file), str(gsm8k_file)
         if trained_on_gsm8k and not unseen:
             kept = [p for p in probs if is_val(p['id'], val_fraction)]
             dropped, probs = len(probs) - len(kept), kept
-            note = (f'the run trained on gsm8k: {dropped} questions on the training side of its split were dropped '
-                    f'(pass --gsm8k-unseen for a file that never reached training, such as the test split)')
+            note = (
+                f'the run trained on gsm8k: {dropped} questions on the training side of its split were dropped '
+                f'(pass --gsm8k-unseen for a file that never reached training, such as the test split)'
+            )
         probs = probs[:n]
-    max_new_tokens = max_new_tokens or (96 if gsm8k_file is None else 192)   # synthetic solutions are short, GSM8K's are not
-    replies = generate_replies(model, tokenizer, [p['prompt'] for p in probs], max_new_tokens, desc='word problems' if progress else None)
+    max_new_tokens = max_new_tokens or (
+        96 if gsm8k_file is None else 192
+    )  # synthetic solutions are short, GSM8K's are not
+    replies = generate_replies(
+        model,
+        tokenizer,
+        [p['prompt'] for p in probs],
+        max_new_tokens,
+        desc='word problems' if progress else None,
+    )
     return {'source': source, 'dropped': dropped, 'note': note, **_score(probs, replies)}
 
 # %% ../nbs/06_eval.ipynb #bee59d6c
-def eval_javascript(model, tokenizer, n: int = 50, val_fraction: float = 0.05, max_new_tokens: int = 144, seed: int = 0,
-                    timeout: float = 5.0, workers: int = 4, progress: bool = True) -> dict:
+def eval_javascript(
+    model,
+    tokenizer,
+    n: int = 50,
+    val_fraction: float = 0.05,
+    max_new_tokens: int = 144,
+    seed: int = 0,
+    timeout: float = 5.0,
+    workers: int = 4,
+    progress: bool = True,
+) -> dict:
     "Share of replies to `n` held-out JavaScript tasks that define a function, parse (`node --check`) and pass the task's test."
     if node_sandbox() is None:
-        return {'skipped': js_isolation()}   # why generated JavaScript is not run here (no node, or no sandbox)
+        return {
+            'skipped': js_isolation()
+        }  # why generated JavaScript is not run here (no node, or no sandbox)
     probs = heldout_problems('javascript', n, val_fraction, seed)
-    replies = generate_replies(model, tokenizer, [p['prompt'] for p in probs], max_new_tokens, desc='javascript' if progress else None)
+    replies = generate_replies(
+        model,
+        tokenizer,
+        [p['prompt'] for p in probs],
+        max_new_tokens,
+        desc='javascript' if progress else None,
+    )
     with concurrent.futures.ThreadPoolExecutor(workers) as ex:
         res = list(ex.map(lambda pr: js_task_result(pr[1], pr[0]['test'], timeout), zip(probs, replies)))
     n = len(res)
     share = lambda key: sum(r[key] for r in res) / n if n else None
-    return {'n': n, 'has_function': share('has_function'), 'parses': share('parses'), 'passes': share('passes'),
-            'margin': _margin(sum(r['passes'] for r in res), n), 'isolation': js_isolation(),
-            'examples': [{'prompt': p['prompt'], 'reply': r, 'parses': v['parses'], 'passes': v['passes'], 'error': v['error']}
-                         for p, r, v in list(zip(probs, replies, res))[:5]]}
+    return {
+        'n': n,
+        'has_function': share('has_function'),
+        'parses': share('parses'),
+        'passes': share('passes'),
+        'margin': _margin(sum(r['passes'] for r in res), n),
+        'isolation': js_isolation(),
+        'examples': [
+            {
+                'prompt': p['prompt'],
+                'reply': r,
+                'parses': v['parses'],
+                'passes': v['passes'],
+                'error': v['error'],
+            }
+            for p, r, v in list(zip(probs, replies, res))[:5]
+        ],
+    }
 
 # %% ../nbs/06_eval.ipynb #b3fe1d1e
-def eval_prompts(model, tokenizer, max_new_tokens: int = 64, temperature: float = 0.8, seed: int = 0) -> list[dict]:
+def eval_prompts(
+    model, tokenizer, max_new_tokens: int = 64, temperature: float = 0.8, seed: int = 0
+) -> list[dict]:
     "The course's scripted prompts (plain continuations) and the chat turns: greedy, and one seeded sample each."
     out = []
     for chat, prompts in ((False, SAMPLE_PROMPTS), (True, CHAT_PROMPTS)):
         greedy = generate_replies(model, tokenizer, prompts, max_new_tokens, chat=chat)
-        sampled = generate_replies(model, tokenizer, prompts, max_new_tokens, chat=chat, temperature=temperature, top_k=50, seed=seed)
-        out += [{'prompt': p, 'chat': chat, 'greedy': g, 'sampled': s} for p, g, s in zip(prompts, greedy, sampled)]
+        sampled = generate_replies(
+            model, tokenizer, prompts, max_new_tokens, chat=chat, temperature=temperature, top_k=50, seed=seed
+        )
+        out += [
+            {'prompt': p, 'chat': chat, 'greedy': g, 'sampled': s}
+            for p, g, s in zip(prompts, greedy, sampled)
+        ]
     return out
 
 # %% ../nbs/06_eval.ipynb #8fa24be6
-def evaluate(checkpoint, tasks: Iterable[str] | None = None, limit: int | None = None, gsm8k_file=None, gsm8k_unseen: bool = False,
-             device: str = 'auto', max_batches: int | None = 10, batch_size: int = 16, seed: int = 0, threads: int | None = None, out_dir=None,
-             verbose: bool = True) -> dict:
+def evaluate(
+    checkpoint,
+    tasks: Iterable[str] | None = None,
+    limit: int | None = None,
+    gsm8k_file=None,
+    gsm8k_unseen: bool = False,
+    device: str = 'auto',
+    max_batches: int | None = 10,
+    batch_size: int = 16,
+    seed: int = 0,
+    threads: int | None = None,
+    out_dir=None,
+    verbose: bool = True,
+) -> dict:
     """Run the evaluation `tasks` (default: all) on `checkpoint`; `limit` caps the problems per task. Returns the results.
     Data the run no longer has (its `data/` folder) is rebuilt under `out_dir` (default `<run>/eval`). `threads`: torch CPU
     threads while evaluating (default: the run's `runtime.num_threads`, else 1 on a CPU; restored afterwards)."""
     tasks = list(tasks or TASKS)
     bad = [t for t in tasks if t not in TASKS]
-    if bad: raise ValueError(f"unknown task(s) {', '.join(bad)}; valid tasks: {', '.join(TASKS)}")
-    if limit is not None and limit < 1: raise ValueError(f"limit must be a positive number of problems, got {limit}")
+    if bad:
+        raise ValueError(f"unknown task(s) {', '.join(bad)}; valid tasks: {', '.join(TASKS)}")
+    if limit is not None and limit < 1:
+        raise ValueError(f"limit must be a positive number of problems, got {limit}")
     dev = get_device(device)
     model, tok, ck = load_trained(checkpoint, dev)
     cfg, out_dir = ck.config, Path(out_dir) if out_dir else run_dir_of(ck) / 'eval'
     seed_everything(seed)
     threads = threads or cfg.runtime.num_threads or (1 if dev.type == 'cpu' else 0)
     before = torch.get_num_threads()
-    if threads: torch.set_num_threads(threads)
-    try: return _evaluate(model, tok, ck, dev, tasks, limit, gsm8k_file, gsm8k_unseen, max_batches, batch_size, seed, out_dir, verbose)
-    finally: torch.set_num_threads(before)
+    if threads:
+        torch.set_num_threads(threads)
+    try:
+        return _evaluate(
+            model,
+            tok,
+            ck,
+            dev,
+            tasks,
+            limit,
+            gsm8k_file,
+            gsm8k_unseen,
+            max_batches,
+            batch_size,
+            seed,
+            out_dir,
+            verbose,
+        )
+    finally:
+        torch.set_num_threads(before)
 
 # %% ../nbs/06_eval.ipynb #db0bf1ec
-def _evaluate(model, tok, ck, dev, tasks, limit, gsm8k_file, gsm8k_unseen, max_batches, batch_size, seed, out_dir, verbose) -> dict:
+def _evaluate(
+    model,
+    tok,
+    ck,
+    dev,
+    tasks,
+    limit,
+    gsm8k_file,
+    gsm8k_unseen,
+    max_batches,
+    batch_size,
+    seed,
+    out_dir,
+    verbose,
+) -> dict:
     cfg = ck.config
-    if verbose: print(describe(cfg, dev) + f'\n[eval] checkpoint {ck.path} (step {ck.step}); tasks: {", ".join(tasks)}', flush=True)
+    if verbose:
+        print(
+            describe(cfg, dev) + f'\n[eval] checkpoint {ck.path} (step {ck.step}); tasks: {", ".join(tasks)}',
+            flush=True,
+        )
     vf = cfg.data.val_fraction
-    res = {'checkpoint': str(ck.path), 'name': f'{run_dir_of(ck).name}@{ck.step}', 'step': ck.step,
-           'params': sum(p.numel() for p in model.parameters()), 'vocab_size': tok.vocab_size, 'seq_len': cfg.model.seq_len,
-           'device': str(dev), 'seed': seed, 'val_fraction': vf, 'created': time.strftime('%Y-%m-%dT%H:%M:%S'),
-           'tasks': {}, 'seconds': {}}
+    res = {
+        'checkpoint': str(ck.path),
+        'name': f'{run_dir_of(ck).name}@{ck.step}',
+        'step': ck.step,
+        'params': sum(p.numel() for p in model.parameters()),
+        'vocab_size': tok.vocab_size,
+        'seq_len': cfg.model.seq_len,
+        'device': str(dev),
+        'seed': seed,
+        'val_fraction': vf,
+        'created': time.strftime('%Y-%m-%dT%H:%M:%S'),
+        'tasks': {},
+        'seconds': {},
+    }
     n = lambda t: limit or DEFAULT_LIMITS[t]
     for t in tasks:
         t0 = time.time()
-        if t == 'prompts': r = eval_prompts(model, tok, seed=seed)
+        if t == 'prompts':
+            r = eval_prompts(model, tok, seed=seed)
         elif t == 'loss':
             dd = eval_data_dir(ck, tok, out_dir, verbose)
-            r = heldout_loss(model, tok, dd, cfg.model.seq_len, batch_size, max_batches, dev, resolve_precision(cfg.training.mixed_precision, dev))
-        elif t == 'arithmetic': r = eval_arithmetic(model, tok, n(t), vf, seed=seed, progress=verbose)
+            r = heldout_loss(
+                model,
+                tok,
+                dd,
+                cfg.model.seq_len,
+                batch_size,
+                max_batches,
+                dev,
+                resolve_precision(cfg.training.mixed_precision, dev),
+            )
+        elif t == 'arithmetic':
+            r = eval_arithmetic(model, tok, n(t), vf, seed=seed, progress=verbose)
         elif t == 'word_problems':
             meta = _run_meta(ck)
-            trained = 'gsm8k' in cfg.data.sources and (meta is None or any(s['name'] == 'gsm8k' and s['how'] != 'synthetic' for s in meta['sources']))
-            r = eval_word_problems(model, tok, n(t), vf, gsm8k_file, trained, gsm8k_unseen, seed=seed, progress=verbose)
-        else: r = eval_javascript(model, tok, n(t), vf, seed=seed, progress=verbose)
+            trained = 'gsm8k' in cfg.data.sources and (
+                meta is None or any(s['name'] == 'gsm8k' and s['how'] != 'synthetic' for s in meta['sources'])
+            )
+            r = eval_word_problems(
+                model, tok, n(t), vf, gsm8k_file, trained, gsm8k_unseen, seed=seed, progress=verbose
+            )
+        else:
+            r = eval_javascript(model, tok, n(t), vf, seed=seed, progress=verbose)
         res['tasks'][t], res['seconds'][t] = r, round(time.time() - t0, 2)
-        if verbose: print(f'[eval] {t}: {_headline(t, r)} ({res["seconds"][t]:.1f}s)', flush=True)
+        if verbose:
+            print(f'[eval] {t}: {_headline(t, r)} ({res["seconds"][t]:.1f}s)', flush=True)
     return res
 
+
 def _run_meta(ck) -> dict | None:
-    try: return mdata.read_meta(run_dir_of(ck) / 'data')
-    except DataError: return None
+    try:
+        return mdata.read_meta(run_dir_of(ck) / 'data')
+    except DataError:
+        return None
 
 # %% ../nbs/06_eval.ipynb #4b8c3b2a
-def _pct(x) -> str: return '-' if x is None else f'{100 * x:.1f}%'
+def _pct(x) -> str:
+    return '-' if x is None else f'{100 * x:.1f}%'
+
 
 def _headline(task: str, r) -> str:
     "One line of a task's main numbers."
-    if task == 'prompts': return f'{len(r)} prompts'
-    if task == 'loss': o = r['overall']; return f"loss {o['loss']:.3f}, ppl {o['ppl']:.1f}, {o['bpb']:.3f} bits/byte ({_pct(o['coverage'])} of val)"
-    if 'skipped' in r: return 'skipped: ' + r['skipped']
-    if task == 'javascript': return f"{r['n']} tasks: {_pct(r['parses'])} parse, {_pct(r['passes'])} pass"
+    if task == 'prompts':
+        return f'{len(r)} prompts'
+    if task == 'loss':
+        o = r['overall']
+        return f"loss {o['loss']:.3f}, ppl {o['ppl']:.1f}, {o['bpb']:.3f} bits/byte ({_pct(o['coverage'])} of val)"
+    if 'skipped' in r:
+        return 'skipped: ' + r['skipped']
+    if task == 'javascript':
+        return f"{r['n']} tasks: {_pct(r['parses'])} parse, {_pct(r['passes'])} pass"
     return f"{r['n']} problems: exact match {_pct(r['exact_match'])} ± {100 * r['margin']:.0f} (strict {_pct(r['exact_match_strict'])})"
 
 # %% ../nbs/06_eval.ipynb #7916f983
 def plot_bpb(results: list[dict], ax=None):
     "Horizontal bars: held-out bits per byte of each source, one bar per checkpoint."
     import matplotlib.pyplot as plt
+
     rs = [r for r in results if 'loss' in r['tasks']]
     srcs = sorted({s for r in rs for s in r['tasks']['loss']['per_source']})
-    if ax is None: _, ax = plt.subplots(figsize=(7, 0.5 * len(srcs) * len(rs) + 1.2))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 0.5 * len(srcs) * len(rs) + 1.2))
     h = 0.8 / max(len(rs), 1)
     for j, r in enumerate(rs):
         per = r['tasks']['loss']['per_source']
         vals = [per[s]['bpb'] if s in per else 0 for s in srcs]
         bars = ax.barh([i + j * h for i in range(len(srcs))], vals, height=h, label=r['name'])
         ax.bar_label(bars, fmt='%.2f', fontsize=8, padding=2)
-    ax.set_yticks([i + h * (len(rs) - 1) / 2 for i in range(len(srcs))], srcs); ax.invert_yaxis()
-    ax.set_xlabel('bits per byte (held out; lower is better)'); ax.set_title('held-out bits per byte by source')
-    if len(rs) > 1: ax.legend(fontsize=8)
+    ax.set_yticks([i + h * (len(rs) - 1) / 2 for i in range(len(srcs))], srcs)
+    ax.invert_yaxis()
+    ax.set_xlabel('bits per byte (held out; lower is better)')
+    ax.set_title('held-out bits per byte by source')
+    if len(rs) > 1:
+        ax.legend(fontsize=8)
     return ax
+
 
 def plot_digits(results: list[dict], ax=None):
     "Arithmetic exact match by digit count of the longer operand, one line per checkpoint."
     import matplotlib.pyplot as plt
-    if ax is None: _, ax = plt.subplots(figsize=(7, 3))
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3))
     styles = ['-', '--']
     for j, r in enumerate(r for r in results if 'arithmetic' in r['tasks']):
         a = r['tasks']['arithmetic']
         d = sorted(a['by_digits'], key=int)
-        ax.plot([int(k) for k in d], [a['by_digits'][k]['exact_match'] for k in d], 'ko' + styles[j % 2], lw=2,
-                label=f"{r['name']}: all (n={a['n']})")
-    ax.set_xlabel('digits of the longer operand'); ax.set_ylabel('exact match'); ax.set_ylim(-0.03, 1.03)
-    ax.set_title('held-out arithmetic by digit count'); ax.legend(fontsize=8)
+        ax.plot(
+            [int(k) for k in d],
+            [a['by_digits'][k]['exact_match'] for k in d],
+            'ko' + styles[j % 2],
+            lw=2,
+            label=f"{r['name']}: all (n={a['n']})",
+        )
+    ax.set_xlabel('digits of the longer operand')
+    ax.set_ylabel('exact match')
+    ax.set_ylim(-0.03, 1.03)
+    ax.set_title('held-out arithmetic by digit count')
+    ax.legend(fontsize=8)
     return ax
 
 # %% ../nbs/06_eval.ipynb #7f80fd3b
 def _md_table(head: list[str], rows: list[list]) -> list[str]:
-    return ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)] + ['| ' + ' | '.join(str(c) for c in r) + ' |' for r in rows]
+    return ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)] + [
+        '| ' + ' | '.join(str(c) for c in r) + ' |' for r in rows
+    ]
 
-def _fmt(x, spec='.3f') -> str: return '-' if x is None else format(x, spec)
+
+def _fmt(x, spec='.3f') -> str:
+    return '-' if x is None else format(x, spec)
+
 
 def _code_block(*lines: str) -> list[str]:
     "A fenced block whose fence is longer than any run of backticks inside (model output often holds ```)."
@@ -362,70 +663,149 @@ def _md_header(results: list[dict]) -> list[str]:
     "The report's title, what was evaluated (one column per checkpoint), and why every number is held out."
     names = [r['name'] for r in results]
     L = [f"# Evaluation: {' vs '.join(names)}", '']
-    L += _md_table(['', *names], [
-        ['checkpoint', *[f"`{r['checkpoint']}`" for r in results]], ['step', *[r['step'] for r in results]],
-        ['parameters', *[f"{r['params']:,}" for r in results]], ['vocabulary', *[r['vocab_size'] for r in results]],
-        ['evaluated', *[f"{r['created']} on {r['device']}, {sum(r['seconds'].values()):.0f}s" for r in results]]])
-    L += ['', f"**Held out, provably.** Every number below comes from data on the validation side of the run's split "
-          f"(a hash of the record id; `data.val_fraction` = {results[0]['val_fraction']}). Synthetic problems are drawn fresh "
-          "and kept only when their id — a hash of their content — is on the validation side, so none of them reached training. "
-          "(A held-out problem can still share its numbers with a differently worded training problem.)", '']
+    L += _md_table(
+        ['', *names],
+        [
+            ['checkpoint', *[f"`{r['checkpoint']}`" for r in results]],
+            ['step', *[r['step'] for r in results]],
+            ['parameters', *[f"{r['params']:,}" for r in results]],
+            ['vocabulary', *[r['vocab_size'] for r in results]],
+            [
+                'evaluated',
+                *[f"{r['created']} on {r['device']}, {sum(r['seconds'].values()):.0f}s" for r in results],
+            ],
+        ],
+    )
+    L += [
+        '',
+        f"**Held out, provably.** Every number below comes from data on the validation side of the run's split "
+        f"(a hash of the record id; `data.val_fraction` = {results[0]['val_fraction']}). Synthetic problems are drawn fresh "
+        "and kept only when their id — a hash of their content — is on the validation side, so none of them reached training. "
+        "(A held-out problem can still share its numbers with a differently worded training problem.)",
+        '',
+    ]
     return L
 
 # %% ../nbs/06_eval.ipynb #fc365aac
 def _md_loss(results: list[dict]) -> list[str]:
     "The held-out loss table: loss, perplexity, bits per byte and coverage, overall and per source, per checkpoint."
     ls, names = [r['tasks'].get('loss') for r in results], [r['name'] for r in results]
-    if not any(ls): return []
-    L = ['## Held-out loss', '', 'Bits per byte is comparable across tokenizers; perplexity is not (it scales with the vocabulary).', '']
+    if not any(ls):
+        return []
+    L = [
+        '## Held-out loss',
+        '',
+        'Bits per byte is comparable across tokenizers; perplexity is not (it scales with the vocabulary).',
+        '',
+    ]
     srcs = sorted({s for l in ls if l for s in l['per_source']})
     rows = []
     for s in ['overall'] + srcs:
         cells = []
         for l in ls:
             v = None if l is None else (l['overall'] if s == 'overall' else l['per_source'].get(s))
-            cells += ['-'] * 4 if v is None else [_fmt(v['loss']), _fmt(v['ppl'], '.1f'), _fmt(v['bpb']), _pct(v['coverage'])]
+            cells += (
+                ['-'] * 4
+                if v is None
+                else [_fmt(v['loss']), _fmt(v['ppl'], '.1f'), _fmt(v['bpb']), _pct(v['coverage'])]
+            )
         how = next((l['per_source'][s]['how'] for l in ls if l and s in l['per_source']), '')
-        label = '**overall**' if s == 'overall' else s + (' (synthetic stand-in)' if how == 'synthetic' and s != 'synthetic' else '')
+        label = (
+            '**overall**'
+            if s == 'overall'
+            else s + (' (synthetic stand-in)' if how == 'synthetic' and s != 'synthetic' else '')
+        )
         rows.append([label, *cells])
-    head = ['source'] + [f'{h} ({n})' if len(results) > 1 else h for n in names for h in ('loss', 'ppl', 'bits/byte', 'covered')]
+    head = ['source'] + [
+        f'{h} ({n})' if len(results) > 1 else h
+        for n in names
+        for h in ('loss', 'ppl', 'bits/byte', 'covered')
+    ]
     return L + _md_table(head, rows) + ['', '![bits per byte per source](bpb_per_source.png)', '']
 
 # %% ../nbs/06_eval.ipynb #20b24660
 def _md_exact(results: list[dict], t: str, title: str) -> list[str]:
     "An exact-match section (`t` = 'arithmetic' or 'word_problems'): the scores, and for arithmetic the breakdowns."
     rs, names = [r['tasks'].get(t) for r in results], [r['name'] for r in results]
-    if not any(rs): return []
+    if not any(rs):
+        return []
     L = [f'## {title}', '']
-    if t == 'word_problems': L += [f"Problems: {', '.join(sorted({r['source'] for r in rs if r}))}."] + [r['note'] for r in rs if r and r['note']] + ['']
-    L += _md_table(['', *names], [
-        ['problems', *[r['n'] if r else '-' for r in rs]],
-        ['exact match', *[f"{_pct(r['exact_match'])} ± {100 * r['margin']:.0f}" if r else '-' for r in rs]],
-        ['exact match, strict extraction', *[_pct(r['exact_match_strict']) if r else '-' for r in rs]]])
+    if t == 'word_problems':
+        L += (
+            [f"Problems: {', '.join(sorted({r['source'] for r in rs if r}))}."]
+            + [r['note'] for r in rs if r and r['note']]
+            + ['']
+        )
+    L += _md_table(
+        ['', *names],
+        [
+            ['problems', *[r['n'] if r else '-' for r in rs]],
+            [
+                'exact match',
+                *[f"{_pct(r['exact_match'])} ± {100 * r['margin']:.0f}" if r else '-' for r in rs],
+            ],
+            ['exact match, strict extraction', *[_pct(r['exact_match_strict']) if r else '-' for r in rs]],
+        ],
+    )
     if t == 'arithmetic':
         for key, label in (('op', 'operation'), ('digits', 'digits')):
             groups = sorted({g for r in rs if r for g in r[f'by_{key}']}, key=lambda g: (len(g), g))
-            L += ['', f'By {label}:', ''] + _md_table([label, *names], [
-                [g, *[(f"{_pct(r[f'by_{key}'][g]['exact_match'])} (n={r[f'by_{key}'][g]['n']})" if r and g in r[f'by_{key}'] else '-')
-                      for r in rs]] for g in groups])
+            L += ['', f'By {label}:', ''] + _md_table(
+                [label, *names],
+                [
+                    [
+                        g,
+                        *[
+                            (
+                                f"{_pct(r[f'by_{key}'][g]['exact_match'])} (n={r[f'by_{key}'][g]['n']})"
+                                if r and g in r[f'by_{key}']
+                                else '-'
+                            )
+                            for r in rs
+                        ],
+                    ]
+                    for g in groups
+                ],
+            )
         L += ['', '![accuracy by digit count](accuracy_by_digits.png)']
-    return L + ['', 'Answers are read with the rule of `extract_answer`: the numbers after the last "The answer is" or "####" '
-                '(up to the end of that sentence), else the last number in the reply; strict extraction requires the marker. '
-                '± is two standard errors.', '']
+    return L + [
+        '',
+        'Answers are read with the rule of `extract_answer`: the numbers after the last "The answer is" or "####" '
+        '(up to the end of that sentence), else the last number in the reply; strict extraction requires the marker. '
+        '± is two standard errors.',
+        '',
+    ]
 
 # %% ../nbs/06_eval.ipynb #dbf7b381
 def _md_javascript(results: list[dict]) -> list[str]:
     "The JavaScript table, and how the snippets were isolated (or why they were not run)."
     js, names = [r['tasks'].get('javascript') for r in results], [r['name'] for r in results]
-    if not any(js): return []
+    if not any(js):
+        return []
     L = ['## JavaScript', '']
-    L += _md_table(['', *names], [
-        ['tasks', *[r.get('n', '-') if r else '-' for r in js]],
-        ['defines a function', *[_pct(r.get('has_function')) if r else '-' for r in js]],
-        ['parses (`node --check`)', *[_pct(r.get('parses')) if r else '-' for r in js]],
-        ['passes its unit test', *[(f"{_pct(r['passes'])} ± {100 * r['margin']:.0f}" if 'passes' in r else r['skipped']) if r else '-' for r in js]]])
-    return L + ['', 'Each task\'s unit test is the worked call of its reference answer (`console.log(f(args)); // expected`). '
-                'Isolation: ' + next((r.get('isolation') or r.get('skipped') for r in js if r), '') + '.', '']
+    L += _md_table(
+        ['', *names],
+        [
+            ['tasks', *[r.get('n', '-') if r else '-' for r in js]],
+            ['defines a function', *[_pct(r.get('has_function')) if r else '-' for r in js]],
+            ['parses (`node --check`)', *[_pct(r.get('parses')) if r else '-' for r in js]],
+            [
+                'passes its unit test',
+                *[
+                    (f"{_pct(r['passes'])} ± {100 * r['margin']:.0f}" if 'passes' in r else r['skipped'])
+                    if r
+                    else '-'
+                    for r in js
+                ],
+            ],
+        ],
+    )
+    return L + [
+        '',
+        'Each task\'s unit test is the worked call of its reference answer (`console.log(f(args)); // expected`). '
+        'Isolation: ' + next((r.get('isolation') or r.get('skipped') for r in js if r), '') + '.',
+        '',
+    ]
 
 # %% ../nbs/06_eval.ipynb #149a53bb
 def _md_samples(results: list[dict]) -> list[str]:
@@ -437,41 +817,71 @@ def _md_samples(results: list[dict]) -> list[str]:
             L += [f"## Generations ({r['name']})", '']
             for p in t['prompts']:
                 who = 'chat, user: ' if p['chat'] else ''
-                L += [f"**{who}{p['prompt']}**", '', *_code_block(f"[greedy] {'' if p['chat'] else p['prompt']}{p['greedy']}",
-                                                                   f"[t=0.8]  {'' if p['chat'] else p['prompt']}{p['sampled']}"), '']
+                L += [
+                    f"**{who}{p['prompt']}**",
+                    '',
+                    *_code_block(
+                        f"[greedy] {'' if p['chat'] else p['prompt']}{p['greedy']}",
+                        f"[t=0.8]  {'' if p['chat'] else p['prompt']}{p['sampled']}",
+                    ),
+                    '',
+                ]
         for task in ('arithmetic', 'word_problems', 'javascript'):
             ex = (t.get(task) or {}).get('examples')
-            if not ex: continue
+            if not ex:
+                continue
             L += [f"### Sample {task.replace('_', ' ')} replies ({r['name']})", '']
             for e in ex[:3]:
                 mark = '✓' if e.get('correct', e.get('passes')) else '✗'
-                L += [f"{mark} **{e['prompt']}**" + (f" (gold: {e['gold']})" if 'gold' in e else ''), '', *_code_block(e['reply'].strip() or '(empty)'), '']
+                L += [
+                    f"{mark} **{e['prompt']}**" + (f" (gold: {e['gold']})" if 'gold' in e else ''),
+                    '',
+                    *_code_block(e['reply'].strip() or '(empty)'),
+                    '',
+                ]
     return L
 
 # %% ../nbs/06_eval.ipynb #a0888474
 def report_markdown(results: list[dict]) -> str:
     "The report as Markdown: one column per checkpoint in every table, then each checkpoint's generations."
-    return '\n'.join(_md_header(results) + _md_loss(results) + _md_exact(results, 'arithmetic', 'Arithmetic')
-                     + _md_exact(results, 'word_problems', 'Word problems') + _md_javascript(results) + _md_samples(results))
+    return '\n'.join(
+        _md_header(results)
+        + _md_loss(results)
+        + _md_exact(results, 'arithmetic', 'Arithmetic')
+        + _md_exact(results, 'word_problems', 'Word problems')
+        + _md_javascript(results)
+        + _md_samples(results)
+    )
 
 # %% ../nbs/06_eval.ipynb #4b82dd6f
 def _save_figure(path: Path, fig):
     "`atomic_write` of `fig` as an image in the format of `path`'s suffix."
-    buf = io.BytesIO(); fig.savefig(buf, format=path.suffix[1:], dpi=100, bbox_inches='tight')
+    buf = io.BytesIO()
+    fig.savefig(buf, format=path.suffix[1:], dpi=100, bbox_inches='tight')
     atomic_write(path, buf.getvalue())
+
 
 def write_report(results: dict | list[dict], out_dir) -> dict[str, Path]:
     "Write `report.json`, `report.md` and the plots for one result or several (side by side) into `out_dir`; returns the paths."
-    import matplotlib; import matplotlib.pyplot as plt
+    import matplotlib
+    import matplotlib.pyplot as plt
+
     rs = results if isinstance(results, list) else [results]
-    out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
     paths = {'json': out / 'report.json', 'md': out / 'report.md'}
     atomic_write(paths['json'], json.dumps(rs[0] if len(rs) == 1 else {'compare': rs}, indent=1, default=str))
-    for key, fn, name in (('loss', plot_bpb, 'bpb_per_source.png'), ('arithmetic', plot_digits, 'accuracy_by_digits.png')):
+    for key, fn, name in (
+        ('loss', plot_bpb, 'bpb_per_source.png'),
+        ('arithmetic', plot_digits, 'accuracy_by_digits.png'),
+    ):
         if any(key in r['tasks'] for r in rs):
             with matplotlib.rc_context({'figure.max_open_warning': 0}):
-                ax = fn(rs); fig = ax.figure; fig.tight_layout()
-                _save_figure(out / name, fig); plt.close(fig)
+                ax = fn(rs)
+                fig = ax.figure
+                fig.tight_layout()
+                _save_figure(out / name, fig)
+                plt.close(fig)
             paths[name.split('.')[0]] = out / name
     atomic_write(paths['md'], report_markdown(rs))
     return paths
@@ -479,34 +889,84 @@ def write_report(results: dict | list[dict], out_dir) -> dict[str, Path]:
 # %% ../nbs/06_eval.ipynb #987bd710
 def main(argv: list[str] | None = None) -> int:
     "CLI: `minigpt_eval --checkpoint PATH [--out DIR] [--tasks ...] [--limit N] [--gsm8k-file F] [--compare OTHER]`."
-    p = argparse.ArgumentParser(prog='minigpt_eval', description='Evaluate a minigpt checkpoint on held-out data and write a report.')
-    p.add_argument('--checkpoint', required=True, help='a run directory, its checkpoints/ folder or one checkpoint')
+    p = argparse.ArgumentParser(
+        prog='minigpt_eval', description='Evaluate a minigpt checkpoint on held-out data and write a report.'
+    )
+    p.add_argument(
+        '--checkpoint', required=True, help='a run directory, its checkpoints/ folder or one checkpoint'
+    )
     p.add_argument('--out', metavar='DIR', help='where the report goes (default: <run>/eval)')
-    p.add_argument('--tasks', nargs='+', default=list(TASKS), metavar='TASK', help=f"tasks to run (default: all): {' '.join(TASKS)}")
-    p.add_argument('--limit', type=int, metavar='N',
-                   help=f"problems per task (default: {', '.join(f'{k} {v}' for k, v in DEFAULT_LIMITS.items())})")
-    p.add_argument('--gsm8k-file', metavar='JSONL', help='word problems in the GSM8K format ({"question", "answer": "... #### N"})')
-    p.add_argument('--gsm8k-unseen', action='store_true', help='the file never reached training (e.g. the test split): use every question')
-    p.add_argument('--compare', metavar='OTHER', help='a second checkpoint, evaluated the same way and reported side by side')
-    p.add_argument('--max-batches', type=int, default=10, metavar='N',
-                   help='validation batches (of 16 windows) per source for the loss (default: %(default)s; 0 = the whole split)')
-    p.add_argument('--threads', type=int, default=0, metavar='N',
-                   help="torch CPU threads (default: the run's runtime.num_threads, else 1 on a CPU: a tiny model decodes fastest on one)")
+    p.add_argument(
+        '--tasks',
+        nargs='+',
+        default=list(TASKS),
+        metavar='TASK',
+        help=f"tasks to run (default: all): {' '.join(TASKS)}",
+    )
+    p.add_argument(
+        '--limit',
+        type=int,
+        metavar='N',
+        help=f"problems per task (default: {', '.join(f'{k} {v}' for k, v in DEFAULT_LIMITS.items())})",
+    )
+    p.add_argument(
+        '--gsm8k-file',
+        metavar='JSONL',
+        help='word problems in the GSM8K format ({"question", "answer": "... #### N"})',
+    )
+    p.add_argument(
+        '--gsm8k-unseen',
+        action='store_true',
+        help='the file never reached training (e.g. the test split): use every question',
+    )
+    p.add_argument(
+        '--compare',
+        metavar='OTHER',
+        help='a second checkpoint, evaluated the same way and reported side by side',
+    )
+    p.add_argument(
+        '--max-batches',
+        type=int,
+        default=10,
+        metavar='N',
+        help='validation batches (of 16 windows) per source for the loss (default: %(default)s; 0 = the whole split)',
+    )
+    p.add_argument(
+        '--threads',
+        type=int,
+        default=0,
+        metavar='N',
+        help="torch CPU threads (default: the run's runtime.num_threads, else 1 on a CPU: a tiny model decodes fastest on one)",
+    )
     p.add_argument('--device', default='auto', help='auto | cpu | cuda | cuda:N | mps (default: %(default)s)')
-    p.add_argument('--seed', type=int, default=0, help='seed of the problem draw and of sampling (default: %(default)s)')
+    p.add_argument(
+        '--seed', type=int, default=0, help='seed of the problem draw and of sampling (default: %(default)s)'
+    )
     p.add_argument('--quiet', action='store_true', help='print only the report path')
     args = p.parse_args(argv)
-    kw = dict(tasks=args.tasks, limit=args.limit, gsm8k_file=args.gsm8k_file, gsm8k_unseen=args.gsm8k_unseen, device=args.device,
-              max_batches=args.max_batches or None, seed=args.seed, threads=args.threads or None, verbose=not args.quiet)
+    kw = dict(
+        tasks=args.tasks,
+        limit=args.limit,
+        gsm8k_file=args.gsm8k_file,
+        gsm8k_unseen=args.gsm8k_unseen,
+        device=args.device,
+        max_batches=args.max_batches or None,
+        seed=args.seed,
+        threads=args.threads or None,
+        verbose=not args.quiet,
+    )
     try:
         out = Path(args.out) if args.out else run_dir_of(load_checkpoint(args.checkpoint)) / 'eval'
         results = [evaluate(args.checkpoint, out_dir=out, **kw)]
-        if args.compare: results.append(evaluate(args.compare, out_dir=out / 'compare', **kw))
+        if args.compare:
+            results.append(evaluate(args.compare, out_dir=out / 'compare', **kw))
         paths = write_report(results, out)
     except (CheckpointError, ConfigError, DataError, ValueError, FileNotFoundError) as e:
-        print(f'error: {e}', file=sys.stderr); return 2
+        print(f'error: {e}', file=sys.stderr)
+        return 2
     print(f"report: {paths['md']}")
     return 0
 
 # %% ../nbs/06_eval.ipynb #9df9f0f8
-if __name__ == '__main__' and '__file__' in globals(): sys.exit(main())
+if __name__ == '__main__' and '__file__' in globals():
+    sys.exit(main())

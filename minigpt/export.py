@@ -18,7 +18,9 @@ __all__ = ['to_llama', 'hf_tokenizer', 'hf_generation_config', 'export_hf', 'fro
            'export_checkpoint', 'main']
 
 # %% ../nbs/07_export.ipynb #deab74c7
-def to_llama(model: GPT, tokenizer: Tokenizer | None = None, dtype: torch.dtype | str | None = None) -> LlamaForCausalLM:
+def to_llama(
+    model: GPT, tokenizer: Tokenizer | None = None, dtype: torch.dtype | str | None = None
+) -> LlamaForCausalLM:
     "A `transformers.LlamaForCausalLM` (on the CPU, in eval mode) holding `model`'s weights, in `dtype` (default: the model's)."
     model = _unwrap(model)
     _check_vocab(model, tokenizer)
@@ -31,27 +33,46 @@ def to_llama(model: GPT, tokenizer: Tokenizer | None = None, dtype: torch.dtype 
 def _unwrap(model) -> GPT:
     "The `GPT` inside `model` (which may be wrapped by `torch.compile` or DDP)."
     model = bare_model(model)
-    if not isinstance(model, GPT): raise TypeError(f"expected a minigpt GPT model, got {type(model).__name__}")
+    if not isinstance(model, GPT):
+        raise TypeError(f"expected a minigpt GPT model, got {type(model).__name__}")
     return model
+
 
 def _token_ids(tokenizer: Tokenizer | None) -> dict:
     "The special token ids a Hugging Face config carries: `<|bos|>`, `<|eos|>` and `<|eot|>` (both end a reply), `<|pad|>`."
-    if tokenizer is None: return {}
-    return dict(bos_token_id=tokenizer.bos_id, eos_token_id=[tokenizer.eos_id, tokenizer.eot_id], pad_token_id=tokenizer.pad_id)
+    if tokenizer is None:
+        return {}
+    return dict(
+        bos_token_id=tokenizer.bos_id,
+        eos_token_id=[tokenizer.eos_id, tokenizer.eot_id],
+        pad_token_id=tokenizer.pad_id,
+    )
+
 
 def _check_vocab(model: GPT, tokenizer: Tokenizer | None):
     if tokenizer is not None and tokenizer.vocab_size > model.config.vocab_size:
-        raise ValueError(f"the tokenizer has {tokenizer.vocab_size} tokens but the model only {model.config.vocab_size} "
-                         "embedding rows; export the tokenizer the model was trained with")
+        raise ValueError(
+            f"the tokenizer has {tokenizer.vocab_size} tokens but the model only {model.config.vocab_size} "
+            "embedding rows; export the tokenizer the model was trained with"
+        )
 
 # %% ../nbs/07_export.ipynb #7910c0b9
-_DTYPES = {'float32': torch.float32, 'fp32': torch.float32, 'bfloat16': torch.bfloat16, 'bf16': torch.bfloat16,
-           'float16': torch.float16, 'fp16': torch.float16}
+_DTYPES = {
+    'float32': torch.float32,
+    'fp32': torch.float32,
+    'bfloat16': torch.bfloat16,
+    'bf16': torch.bfloat16,
+    'float16': torch.float16,
+    'fp16': torch.float16,
+}
+
 
 def _dtype(d) -> torch.dtype | None:
     "`None`, a floating `torch.dtype`, or one of the names in `_DTYPES`, as a `torch.dtype`."
-    if d is None or (isinstance(d, torch.dtype) and d.is_floating_point): return d
-    if isinstance(d, str) and d in _DTYPES: return _DTYPES[d]
+    if d is None or (isinstance(d, torch.dtype) and d.is_floating_point):
+        return d
+    if isinstance(d, str) and d in _DTYPES:
+        return _DTYPES[d]
     raise ValueError(f"unsupported dtype {d!r}; valid: {', '.join(_DTYPES)} (or the torch dtypes)")
 
 # %% ../nbs/07_export.ipynb #10c480d3
@@ -61,28 +82,45 @@ def hf_tokenizer(tokenizer: Tokenizer):
     hf.add_bos_token = True
     return hf
 
+
 def hf_generation_config(model_config: ModelConfig, tokenizer: Tokenizer) -> GenerationConfig:
     "Greedy decoding (as top-1 sampling) that stops on `<|eos|>` or `<|eot|>`, pads with `<|pad|>`, runs up to `seq_len` and never emits an id with no token."
     extra = list(range(tokenizer.vocab_size, model_config.vocab_size))
     # top_k=1: whatever the temperature, the most likely token. `do_sample=False` alone is not enough: older
     # transformers (5.15) let the text-generation pipeline's own defaults (do_sample=True, temperature 0.7) win
     # over it, and a top_k with do_sample=False is refused on save.
-    return GenerationConfig(**_token_ids(tokenizer), max_length=model_config.seq_len, do_sample=True, top_k=1,
-                            suppress_tokens=extra or None)
+    return GenerationConfig(
+        **_token_ids(tokenizer),
+        max_length=model_config.seq_len,
+        do_sample=True,
+        top_k=1,
+        suppress_tokens=extra or None,
+    )
 
 # %% ../nbs/07_export.ipynb #49c45817
-def export_hf(model: GPT, tokenizer: Tokenizer | None, out_dir, dtype: torch.dtype | str | None = None, overwrite: bool = False) -> Path:
+def export_hf(
+    model: GPT,
+    tokenizer: Tokenizer | None,
+    out_dir,
+    dtype: torch.dtype | str | None = None,
+    overwrite: bool = False,
+) -> Path:
     """Write `model` (and `tokenizer`, unless None) as a Hugging Face directory that `AutoModelForCausalLM` and
     `AutoTokenizer` load; `dtype` (`'float32'`, `'bfloat16'`, `'float16'`) converts the weights. Atomic; returns the directory."""
     out = Path(out_dir)
-    if out.exists() and not out.is_dir(): raise FileExistsError(f"{out} exists and is not a directory")
+    if out.exists() and not out.is_dir():
+        raise FileExistsError(f"{out} exists and is not a directory")
     if out.is_dir() and any(out.iterdir()) and not overwrite:
-        raise FileExistsError(f"{out} is not empty; choose another directory or pass overwrite=True (--overwrite) to replace it")
+        raise FileExistsError(
+            f"{out} is not empty; choose another directory or pass overwrite=True (--overwrite) to replace it"
+        )
     hf = to_llama(model, tokenizer, dtype)
-    if tokenizer is not None: hf.generation_config = hf_generation_config(_unwrap(model).config, tokenizer)
+    if tokenizer is not None:
+        hf.generation_config = hf_generation_config(_unwrap(model).config, tokenizer)
     with atomic_dir(out) as tmp:
         hf.save_pretrained(tmp)
-        if tokenizer is not None: hf_tokenizer(tokenizer).save_pretrained(tmp)
+        if tokenizer is not None:
+            hf_tokenizer(tokenizer).save_pretrained(tmp)
     return out
 
 # %% ../nbs/07_export.ipynb #38d9badb
@@ -90,22 +128,36 @@ import math
 from safetensors import SafetensorError
 from .config import Config, ConfigError, validate
 
+
 def from_hf(path, device='cpu', dtype: torch.dtype | str = torch.float32) -> tuple[GPT, Tokenizer | None]:
     "`(GPT, Tokenizer or None)` from a Hugging Face Llama directory (an `export_hf` output); the model is in eval mode on `device`. A bad directory raises `ValueError` (or `FileNotFoundError`) naming it."
     d = Path(path)
     if not (d / 'config.json').is_file():
-        raise FileNotFoundError(f"no config.json in {d}: expected a Hugging Face model directory such as minigpt_export writes")
-    try: raw = json.loads((d / 'config.json').read_text(encoding='utf-8'))
-    except (ValueError, OSError, RecursionError) as e: raise ValueError(f"{d / 'config.json'} is not a readable JSON file: {e}") from None
-    try: model_config_from_llama(raw)   # every check on the file itself, before transformers reads it or anything is allocated
-    except ValueError as e: raise ValueError(f"{d / 'config.json'}: {e}") from None
+        raise FileNotFoundError(
+            f"no config.json in {d}: expected a Hugging Face model directory such as minigpt_export writes"
+        )
+    try:
+        raw = json.loads((d / 'config.json').read_text(encoding='utf-8'))
+    except (ValueError, OSError, RecursionError) as e:
+        raise ValueError(f"{d / 'config.json'} is not a readable JSON file: {e}") from None
+    try:
+        model_config_from_llama(
+            raw
+        )  # every check on the file itself, before transformers reads it or anything is allocated
+    except ValueError as e:
+        raise ValueError(f"{d / 'config.json'}: {e}") from None
     cfg = model_config_from_llama(LlamaConfig.from_pretrained(d, local_files_only=True))
     dtype = _dtype(dtype)
     try:
         hf = LlamaForCausalLM.from_pretrained(d, dtype=dtype, local_files_only=True)
         model = GPT(cfg).to(dtype)
         model.load_state_dict(hf.state_dict(), strict=True)
-    except (OSError, RuntimeError, ValueError, SafetensorError) as e:   # no weights file, a truncated one, or tensors whose shapes disagree with config.json
+    except (
+        OSError,
+        RuntimeError,
+        ValueError,
+        SafetensorError,
+    ) as e:  # no weights file, a truncated one, or tensors whose shapes disagree with config.json
         raise ValueError(f"cannot load the weights in {d}: {str(e).strip().splitlines()[0][:300]}") from None
     return model.to(device).eval(), _tokenizer_from_dir(d)
 
@@ -114,56 +166,102 @@ def model_config_from_llama(config) -> ModelConfig:
     """The `ModelConfig` of a `transformers.LlamaConfig` (or its dict); a setting `GPT` cannot represent, a missing or
     mistyped field, or a model too large to allocate (over `config.MAX_PARAMS`) raises `ValueError` before anything is allocated."""
     c = config.to_dict() if hasattr(config, 'to_dict') else config
-    if not isinstance(c, dict): raise ValueError(f"a model config must be a JSON object (a dict), got {type(c).__name__}")
-    def bad(what, valid): raise ValueError(f"cannot load this model into GPT: {what}; GPT supports {valid}")
-    if c.get('model_type') != 'llama': bad(f"model_type is {c.get('model_type')!r}", "'llama' (LlamaForCausalLM) only")
+    if not isinstance(c, dict):
+        raise ValueError(f"a model config must be a JSON object (a dict), got {type(c).__name__}")
+
+    def bad(what, valid):
+        raise ValueError(f"cannot load this model into GPT: {what}; GPT supports {valid}")
+
+    if c.get('model_type') != 'llama':
+        bad(f"model_type is {c.get('model_type')!r}", "'llama' (LlamaForCausalLM) only")
     for k in ('attention_bias', 'mlp_bias'):
-        if c.get(k): bad(f"{k}={c[k]}", f"{k}=False (no biases)")
-    if c.get('hidden_act', 'silu') != 'silu': bad(f"hidden_act is {c['hidden_act']!r}", "'silu' (a SwiGLU MLP)")
+        if c.get(k):
+            bad(f"{k}={c[k]}", f"{k}=False (no biases)")
+    if c.get('hidden_act', 'silu') != 'silu':
+        bad(f"hidden_act is {c['hidden_act']!r}", "'silu' (a SwiGLU MLP)")
     _check_llama_types(c)
     rope = c.get('rope_parameters') or c.get('rope_scaling') or {}
     rope_type = rope.get('rope_type', rope.get('type', 'default'))
-    if rope_type != 'default': bad(f"rope_type is {rope_type!r} (RoPE scaling)", "'default' rotary positions without scaling")
+    if rope_type != 'default':
+        bad(f"rope_type is {rope_type!r} (RoPE scaling)", "'default' rotary positions without scaling")
     d, h = c['hidden_size'], c['num_attention_heads']
     head_dim = c.get('head_dim') or d // h
-    if head_dim * h != d: bad(f"head_dim={head_dim} with hidden_size={d} and {h} heads", "head_dim = hidden_size / num_attention_heads")
+    if head_dim * h != d:
+        bad(
+            f"head_dim={head_dim} with hidden_size={d} and {h} heads",
+            "head_dim = hidden_size / num_attention_heads",
+        )
     kv = c.get('num_key_value_heads') or h
     d_ff = c['intermediate_size']
-    cfg = ModelConfig(vocab_size=c['vocab_size'], n_layers=c['num_hidden_layers'], d_model=d, n_heads=h,
-                      n_kv_heads=None if kv == h else kv, seq_len=c['max_position_embeddings'], dropout=0.0,
-                      tie_embeddings=bool(c.get('tie_word_embeddings', False)), rope_theta=float(rope.get('rope_theta', c.get('rope_theta', 10000.0))),
-                      norm_eps=c['rms_norm_eps'], init_std=c.get('initializer_range', 0.02))
-    if cfg.ffn_dim != d_ff: cfg.d_ff = d_ff
-    try: validate(Config(model=cfg))   # the same rules as a training config (positive sizes, heads that divide, size bounds, ...)
-    except ConfigError as e: bad(str(e), 'what a minigpt training config allows')
+    cfg = ModelConfig(
+        vocab_size=c['vocab_size'],
+        n_layers=c['num_hidden_layers'],
+        d_model=d,
+        n_heads=h,
+        n_kv_heads=None if kv == h else kv,
+        seq_len=c['max_position_embeddings'],
+        dropout=0.0,
+        tie_embeddings=bool(c.get('tie_word_embeddings', False)),
+        rope_theta=float(rope.get('rope_theta', c.get('rope_theta', 10000.0))),
+        norm_eps=c['rms_norm_eps'],
+        init_std=c.get('initializer_range', 0.02),
+    )
+    if cfg.ffn_dim != d_ff:
+        cfg.d_ff = d_ff
+    try:
+        validate(
+            Config(model=cfg)
+        )  # the same rules as a training config (positive sizes, heads that divide, size bounds, ...)
+    except ConfigError as e:
+        bad(str(e), 'what a minigpt training config allows')
     return cfg
 
 # %% ../nbs/07_export.ipynb #984ad75c
-_LLAMA_INTS = ('vocab_size', 'num_hidden_layers', 'hidden_size', 'num_attention_heads', 'intermediate_size', 'max_position_embeddings')
+_LLAMA_INTS = (
+    'vocab_size',
+    'num_hidden_layers',
+    'hidden_size',
+    'num_attention_heads',
+    'intermediate_size',
+    'max_position_embeddings',
+)
+
 
 def _check_llama_types(c: dict):
     "Raise `ValueError` naming the key if a field `GPT` needs is missing or of the wrong type."
-    def is_int(v): return isinstance(v, int) and not isinstance(v, bool)
+
+    def is_int(v):
+        return isinstance(v, int) and not isinstance(v, bool)
+
     for k in _LLAMA_INTS:
-        if k not in c: raise ValueError(f"the model config has no {k!r}; a Llama config needs {', '.join(_LLAMA_INTS)}")
-        if not is_int(c[k]) or c[k] <= 0: raise ValueError(f"the model config's {k} must be a positive integer, got {c[k]!r}")
+        if k not in c:
+            raise ValueError(f"the model config has no {k!r}; a Llama config needs {', '.join(_LLAMA_INTS)}")
+        if not is_int(c[k]) or c[k] <= 0:
+            raise ValueError(f"the model config's {k} must be a positive integer, got {c[k]!r}")
     for k in ('head_dim', 'num_key_value_heads'):
-        if c.get(k) is not None and (not is_int(c[k]) or c[k] <= 0): raise ValueError(f"the model config's {k} must be a positive integer or null, got {c[k]!r}")
+        if c.get(k) is not None and (not is_int(c[k]) or c[k] <= 0):
+            raise ValueError(f"the model config's {k} must be a positive integer or null, got {c[k]!r}")
     for k in ('rms_norm_eps', 'initializer_range', 'rope_theta'):
         v = c.get(k, 1.0 if k != 'rms_norm_eps' else None)
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v <= 0:
             raise ValueError(f"the model config's {k} must be a finite number > 0, got {v!r}")
     for k in ('rope_parameters', 'rope_scaling'):
-        if c.get(k) is not None and not isinstance(c[k], dict): raise ValueError(f"the model config's {k} must be an object or null, got {c[k]!r}")
+        if c.get(k) is not None and not isinstance(c[k], dict):
+            raise ValueError(f"the model config's {k} must be an object or null, got {c[k]!r}")
 
 # %% ../nbs/07_export.ipynb #31f3e95f
 def _tokenizer_from_dir(d: Path) -> Tokenizer | None:
     f = d / 'tokenizer.json'
-    if not f.exists(): return None
+    if not f.exists():
+        return None
     spec = json.loads(f.read_text(encoding='utf-8'))
-    if not isinstance(spec, dict): return None
-    spec['post_processor'] = None   # minigpt adds special tokens explicitly; transformers' bos template is dropped
-    try: return Tokenizer.from_str(json.dumps(spec))
+    if not isinstance(spec, dict):
+        return None
+    spec['post_processor'] = (
+        None  # minigpt adds special tokens explicitly; transformers' bos template is dropped
+    )
+    try:
+        return Tokenizer.from_str(json.dumps(spec))
     except (ValueError, KeyError, TypeError) as e:
         warnings.warn(f"{f} is not a minigpt tokenizer, so no Tokenizer is returned ({str(e)[:200]})")
         return None
@@ -177,25 +275,49 @@ def export_checkpoint(path, out_dir, dtype: torch.dtype | str | None = None, ove
 # %% ../nbs/07_export.ipynb #f7ccf23c
 def main(argv: list[str] | None = None) -> int:
     "CLI: `minigpt_export --checkpoint PATH --out DIR [--dtype float32|bfloat16|float16] [--overwrite]`."
-    p = argparse.ArgumentParser(prog='minigpt_export', description='Export a minigpt checkpoint as a Hugging Face transformers '
-                                'directory (LlamaForCausalLM + tokenizer + chat template).')
-    p.add_argument('--checkpoint', required=True, help='a run directory (its latest checkpoint), its checkpoints/ folder or one step_N/ directory')
-    p.add_argument('--out', required=True, help='the directory to write (must be empty or new, unless --overwrite)')
-    p.add_argument('--dtype', choices=['float32', 'bfloat16', 'float16'], help='convert the weights (default: as trained, float32)')
+    p = argparse.ArgumentParser(
+        prog='minigpt_export',
+        description='Export a minigpt checkpoint as a Hugging Face transformers '
+        'directory (LlamaForCausalLM + tokenizer + chat template).',
+    )
+    p.add_argument(
+        '--checkpoint',
+        required=True,
+        help='a run directory (its latest checkpoint), its checkpoints/ folder or one step_N/ directory',
+    )
+    p.add_argument(
+        '--out', required=True, help='the directory to write (must be empty or new, unless --overwrite)'
+    )
+    p.add_argument(
+        '--dtype',
+        choices=['float32', 'bfloat16', 'float16'],
+        help='convert the weights (default: as trained, float32)',
+    )
     p.add_argument('--overwrite', action='store_true', help='replace a non-empty --out directory')
     args = p.parse_args(argv)
     try:
         model, tok, ck = load_trained(args.checkpoint)
-        print(f'checkpoint {ck.path} (step {ck.step}): {model.num_params():,} parameters, {tok.vocab_size} tokens', flush=True)
+        print(
+            f'checkpoint {ck.path} (step {ck.step}): {model.num_params():,} parameters, {tok.vocab_size} tokens',
+            flush=True,
+        )
         print('model config: ' + json.dumps(ck.config.to_dict()['model']), flush=True)
         out = export_hf(model, tok, args.out, dtype=args.dtype, overwrite=args.overwrite)
     except (CheckpointError, FileExistsError, ValueError) as e:
-        print(f'error: {e}', file=sys.stderr); return 2
-    except OSError as e:   # --out under a file, on a read-only or full disk, ...: one line, not a traceback
-        print(f'error: cannot write {args.out}: {e.strerror or e}' + (f' ({e.filename})' if e.filename else ''), file=sys.stderr); return 2
+        print(f'error: {e}', file=sys.stderr)
+        return 2
+    except OSError as e:  # --out under a file, on a read-only or full disk, ...: one line, not a traceback
+        print(
+            f'error: cannot write {args.out}: {e.strerror or e}' + (f' ({e.filename})' if e.filename else ''),
+            file=sys.stderr,
+        )
+        return 2
     print(f'wrote {out}: ' + ', '.join(sorted(f.name for f in out.iterdir())))
-    print(f"load it with transformers.AutoModelForCausalLM.from_pretrained({str(out)!r}) and AutoTokenizer.from_pretrained({str(out)!r})")
+    print(
+        f"load it with transformers.AutoModelForCausalLM.from_pretrained({str(out)!r}) and AutoTokenizer.from_pretrained({str(out)!r})"
+    )
     return 0
 
 # %% ../nbs/07_export.ipynb #6fd1d6b7
-if __name__ == '__main__' and '__file__' in globals(): sys.exit(main())
+if __name__ == '__main__' and '__file__' in globals():
+    sys.exit(main())

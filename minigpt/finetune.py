@@ -12,12 +12,34 @@ import torch.nn as nn
 import torch.nn.functional as F
 from fastcore.basics import patch
 from safetensors.torch import load_model
-from .config import Config, ConfigError, PRESETS, add_config_args, atomic_dir, atomic_write, load_overrides, parse_set, replace_path
+from minigpt.config import (
+    Config,
+    ConfigError,
+    PRESETS,
+    add_config_args,
+    atomic_dir,
+    atomic_write,
+    load_overrides,
+    parse_set,
+    replace_path,
+)
 from .tokenizer import ROLES, SPECIAL_TOKENS
 from .model import GPT, param_groups
 from . import data as mdata
-from .checkpoint import (CONFIG, STATE, TOKENIZER, WEIGHTS, Checkpoint, CheckpointError, check_compatible, list_checkpoints, load_checkpoint,
-                                loss_summary, loss_totals, token_byte_lengths)
+from minigpt.checkpoint import (
+    CONFIG,
+    STATE,
+    TOKENIZER,
+    WEIGHTS,
+    Checkpoint,
+    CheckpointError,
+    check_compatible,
+    list_checkpoints,
+    load_checkpoint,
+    loss_summary,
+    loss_totals,
+    token_byte_lengths,
+)
 from .train import Trainer, TrainingError, WarmupCosineScheduler, compile_or_eager
 
 # %% auto #0
@@ -29,16 +51,21 @@ __all__ = ['ADAPTER', 'FINETUNE', 'FINETUNE_DEFAULTS', 'LORA_DEFAULTS', 'LoRALin
 # %% ../nbs/08_finetune.ipynb #2626d605
 class LoRALinear(nn.Module):
     "A frozen `nn.Linear` plus a trainable low-rank update: `y = base(x) + (alpha / rank) * B(A(dropout(x)))`."
+
     def __init__(self, base: nn.Linear, rank: int = 8, alpha: float = 16.0, dropout: float = 0.0):
         super().__init__()
-        if rank < 1: raise ValueError(f"LoRA rank must be at least 1, got {rank}")
+        if rank < 1:
+            raise ValueError(f"LoRA rank must be at least 1, got {rank}")
         self.base, self.rank, self.alpha = base, rank, alpha
         self.scaling = alpha / rank
         base.weight.requires_grad_(False)
-        if base.bias is not None: base.bias.requires_grad_(False)
+        if base.bias is not None:
+            base.bias.requires_grad_(False)
         dev, dt = base.weight.device, base.weight.dtype
         self.lora_A = nn.Parameter(torch.empty(rank, base.in_features, device=dev, dtype=dt))
-        self.lora_B = nn.Parameter(torch.zeros(base.out_features, rank, device=dev, dtype=dt))  # B = 0: starts as the base
+        self.lora_B = nn.Parameter(
+            torch.zeros(base.out_features, rank, device=dev, dtype=dt)
+        )  # B = 0: starts as the base
         nn.init.kaiming_uniform_(self.lora_A, a=math.sqrt(5))
         self.drop = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
 
@@ -51,42 +78,61 @@ class LoRALinear(nn.Module):
 
     def merged(self) -> nn.Linear:
         "A plain `nn.Linear` with weight `W + (alpha / rank) * B @ A` (a new module; this one is unchanged)."
-        out = nn.Linear(self.base.in_features, self.base.out_features, bias=self.base.bias is not None,
-                        device=self.base.weight.device, dtype=self.base.weight.dtype)
+        out = nn.Linear(
+            self.base.in_features,
+            self.base.out_features,
+            bias=self.base.bias is not None,
+            device=self.base.weight.device,
+            dtype=self.base.weight.dtype,
+        )
         with torch.no_grad():
             out.weight.copy_(self.base.weight + self.delta_weight())
-            if self.base.bias is not None: out.bias.copy_(self.base.bias)
+            if self.base.bias is not None:
+                out.bias.copy_(self.base.bias)
         return out
 
-    def extra_repr(self) -> str: return f'rank={self.rank}, alpha={self.alpha}, scaling={self.scaling:g}'
+    def extra_repr(self) -> str:
+        return f'rank={self.rank}, alpha={self.alpha}, scaling={self.scaling:g}'
 
 # %% ../nbs/08_finetune.ipynb #20bd2c6b
 @dataclass
 class LoRAConfig:
     "Which `nn.Linear` layers get an adapter, and its size: `rank`, `alpha` (the update is scaled by alpha / rank), `dropout`."
+
     rank: int = 8
     alpha: float = 16.0
     dropout: float = 0.0
-    targets: list[str] = field(default_factory=lambda: ['q_proj', 'v_proj'])   # module names, or their last part
+    targets: list[str] = field(
+        default_factory=lambda: ['q_proj', 'v_proj']
+    )  # module names, or their last part
+
 
 def _set_module(root: nn.Module, name: str, new: nn.Module):
     parent, _, leaf = name.rpartition('.')
     setattr(root.get_submodule(parent) if parent else root, leaf, new)
 
+
 def add_lora(model: nn.Module, cfg: LoRAConfig | None = None) -> list[str]:
     "Freeze every parameter of `model`, then wrap each `nn.Linear` named by `cfg.targets` in a `LoRALinear`. Returns the wrapped names."
     cfg = cfg or LoRAConfig()
-    if any(isinstance(m, LoRALinear) for m in model.modules()): raise ValueError("the model already has LoRA adapters")
+    if any(isinstance(m, LoRALinear) for m in model.modules()):
+        raise ValueError("the model already has LoRA adapters")
     linears = [n for n, m in model.named_modules() if isinstance(m, nn.Linear)]
     names = [n for n in linears if n in cfg.targets or n.rsplit('.', 1)[-1] in cfg.targets]
     if not names:
         kinds = sorted({n.rsplit('.', 1)[-1] for n in linears})
-        raise ValueError(f"LoRA targets {cfg.targets} match no nn.Linear in the model; valid names: {', '.join(kinds)}")
+        raise ValueError(
+            f"LoRA targets {cfg.targets} match no nn.Linear in the model; valid names: {', '.join(kinds)}"
+        )
     tied = getattr(getattr(model, 'config', None), 'tie_embeddings', False)
     if tied and 'lm_head' in names:
-        raise ValueError("lm_head shares its weight with the input embedding (model.tie_embeddings): an adapter on it would untie them; leave it out of the targets")
-    for p in model.parameters(): p.requires_grad_(False)
-    for n in names: _set_module(model, n, LoRALinear(model.get_submodule(n), cfg.rank, cfg.alpha, cfg.dropout))
+        raise ValueError(
+            "lm_head shares its weight with the input embedding (model.tie_embeddings): an adapter on it would untie them; leave it out of the targets"
+        )
+    for p in model.parameters():
+        p.requires_grad_(False)
+    for n in names:
+        _set_module(model, n, LoRALinear(model.get_submodule(n), cfg.rank, cfg.alpha, cfg.dropout))
     return names
 
 # %% ../nbs/08_finetune.ipynb #6cd2dbf0
@@ -94,25 +140,39 @@ def lora_modules(model: nn.Module) -> dict[str, LoRALinear]:
     "The `LoRALinear` modules of `model`, by name."
     return {n: m for n, m in model.named_modules() if isinstance(m, LoRALinear)}
 
+
 def lora_state_dict(model: nn.Module) -> dict[str, torch.Tensor]:
     "The adapter tensors alone (`...q_proj.lora_A`, `...q_proj.lora_B`), detached copies."
-    return {f'{n}.{k}': getattr(m, k).detach().clone() for n, m in lora_modules(model).items() for k in ('lora_A', 'lora_B')}
+    return {
+        f'{n}.{k}': getattr(m, k).detach().clone()
+        for n, m in lora_modules(model).items()
+        for k in ('lora_A', 'lora_B')
+    }
+
 
 def load_lora_state_dict(model: nn.Module, sd: dict[str, torch.Tensor]):
     "Copy adapter tensors into `model`'s adapters; a missing, extra or wrongly shaped tensor is a `ValueError`."
     want = {f'{n}.{k}': getattr(m, k) for n, m in lora_modules(model).items() for k in ('lora_A', 'lora_B')}
     if set(sd) != set(want):
-        raise ValueError(f"adapter tensors do not match the model's adapters: missing {sorted(set(want) - set(sd))[:4]}, "
-                         f"unexpected {sorted(set(sd) - set(want))[:4]}")
+        raise ValueError(
+            f"adapter tensors do not match the model's adapters: missing {sorted(set(want) - set(sd))[:4]}, "
+            f"unexpected {sorted(set(sd) - set(want))[:4]}"
+        )
     with torch.no_grad():
         for k, p in want.items():
-            if sd[k].shape != p.shape: raise ValueError(f"adapter tensor {k} has shape {tuple(sd[k].shape)}, the model's {tuple(p.shape)}")
+            if sd[k].shape != p.shape:
+                raise ValueError(
+                    f"adapter tensor {k} has shape {tuple(sd[k].shape)}, the model's {tuple(p.shape)}"
+                )
             p.copy_(sd[k])
+
 
 def merge_lora(model: nn.Module) -> nn.Module:
     "Replace every `LoRALinear` in `model` by its merged plain `nn.Linear` (in place); returns `model`, a plain model again."
-    for n, m in lora_modules(model).items(): _set_module(model, n, m.merged())
+    for n, m in lora_modules(model).items():
+        _set_module(model, n, m.merged())
     return model
+
 
 def trainable_parameters(model: nn.Module) -> tuple[int, int]:
     "`(trainable, total)` parameter counts (a tied matrix counts once)."
@@ -122,24 +182,37 @@ def trainable_parameters(model: nn.Module) -> tuple[int, int]:
 # %% ../nbs/08_finetune.ipynb #ae33d6bf
 ADAPTER = 'adapter.safetensors'
 
+
 def save_adapter(model: nn.Module, path, cfg: LoRAConfig, extra: dict | None = None) -> Path:
     "Write the adapter tensors alone to `path` (safetensors), with the `LoRAConfig` (and `extra`) in its metadata."
     from safetensors.torch import save_file
+
     sd = {k: v.contiguous().cpu() for k, v in lora_state_dict(model).items()}
-    if not sd: raise ValueError("the model has no LoRA adapters to save")
+    if not sd:
+        raise ValueError("the model has no LoRA adapters to save")
     meta = {'lora': json.dumps(asdict(cfg)), **{k: json.dumps(v) for k, v in (extra or {}).items()}}
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f'.{path.name}.tmp')
     save_file(sd, str(tmp), metadata=meta)
     return replace_path(tmp, path)
+
 
 def read_adapter(path) -> tuple[dict[str, torch.Tensor], LoRAConfig, dict]:
     "`(tensors, LoRAConfig, other metadata)` of an adapter file written by `save_adapter`."
     from safetensors import safe_open
     from safetensors.torch import load_file
-    with safe_open(str(path), framework='pt') as f: meta = f.metadata() or {}
-    if 'lora' not in meta: raise ValueError(f"{path} is not a minigpt adapter file (no 'lora' metadata)")
-    return load_file(str(path)), LoRAConfig(**json.loads(meta.pop('lora'))), {k: json.loads(v) for k, v in meta.items()}
+
+    with safe_open(str(path), framework='pt') as f:
+        meta = f.metadata() or {}
+    if 'lora' not in meta:
+        raise ValueError(f"{path} is not a minigpt adapter file (no 'lora' metadata)")
+    return (
+        load_file(str(path)),
+        LoRAConfig(**json.loads(meta.pop('lora'))),
+        {k: json.loads(v) for k, v in meta.items()},
+    )
+
 
 def load_adapter(model: nn.Module, path) -> nn.Module:
     "Add the adapters of the file `path` to a plain `model` and load their tensors; returns `model`."
@@ -152,12 +225,23 @@ def load_adapter(model: nn.Module, path) -> nn.Module:
 class FinetuneError(ConfigError):
     "A fine-tuning run cannot start as asked (conflicting model settings, a plain-text source, a mismatched resume)."
 
-FINETUNE = 'finetune.json'   # in the run directory: where the run was initialised from, and its adapters
-FINETUNE_DEFAULTS = {        # what changes from the base run's config unless you say otherwise
-    'data.sources': ['oasst1', 'gsm8k', 'code_alpaca'], 'training.lr': 1e-3, 'training.warmup_steps': 20,
-    'training.total_steps': 300, 'training.eval_interval': 100, 'training.checkpoint_interval': 100,
-    'training.sample_interval': 0, 'training.log_interval': 10}
-LORA_DEFAULTS = {'training.lr': 3e-3, 'training.weight_decay': 0.0}   # adapters start at zero: a larger step, no decay
+
+FINETUNE = 'finetune.json'  # in the run directory: where the run was initialised from, and its adapters
+FINETUNE_DEFAULTS = {  # what changes from the base run's config unless you say otherwise
+    'data.sources': ['oasst1', 'gsm8k', 'code_alpaca'],
+    'training.lr': 1e-3,
+    'training.warmup_steps': 20,
+    'training.total_steps': 300,
+    'training.eval_interval': 100,
+    'training.checkpoint_interval': 100,
+    'training.sample_interval': 0,
+    'training.log_interval': 10,
+}
+LORA_DEFAULTS = {
+    'training.lr': 3e-3,
+    'training.weight_decay': 0.0,
+}  # adapters start at zero: a larger step, no decay
+
 
 def chat_only_sources(sources: list[str]) -> list[str]:
     "Check that every source yields conversations (loss on the assistant's tokens only); plain-text sources raise `FinetuneError`."
@@ -165,21 +249,30 @@ def chat_only_sources(sources: list[str]) -> list[str]:
     if bad:
         kinds = ', '.join(f"'{s}' ({mdata.get_source(s).kind})" for s in bad)
         chat = ', '.join(n for n, s in mdata.SOURCES.items() if s.kind == 'chat')
-        raise FinetuneError(f"fine-tuning trains on conversations, with the loss on the assistant's tokens only; {kinds} "
-                            f"hold plain text, which carries loss on every token. Chat sources: {chat}")
+        raise FinetuneError(
+            f"fine-tuning trains on conversations, with the loss on the assistant's tokens only; {kinds} "
+            f"hold plain text, which carries loss on every token. Chat sources: {chat}"
+        )
     return sources
 
-def finetune_config(base: Config, overrides: dict | None = None, lora: bool = False, defaults: bool = True) -> Config:
+
+def finetune_config(
+    base: Config, overrides: dict | None = None, lora: bool = False, defaults: bool = True
+) -> Config:
     "The config of a fine-tuning run from the base run's `base`: `FINETUNE_DEFAULTS` (and `LORA_DEFAULTS`) unless `defaults=False`, then `overrides`; the model stays the base's."
     overrides = dict(overrides or {})
     clash = []
     for k, v in overrides.items():
         if k.startswith('model.'):
             want = base.override({k: v}).flat()[k]
-            if want != base.flat()[k]: clash.append(f"{k}={want!r} (the base model has {base.flat()[k]!r})")
+            if want != base.flat()[k]:
+                clash.append(f"{k}={want!r} (the base model has {base.flat()[k]!r})")
     if clash:
-        raise FinetuneError("fine-tuning keeps the base model's architecture and tokenizer; drop these overrides: " + '; '.join(clash))
-    first = ({**FINETUNE_DEFAULTS, **(LORA_DEFAULTS if lora else {})} if defaults else {})
+        raise FinetuneError(
+            "fine-tuning keeps the base model's architecture and tokenizer; drop these overrides: "
+            + '; '.join(clash)
+        )
+    first = {**FINETUNE_DEFAULTS, **(LORA_DEFAULTS if lora else {})} if defaults else {}
     cfg = base.override({**first, **overrides})
     chat_only_sources(cfg.data.sources)
     return cfg
@@ -188,23 +281,33 @@ def finetune_config(base: Config, overrides: dict | None = None, lora: bool = Fa
 def _sha256(path) -> str:
     h = hashlib.sha256()
     with open(path, 'rb') as f:
-        for block in iter(lambda: f.read(1 << 20), b''): h.update(block)
+        for block in iter(lambda: f.read(1 << 20), b''):
+            h.update(block)
     return h.hexdigest()
+
 
 class FineTuner(Trainer):
     """A `Trainer` that starts from the weights of the checkpoint `init_from` (not its optimizer or schedule),
     keeps its tokenizer, and with `lora` trains low-rank adapters only. Resumes like any run."""
+
     def __init__(self, cfg: Config, init_from, lora: LoRAConfig | None = None, resume=None, **kw):
         run_dir = Path(cfg.runtime.output_dir)
         self.init_ckpt = load_checkpoint(init_from)
-        if self.init_ckpt.tokenizer_file is None: raise CheckpointError(f"no tokenizer.json in {self.init_ckpt.path} or its run directory")
-        if not cfg.data.tokenizer_path: cfg = cfg.override({'data.tokenizer_path': str(self.init_ckpt.tokenizer_file)})
+        if self.init_ckpt.tokenizer_file is None:
+            raise CheckpointError(f"no tokenizer.json in {self.init_ckpt.path} or its run directory")
+        if not cfg.data.tokenizer_path:
+            cfg = cfg.override({'data.tokenizer_path': str(self.init_ckpt.tokenizer_file)})
         check_compatible(self.init_ckpt.config, cfg, self.init_ckpt.path)
         chat_only_sources(cfg.data.sources)
         self.lora_cfg = lora
-        self.ft_meta = {'init_from': str(self.init_ckpt.path.resolve()), 'init_step': self.init_ckpt.step,
-                        'init_tokenizer': self.init_ckpt.state.get('tokenizer_hash'), 'init_weights': 'init/' + WEIGHTS,
-                        'init_sha256': _sha256(self.init_ckpt.path / WEIGHTS), 'lora': asdict(lora) if lora else None}
+        self.ft_meta = {
+            'init_from': str(self.init_ckpt.path.resolve()),
+            'init_step': self.init_ckpt.step,
+            'init_tokenizer': self.init_ckpt.state.get('tokenizer_hash'),
+            'init_weights': 'init/' + WEIGHTS,
+            'init_sha256': _sha256(self.init_ckpt.path / WEIGHTS),
+            'lora': asdict(lora) if lora else None,
+        }
         self._own_run_dir(run_dir, resume)
         super().__init__(cfg, resume=resume, **kw)
 
@@ -216,17 +319,29 @@ def _own_run_dir(self: FineTuner, run_dir: Path, resume):
     if f.exists():
         old = json.loads(f.read_text())
         diff = [k for k in ('init_sha256', 'init_step', 'lora') if old.get(k) != self.ft_meta[k]]
-        if diff: raise FinetuneError(f"{run_dir} holds a fine-tuning run with a different {', '.join(diff)}: "
-                                     + '; '.join(f"{k}: recorded {old.get(k)!r}, now {self.ft_meta[k]!r}" for k in diff)
-                                     + ". Use a new --output-dir, or the recorded settings")
+        if diff:
+            raise FinetuneError(
+                f"{run_dir} holds a fine-tuning run with a different {', '.join(diff)}: "
+                + '; '.join(f"{k}: recorded {old.get(k)!r}, now {self.ft_meta[k]!r}" for k in diff)
+                + ". Use a new --output-dir, or the recorded settings"
+            )
     if list_checkpoints(run_dir / 'checkpoints') and resume in (None, False):
-        raise FinetuneError(f"{run_dir} already holds checkpoints: continue with resume='auto' (--resume auto) or use a new output directory")
-    if not (run_dir / 'init' / STATE).exists():   # the base run may prune its checkpoints: keep a loadable copy of the start
+        raise FinetuneError(
+            f"{run_dir} already holds checkpoints: continue with resume='auto' (--resume auto) or use a new output directory"
+        )
+    if not (
+        run_dir / 'init' / STATE
+    ).exists():  # the base run may prune its checkpoints: keep a loadable copy of the start
         with atomic_dir(run_dir / 'init') as tmp:
-            for name in (WEIGHTS, CONFIG): shutil.copyfile(self.init_ckpt.path / name, tmp / name)
+            for name in (WEIGHTS, CONFIG):
+                shutil.copyfile(self.init_ckpt.path / name, tmp / name)
             shutil.copyfile(self.init_ckpt.tokenizer_file, tmp / TOKENIZER)
-            torch.save({'step': self.init_ckpt.step, 'tokenizer_hash': self.ft_meta['init_tokenizer']}, tmp / STATE)
-    if f.exists() and resume not in (None, False): self.ft_meta = old; return   # keep the record of where the run started
+            torch.save(
+                {'step': self.init_ckpt.step, 'tokenizer_hash': self.ft_meta['init_tokenizer']}, tmp / STATE
+            )
+    if f.exists() and resume not in (None, False):
+        self.ft_meta = old
+        return  # keep the record of where the run started
     atomic_write(f, self.ft_meta, indent=1)
 
 # %% ../nbs/08_finetune.ipynb #46c7cb8a
@@ -236,8 +351,10 @@ def _prepare_tokenizer(self: FineTuner, ckpt):
     tok = Trainer._prepare_tokenizer(self, ckpt)
     want = self.ft_meta['init_tokenizer']
     if want and tok.fingerprint() != want:
-        raise FinetuneError(f"{self.tokenizer_file} is not the tokenizer {self.init_ckpt.path} was trained with; "
-                            f"fine-tuning needs the base run's tokenizer (data.tokenizer_path)")
+        raise FinetuneError(
+            f"{self.tokenizer_file} is not the tokenizer {self.init_ckpt.path} was trained with; "
+            f"fine-tuning needs the base run's tokenizer (data.tokenizer_path)"
+        )
     return tok
 
 # %% ../nbs/08_finetune.ipynb #f63cb7f1
@@ -247,17 +364,25 @@ def _build_model(self: FineTuner):
     cfg, t = self.cfg, self.cfg.training
     self.model = GPT(cfg.model)
     load_model(self.model, str(self.run_dir / 'init' / WEIGHTS), strict=True)
-    if self.lora_cfg: add_lora(self.model, self.lora_cfg)
-    self.adapted = self.model   # (save swaps self.model for a merged copy for a moment; this stays the trained model)
+    if self.lora_cfg:
+        add_lora(self.model, self.lora_cfg)
+    self.adapted = (
+        self.model
+    )  # (save swaps self.model for a merged copy for a moment; this stays the trained model)
     self.model.to(self.device)
-    self.opt = torch.optim.AdamW(param_groups(self.model, t.weight_decay), lr=t.lr, betas=(t.beta1, t.beta2),
-                                 **({'fused': True} if self.device.type == 'cuda' else {}))
+    self.opt = torch.optim.AdamW(
+        param_groups(self.model, t.weight_decay),
+        lr=t.lr,
+        betas=(t.beta1, t.beta2),
+        **({'fused': True} if self.device.type == 'cuda' else {}),
+    )
     self.sched = WarmupCosineScheduler(self.opt, t.warmup_steps, t.total_steps, t.min_lr_ratio)
     self.scaler = torch.amp.GradScaler(self.device.type, enabled=self.precision.use_scaler)
     self.flops_per_token = self.model.flops_per_token()
     self.fwd = compile_or_eager(self.model, self.log.print) if cfg.runtime.use_compile else self.model
     if self.dist.enabled:
         from torch.nn.parallel import DistributedDataParallel as DDP
+
         self.fwd = DDP(self.fwd, device_ids=[self.dist.local_rank] if self.device.type == 'cuda' else None)
 
 # %% ../nbs/08_finetune.ipynb #d076f424
@@ -265,63 +390,101 @@ def _build_model(self: FineTuner):
 def _state(self: FineTuner) -> dict:
     st = Trainer._state(self)
     st['finetune'] = self.ft_meta
-    if self.lora_cfg: st['lora'] = lora_state_dict(self.adapted)   # in the trainer state: saved atomically with the step
+    if self.lora_cfg:
+        st['lora'] = lora_state_dict(self.adapted)  # in the trainer state: saved atomically with the step
     return st
+
 
 @patch
 def _restore(self: FineTuner, ckpt: Checkpoint):
-    if not self.lora_cfg: return Trainer._restore(self, ckpt)
-    if 'lora' not in ckpt.state: raise FinetuneError(f"{ckpt.path} has no adapters in its trainer state: it is not a LoRA run's checkpoint")
-    full, self.model = self.model, GPT(self.cfg.model)   # the checkpoint's model.safetensors holds merged weights: read them aside
-    try: Trainer._restore(self, ckpt)
-    finally: self.model = full
-    load_lora_state_dict(self.model, {k: v.to(self.device) for k, v in ckpt.state['lora'].items()})   # frozen base + adapters = exact
+    if not self.lora_cfg:
+        return Trainer._restore(self, ckpt)
+    if 'lora' not in ckpt.state:
+        raise FinetuneError(
+            f"{ckpt.path} has no adapters in its trainer state: it is not a LoRA run's checkpoint"
+        )
+    full, self.model = (
+        self.model,
+        GPT(self.cfg.model),
+    )  # the checkpoint's model.safetensors holds merged weights: read them aside
+    try:
+        Trainer._restore(self, ckpt)
+    finally:
+        self.model = full
+    load_lora_state_dict(
+        self.model, {k: v.to(self.device) for k, v in ckpt.state['lora'].items()}
+    )  # frozen base + adapters = exact
 
 # %% ../nbs/08_finetune.ipynb #c226cfb4
 @patch
 def save(self: FineTuner) -> Path | None:
     "As `Trainer.save`; for LoRA the checkpoint's weights are merged (any minigpt command can load them) and the adapters are also saved alone."
-    if not self.lora_cfg: return Trainer.save(self)
+    if not self.lora_cfg:
+        return Trainer.save(self)
     full = self.model
     self.model = merge_lora(copy.deepcopy(full))
-    try: path = Trainer.save(self)
-    finally: self.model = full
-    if path is not None: save_adapter(full, path / ADAPTER, self.lora_cfg, {'init_from': self.ft_meta['init_from'], 'step': self.step})
+    try:
+        path = Trainer.save(self)
+    finally:
+        self.model = full
+    if path is not None:
+        save_adapter(
+            full, path / ADAPTER, self.lora_cfg, {'init_from': self.ft_meta['init_from'], 'step': self.step}
+        )
     return path
 
 # %% ../nbs/08_finetune.ipynb #35796f6c
-def finetune(cfg: Config, init_from, lora: LoRAConfig | None = None, resume=None, max_steps: int | None = None, **kw) -> FineTuner:
+def finetune(
+    cfg: Config, init_from, lora: LoRAConfig | None = None, resume=None, max_steps: int | None = None, **kw
+) -> FineTuner:
     "Set up a `FineTuner` (resuming from `resume`: 'auto', a checkpoint or a run directory) and train it."
     return FineTuner(cfg, init_from, lora=lora, resume=resume, **kw).fit(max_steps)
 
 # %% ../nbs/08_finetune.ipynb #d7ca3671
 _ROLE_TEXT = tuple(SPECIAL_TOKENS[r] for r in ROLES)
 
+
 def follows_chat_format(new_ids: list[int], tokenizer) -> bool:
     "Whether a generated reply keeps the chat format: it ends with `<|eot|>`, with no special token or role marker before it."
     specials = set(tokenizer.special_ids)
     for i, t in enumerate(new_ids):
-        if t == tokenizer.eot_id: return not any(m in tokenizer.decode(new_ids[:i]) for m in _ROLE_TEXT)
-        if t in specials: return False
-    return False   # never ended its turn
+        if t == tokenizer.eot_id:
+            return not any(m in tokenizer.decode(new_ids[:i]) for m in _ROLE_TEXT)
+        if t in specials:
+            return False
+    return False  # never ended its turn
+
 
 def heldout_prompts(cfg: Config, n: int = 50) -> list[str]:
     "The first user message of up to `n` validation conversations of `cfg`'s sources (round-robin over sources)."
     per = []
     for res in mdata.load_sources(cfg.data, verbose=False):
         _, val = mdata.split_records(res.records, cfg.data.val_fraction)
-        per.append([next(m['content'] for m in ex['messages'] if m['role'] == 'user') for ex in val if 'messages' in ex])
+        per.append(
+            [
+                next(m['content'] for m in ex['messages'] if m['role'] == 'user')
+                for ex in val
+                if 'messages' in ex
+            ]
+        )
     return [p for group in itertools.zip_longest(*per) for p in group if p is not None][:n]
+
 
 @torch.no_grad()
 def chat_format_rate(model, tokenizer, prompts: list[str], max_new_tokens: int = 64) -> float:
     "The share of `prompts` whose greedy reply `follows_chat_format` (a reply that runs out of room does not)."
     L, dev, ok = model.config.seq_len, next(model.parameters()).device, 0
     for p in prompts:
-        ids = tokenizer.prompt_ids(p, chat=True)[-(L - max_new_tokens):]
-        out = model.generate(torch.tensor([ids], device=dev), max_new_tokens, temperature=0, stop_ids=[tokenizer.eot_id, tokenizer.eos_id])
-        ok += follows_chat_format(out[0, len(ids):].tolist(), tokenizer)
+        ids = tokenizer.prompt_ids(p, chat=True)[-(L - max_new_tokens) :]
+        out = model.generate(
+            torch.tensor([ids], device=dev),
+            max_new_tokens,
+            temperature=0,
+            stop_ids=[tokenizer.eot_id, tokenizer.eos_id],
+        )
+        ok += follows_chat_format(out[0, len(ids) :].tolist(), tokenizer)
     return ok / max(len(prompts), 1)
+
 
 @torch.no_grad()
 def heldout_bpb(model, tokenizer, data_dir, batch_size: int = 16, max_batches: int | None = 20) -> dict:
@@ -329,26 +492,46 @@ def heldout_bpb(model, tokenizer, data_dir, batch_size: int = 16, max_batches: i
     c = model.config
     batches = mdata.val_batches(data_dir, None, c.seq_len, batch_size, max_batches)
     dev = next(model.parameters()).device
-    return loss_summary(loss_totals(model.eval(), batches, token_byte_lengths(tokenizer, c.vocab_size).to(dev), dev))
+    return loss_summary(
+        loss_totals(model.eval(), batches, token_byte_lengths(tokenizer, c.vocab_size).to(dev), dev)
+    )
 
 # %% ../nbs/08_finetune.ipynb #2fc6203a
-def _base_run_dir(ck: Checkpoint) -> Path: return ck.path.parent.parent if ck.path.parent.name == 'checkpoints' else ck.path
+def _base_run_dir(ck: Checkpoint) -> Path:
+    return ck.path.parent.parent if ck.path.parent.name == 'checkpoints' else ck.path
+
 
 def _parser() -> argparse.ArgumentParser:
     "The options of `minigpt_finetune`: the start, the shared config options, the run directory, resuming, LoRA."
-    p = argparse.ArgumentParser(prog='minigpt_finetune', description='Fine-tune a trained minigpt model on conversations '
-                                '(loss on the assistant\'s tokens only), fully or with LoRA adapters.')
-    p.add_argument('--init-from', metavar='CHECKPOINT', help='the base run directory or checkpoint (its weights and tokenizer; not its optimizer)')
+    p = argparse.ArgumentParser(
+        prog='minigpt_finetune',
+        description='Fine-tune a trained minigpt model on conversations '
+        '(loss on the assistant\'s tokens only), fully or with LoRA adapters.',
+    )
+    p.add_argument(
+        '--init-from',
+        metavar='CHECKPOINT',
+        help='the base run directory or checkpoint (its weights and tokenizer; not its optimizer)',
+    )
     add_config_args(p, default_preset=None)
-    p.add_argument('--output-dir', help="the fine-tuning run directory (default: the base run's directory + '-sft' or '-lora')")
-    p.add_argument('--resume', metavar='auto|PATH', help="continue from a checkpoint: 'auto' = the latest in the run directory")
+    p.add_argument(
+        '--output-dir',
+        help="the fine-tuning run directory (default: the base run's directory + '-sft' or '-lora')",
+    )
+    p.add_argument(
+        '--resume',
+        metavar='auto|PATH',
+        help="continue from a checkpoint: 'auto' = the latest in the run directory",
+    )
     p.add_argument('--max-steps', type=int, help='stop (with a checkpoint) after this step')
     g = p.add_argument_group('LoRA (train low-rank adapters; the base weights stay frozen)')
     g.add_argument('--lora', action='store_true', help='train LoRA adapters instead of every weight')
     g.add_argument('--lora-rank', type=int, default=LoRAConfig.rank)
     g.add_argument('--lora-alpha', type=float, default=LoRAConfig.alpha)
     g.add_argument('--lora-dropout', type=float, default=LoRAConfig.dropout)
-    g.add_argument('--lora-targets', default='q_proj,v_proj', help='comma-separated module names (default: %(default)s)')
+    g.add_argument(
+        '--lora-targets', default='q_proj,v_proj', help='comma-separated module names (default: %(default)s)'
+    )
     return p
 
 # %% ../nbs/08_finetune.ipynb #e2572830
@@ -356,30 +539,67 @@ def main(argv: list[str] | None = None) -> int:
     "CLI: `minigpt_finetune --init-from CHECKPOINT [--output-dir R] [--preset/--config-json/--set ...] [--lora ...] [--resume auto|PATH]`."
     args = _parser().parse_args(argv)
     try:
-        recorded = json.loads((Path(args.output_dir) / FINETUNE).read_text()) if args.resume and args.output_dir and (Path(args.output_dir) / FINETUNE).exists() else {}
+        recorded = (
+            json.loads((Path(args.output_dir) / FINETUNE).read_text())
+            if args.resume and args.output_dir and (Path(args.output_dir) / FINETUNE).exists()
+            else {}
+        )
         init_from = args.init_from or recorded.get('init_from')
-        if recorded and not args.init_from and not Path(init_from).exists(): init_from = Path(args.output_dir) / 'init'   # the run's own copy
-        if not init_from: raise FinetuneError('--init-from is required: the base run directory or checkpoint to start from')
+        if recorded and not args.init_from and not Path(init_from).exists():
+            init_from = Path(args.output_dir) / 'init'  # the run's own copy
+        if not init_from:
+            raise FinetuneError('--init-from is required: the base run directory or checkpoint to start from')
         base = load_checkpoint(init_from)
-        if base.tokenizer_file is None: raise CheckpointError(f"no tokenizer.json in {base.path} or its run directory")
+        if base.tokenizer_file is None:
+            raise CheckpointError(f"no tokenizer.json in {base.path} or its run directory")
         lora = None
-        if args.lora: lora = LoRAConfig(args.lora_rank, args.lora_alpha, args.lora_dropout, [t.strip() for t in args.lora_targets.split(',') if t.strip()])
-        elif recorded.get('lora'): lora = LoRAConfig(**recorded['lora'])   # resuming a LoRA run without repeating its flags
-        run_dir = Path(args.output_dir) if args.output_dir else Path(str(_base_run_dir(base)) + ('-lora' if lora else '-sft'))
-        explicit = {k: v for k, v in PRESETS[args.preset].items() if not k.startswith(('model.', 'runtime.output_dir'))} if args.preset else {}
-        if args.config_json: explicit.update(load_overrides(args.config_json))
+        if args.lora:
+            lora = LoRAConfig(
+                args.lora_rank,
+                args.lora_alpha,
+                args.lora_dropout,
+                [t.strip() for t in args.lora_targets.split(',') if t.strip()],
+            )
+        elif recorded.get('lora'):
+            lora = LoRAConfig(**recorded['lora'])  # resuming a LoRA run without repeating its flags
+        run_dir = (
+            Path(args.output_dir)
+            if args.output_dir
+            else Path(str(_base_run_dir(base)) + ('-lora' if lora else '-sft'))
+        )
+        explicit = (
+            {
+                k: v
+                for k, v in PRESETS[args.preset].items()
+                if not k.startswith(('model.', 'runtime.output_dir'))
+            }
+            if args.preset
+            else {}
+        )
+        if args.config_json:
+            explicit.update(load_overrides(args.config_json))
         explicit.update(parse_set(args.set_items))
         explicit.update({'runtime.output_dir': str(run_dir), 'data.tokenizer_path': str(base.tokenizer_file)})
         resume = args.resume
         if resume and (resume != 'auto' or list_checkpoints(run_dir / 'checkpoints')):
             ck = load_checkpoint(run_dir if resume == 'auto' else resume)
-            cfg, resume = finetune_config(ck.config, explicit, defaults=False), ck   # the run's own config, with this command line on top
-        else: cfg = finetune_config(base.config, explicit, lora=lora is not None)
-        print(f'fine-tuning from {base.path} (step {base.step}) into {run_dir}' + (f' with LoRA {asdict(lora)}' if lora else ' (every weight)'), flush=True)
+            cfg, resume = (
+                finetune_config(ck.config, explicit, defaults=False),
+                ck,
+            )  # the run's own config, with this command line on top
+        else:
+            cfg = finetune_config(base.config, explicit, lora=lora is not None)
+        print(
+            f'fine-tuning from {base.path} (step {base.step}) into {run_dir}'
+            + (f' with LoRA {asdict(lora)}' if lora else ' (every weight)'),
+            flush=True,
+        )
         finetune(cfg, base.path, lora=lora, resume=resume, max_steps=args.max_steps)
     except (ValueError, CheckpointError, TrainingError) as e:
-        print(f'error: {e}', file=sys.stderr); return 2
+        print(f'error: {e}', file=sys.stderr)
+        return 2
     return 0
 
 # %% ../nbs/08_finetune.ipynb #7782a9ad
-if __name__ == '__main__' and '__file__' in globals(): sys.exit(main())
+if __name__ == '__main__' and '__file__' in globals():
+    sys.exit(main())

@@ -18,14 +18,18 @@ __all__ = ['PEAK_FLOPS', 'attention_reference', 'rope_tables', 'apply_rope', 'At
            'mfu', 'param_groups', 'llama_config']
 
 # %% ../nbs/02_model.ipynb #b6a872b3
-def attention_reference(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, start: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+def attention_reference(
+    q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, start: int = 0
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Causal attention written out: `softmax(q k^T / sqrt(d) + mask) v`. Returns `(output, weights)`.
 
     `q` is `(B, H, T, D)`; `k`, `v` are `(B, H, S, D)` with `S = start + T`: query `t` sits at position
     `start + t` and sees keys `0 .. start + t`."""
     T, S = q.size(-2), k.size(-2)
-    scores = q @ k.transpose(-2, -1) / math.sqrt(q.size(-1))                       # (B, H, T, S)
-    future = torch.ones(T, S, dtype=torch.bool, device=q.device).triu(start + 1)   # True above the causal diagonal
+    scores = q @ k.transpose(-2, -1) / math.sqrt(q.size(-1))  # (B, H, T, S)
+    future = torch.ones(T, S, dtype=torch.bool, device=q.device).triu(
+        start + 1
+    )  # True above the causal diagonal
     weights = scores.masked_fill(future, float('-inf')).softmax(-1)
     return weights @ v, weights
 
@@ -36,6 +40,7 @@ def rope_tables(head_dim: int, seq_len: int, theta: float = 10000.0) -> tuple[to
     angles = torch.outer(torch.arange(seq_len, dtype=torch.float32), inv_freq)
     return angles.cos(), angles.sin()
 
+
 def apply_rope(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
     "Rotate `x` (`(..., T, head_dim)`) pair by pair; dimension `j` pairs with `j + head_dim/2` (Llama's convention)."
     x1, x2 = x.chunk(2, dim=-1)
@@ -44,6 +49,7 @@ def apply_rope(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.T
 # %% ../nbs/02_model.ipynb #52b8f0cb
 class Attention(nn.Module):
     "Causal self-attention with rotary positions and grouped-query heads; `kv_cache` enables incremental decoding."
+
     def __init__(self, cfg: ModelConfig, layer_idx: int = 0):
         super().__init__()
         self.n_heads, self.n_kv_heads, self.head_dim = cfg.n_heads, cfg.kv_heads, cfg.head_dim
@@ -63,7 +69,8 @@ class Attention(nn.Module):
 
     def expand_kv(self, k, v):
         "Repeat each key/value head for the query heads of its group (a no-op without GQA)."
-        if self.n_kv_heads == self.n_heads: return k, v
+        if self.n_kv_heads == self.n_heads:
+            return k, v
         r = self.n_heads // self.n_kv_heads
         return k.repeat_interleave(r, dim=1), v.repeat_interleave(r, dim=1)
 
@@ -75,14 +82,14 @@ def forward(self: Attention, x, cos, sin, kv_cache=None):
     start = 0
     if kv_cache is not None:
         start = kv_cache.pos
-        k, v = kv_cache.update(self.layer_idx, k, v)   # all keys/values so far, (B, n_kv_heads, start + T, D)
+        k, v = kv_cache.update(self.layer_idx, k, v)  # all keys/values so far, (B, n_kv_heads, start + T, D)
     k, v = self.expand_kv(k, v)
     p = self.dropout if self.training else 0.0
-    if start == 0:   # training, or the prompt: the causal kernel
+    if start == 0:  # training, or the prompt: the causal kernel
         y = F.scaled_dot_product_attention(q, k, v, dropout_p=p, is_causal=T > 1)
-    elif T == 1:     # one new token: it may see every cached position, so no mask at all
+    elif T == 1:  # one new token: it may see every cached position, so no mask at all
         y = F.scaled_dot_product_attention(q, k, v, dropout_p=p)
-    else:            # a chunk after a cached prefix: query t sees keys 0 .. start + t
+    else:  # a chunk after a cached prefix: query t sees keys 0 .. start + t
         allowed = torch.ones(T, start + T, dtype=torch.bool, device=x.device).tril(start)
         y = F.scaled_dot_product_attention(q, k, v, attn_mask=allowed, dropout_p=p)
     return self.o_proj(y.transpose(1, 2).reshape(B, T, -1))
@@ -90,28 +97,33 @@ def forward(self: Attention, x, cos, sin, kv_cache=None):
 # %% ../nbs/02_model.ipynb #47712e52
 class MLP(nn.Module):
     "SwiGLU feed-forward: `down(silu(gate(x)) * up(x))`, no biases."
+
     def __init__(self, cfg: ModelConfig):
         super().__init__()
         self.gate_proj = nn.Linear(cfg.d_model, cfg.ffn_dim, bias=False)
         self.up_proj = nn.Linear(cfg.d_model, cfg.ffn_dim, bias=False)
         self.down_proj = nn.Linear(cfg.ffn_dim, cfg.d_model, bias=False)
 
-    def forward(self, x): return self.down_proj(F.silu(self.gate_proj(x)) * self.up_proj(x))
+    def forward(self, x):
+        return self.down_proj(F.silu(self.gate_proj(x)) * self.up_proj(x))
 
 # %% ../nbs/02_model.ipynb #9e759fde
 class RMSNorm(nn.Module):
     "`x / sqrt(mean(x^2) + eps) * weight`, computed in fp32 (Llama's `LlamaRMSNorm`)."
+
     def __init__(self, dim: int, eps: float = 1e-5):
         super().__init__()
         self.weight, self.eps = nn.Parameter(torch.ones(dim)), eps
 
     def forward(self, x):
-        if x.dtype == torch.float32: return F.rms_norm(x, (x.size(-1),), self.weight, self.eps)
+        if x.dtype == torch.float32:
+            return F.rms_norm(x, (x.size(-1),), self.weight, self.eps)
         return self.weight * F.rms_norm(x.float(), (x.size(-1),), eps=self.eps).to(x.dtype)
 
 # %% ../nbs/02_model.ipynb #df2243fa
 class Block(nn.Module):
     "One transformer layer: `x + attn(norm(x))`, then `x + mlp(norm(x))`."
+
     def __init__(self, cfg: ModelConfig, layer_idx: int = 0):
         super().__init__()
         self.input_layernorm = RMSNorm(cfg.d_model, cfg.norm_eps)
@@ -129,6 +141,7 @@ class Block(nn.Module):
 # %% ../nbs/02_model.ipynb #dc53b6ce
 class KVCache:
     "Preallocated per-layer keys and values for incremental decoding: pass it to `GPT.forward(..., kv_cache=)`."
+
     def __init__(self, n_layers: int, max_len: int):
         self.n_layers, self.max_len, self.pos = n_layers, max_len, 0
         self.k: list[torch.Tensor | None] = [None] * n_layers
@@ -141,8 +154,8 @@ class KVCache:
             self.k[layer] = k.new_zeros(B, H, self.max_len, D)
             self.v[layer] = v.new_zeros(B, H, self.max_len, D)
         K, V, end = self.k[layer], self.v[layer], self.pos + k.size(2)
-        K[:, :, self.pos:end] = k
-        V[:, :, self.pos:end] = v
+        K[:, :, self.pos : end] = k
+        V[:, :, self.pos : end] = v
         return K[:, :, :end], V[:, :, :end]
 
     def reset(self) -> 'KVCache':
@@ -153,22 +166,29 @@ class KVCache:
 # %% ../nbs/02_model.ipynb #74c01c93
 class GPT(nn.Module):
     "Decoder-only transformer, parameter for parameter a Hugging Face `LlamaForCausalLM`."
+
     def __init__(self, config: ModelConfig):
         super().__init__()
         self.config = c = config
         if c.d_model % c.n_heads or c.head_dim % 2:
-            raise ValueError(f"d_model ({c.d_model}) must be divisible by n_heads ({c.n_heads}) into an even head size, got head size {c.d_model / c.n_heads:g}")
+            raise ValueError(
+                f"d_model ({c.d_model}) must be divisible by n_heads ({c.n_heads}) into an even head size, got head size {c.d_model / c.n_heads:g}"
+            )
         if c.n_heads % c.kv_heads:
             raise ValueError(f"n_kv_heads ({c.n_kv_heads}) must divide n_heads ({c.n_heads})")
-        self.model = nn.ModuleDict(dict(
-            embed_tokens=nn.Embedding(c.vocab_size, c.d_model),
-            layers=nn.ModuleList([Block(c, i) for i in range(c.n_layers)]),
-            norm=RMSNorm(c.d_model, c.norm_eps)))
+        self.model = nn.ModuleDict(
+            dict(
+                embed_tokens=nn.Embedding(c.vocab_size, c.d_model),
+                layers=nn.ModuleList([Block(c, i) for i in range(c.n_layers)]),
+                norm=RMSNorm(c.d_model, c.norm_eps),
+            )
+        )
         self.lm_head = nn.Linear(c.d_model, c.vocab_size, bias=False)
-        if c.tie_embeddings: self.lm_head.weight = self.model.embed_tokens.weight
+        if c.tie_embeddings:
+            self.lm_head.weight = self.model.embed_tokens.weight
         self.drop = nn.Dropout(c.dropout)
         cos, sin = rope_tables(c.head_dim, c.seq_len, c.rope_theta)
-        self.register_buffer('rope_cos', cos, persistent=False)   # computed once, not saved in checkpoints
+        self.register_buffer('rope_cos', cos, persistent=False)  # computed once, not saved in checkpoints
         self.register_buffer('rope_sin', sin, persistent=False)
         self.reset_parameters()
 
@@ -176,44 +196,69 @@ class GPT(nn.Module):
         "Initialise: matrices `N(0, init_std)`, residual projections `N(0, init_std / sqrt(2 n_layers))`, norm gains 1."
         c = self.config
         for name, p in self.named_parameters():
-            if p.dim() < 2: nn.init.ones_(p)
-            elif name.endswith(('o_proj.weight', 'down_proj.weight')): nn.init.normal_(p, 0.0, c.init_std / math.sqrt(2 * c.n_layers))
-            else: nn.init.normal_(p, 0.0, c.init_std)
+            if p.dim() < 2:
+                nn.init.ones_(p)
+            elif name.endswith(('o_proj.weight', 'down_proj.weight')):
+                nn.init.normal_(p, 0.0, c.init_std / math.sqrt(2 * c.n_layers))
+            else:
+                nn.init.normal_(p, 0.0, c.init_std)
 
 # %% ../nbs/02_model.ipynb #3a6dcbfc
 @patch
-def forward(self: GPT, idx: torch.Tensor, targets: torch.Tensor | None = None, kv_cache: KVCache | None = None,
-            last_only: bool = False) -> tuple[torch.Tensor, torch.Tensor | None]:
+def forward(
+    self: GPT,
+    idx: torch.Tensor,
+    targets: torch.Tensor | None = None,
+    kv_cache: KVCache | None = None,
+    last_only: bool = False,
+) -> tuple[torch.Tensor, torch.Tensor | None]:
     """Logits `(B, T, vocab_size)` for token ids `idx` `(B, T)`, and the mean cross-entropy against `targets`
     (`-100` = no loss) or None. With `kv_cache`, `idx` continues the cached tokens. `last_only` computes the
     logits of the last position only (`(B, 1, vocab_size)`), all that generation needs."""
-    if idx.dim() != 2: raise ValueError(f"idx must be (batch, time) token ids, got shape {tuple(idx.shape)}")
+    if idx.dim() != 2:
+        raise ValueError(f"idx must be (batch, time) token ids, got shape {tuple(idx.shape)}")
     B, T = idx.shape
     start = kv_cache.pos if kv_cache is not None else 0
     if start + T > self.config.seq_len:
-        raise ValueError(f"{start + T} positions ({start} cached + {T} new) exceed the context length seq_len={self.config.seq_len}")
+        raise ValueError(
+            f"{start + T} positions ({start} cached + {T} new) exceed the context length seq_len={self.config.seq_len}"
+        )
     if kv_cache is not None and start + T > kv_cache.max_len:
-        raise ValueError(f"the KV cache holds {kv_cache.max_len} positions, {start} are used and {T} more were given")
+        raise ValueError(
+            f"the KV cache holds {kv_cache.max_len} positions, {start} are used and {T} more were given"
+        )
     x = self.model.embed_tokens(idx)
-    if self.drop.p: x = self.drop(x)
-    cos, sin = self.rope_cos[start:start + T], self.rope_sin[start:start + T]
-    for layer in self.model.layers: x = layer(x, cos, sin, kv_cache)
-    if kv_cache is not None: kv_cache.pos += T
+    if self.drop.p:
+        x = self.drop(x)
+    cos, sin = self.rope_cos[start : start + T], self.rope_sin[start : start + T]
+    for layer in self.model.layers:
+        x = layer(x, cos, sin, kv_cache)
+    if kv_cache is not None:
+        kv_cache.pos += T
     x = self.model.norm(x)
     logits = self.lm_head(x[:, -1:] if last_only else x)
-    if targets is None: return logits, None
-    if last_only: raise ValueError("targets need the logits of every position; call with last_only=False")
+    if targets is None:
+        return logits, None
+    if last_only:
+        raise ValueError("targets need the logits of every position; call with last_only=False")
     flat = targets.reshape(-1)
-    loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)).float(), flat, ignore_index=-100, reduction='sum')
+    loss = F.cross_entropy(
+        logits.reshape(-1, logits.size(-1)).float(), flat, ignore_index=-100, reduction='sum'
+    )
     return logits, loss / (flat != -100).sum().clamp(min=1)
 
 # %% ../nbs/02_model.ipynb #ff5c8b2c
-def filter_logits(logits: torch.Tensor, temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None) -> torch.Tensor:
+def filter_logits(
+    logits: torch.Tensor, temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None
+) -> torch.Tensor:
     "Scale `logits` (`(..., vocab)`) by `1/temperature`, keep the `top_k` best and the smallest top-`top_p` mass; the rest become `-inf`."
-    if temperature < 0: raise ValueError(f"temperature must be >= 0 (0 = greedy), got {temperature}")
-    if top_k is not None and (not isinstance(top_k, int) or top_k < 1): raise ValueError(f"top_k must be a positive integer or None, got {top_k!r}")
-    if top_p is not None and not 0 < top_p <= 1: raise ValueError(f"top_p must be in (0, 1] or None, got {top_p!r}")
-    if temperature == 0:   # greedy: only the arg-max survives
+    if temperature < 0:
+        raise ValueError(f"temperature must be >= 0 (0 = greedy), got {temperature}")
+    if top_k is not None and (not isinstance(top_k, int) or top_k < 1):
+        raise ValueError(f"top_k must be a positive integer or None, got {top_k!r}")
+    if top_p is not None and not 0 < top_p <= 1:
+        raise ValueError(f"top_p must be in (0, 1] or None, got {top_p!r}")
+    if temperature == 0:  # greedy: only the arg-max survives
         return torch.full_like(logits, float('-inf')).scatter(-1, logits.argmax(-1, keepdim=True), 0.0)
     logits = logits / temperature
     if top_k is not None and top_k < logits.size(-1):
@@ -222,49 +267,74 @@ def filter_logits(logits: torch.Tensor, temperature: float = 1.0, top_k: int | N
     if top_p is not None and top_p < 1:
         srt, order = logits.sort(dim=-1, descending=True)
         probs = srt.softmax(-1)
-        before = probs.cumsum(-1) - probs               # mass of the strictly more likely tokens
-        srt = srt.masked_fill(before >= top_p, float('-inf'))   # the first token always survives
+        before = probs.cumsum(-1) - probs  # mass of the strictly more likely tokens
+        srt = srt.masked_fill(before >= top_p, float('-inf'))  # the first token always survives
         logits = torch.full_like(logits, float('-inf')).scatter(-1, order, srt)
     return logits
 
 # %% ../nbs/02_model.ipynb #625de7c8
-def next_token(logits: torch.Tensor, temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None,
-               generator: torch.Generator | None = None) -> torch.Tensor:
+def next_token(
+    logits: torch.Tensor,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+    generator: torch.Generator | None = None,
+) -> torch.Tensor:
     "Token ids (`logits.shape[:-1]`) chosen from `logits` (`(..., vocab)`): the arg-max if `temperature == 0`, else a draw after `filter_logits`."
-    if temperature == 0: return logits.argmax(-1)
+    if temperature == 0:
+        return logits.argmax(-1)
     probs = filter_logits(logits.float(), temperature, top_k, top_p).softmax(-1)
-    return torch.multinomial(probs.reshape(-1, probs.size(-1)), 1, generator=generator).reshape(probs.shape[:-1])
+    return torch.multinomial(probs.reshape(-1, probs.size(-1)), 1, generator=generator).reshape(
+        probs.shape[:-1]
+    )
 
 # %% ../nbs/02_model.ipynb #7942e9d7
 @torch.inference_mode()
-def decode_steps(model: GPT, idx: torch.Tensor, max_new_tokens: int, temperature: float = 1.0, top_k: int | None = None,
-                 top_p: float | None = None, stop_ids=(), generator: torch.Generator | int | None = None,
-                 cache: KVCache | None = None, process: Callable | None = None, use_cache: bool = True) -> Iterator[torch.Tensor]:
+def decode_steps(
+    model: GPT,
+    idx: torch.Tensor,
+    max_new_tokens: int,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+    stop_ids=(),
+    generator: torch.Generator | int | None = None,
+    cache: KVCache | None = None,
+    process: Callable | None = None,
+    use_cache: bool = True,
+) -> Iterator[torch.Tensor]:
     """Yield the next token ids `(B,)` of the prompts `idx` (`(B, T)`), one step at a time: at most `max_new_tokens`
     steps, never past `seq_len`. `temperature`, `top_k`, `top_p`, `generator` as `next_token`; a row that emits one of
     `stop_ids` repeats it from then on, and the loop ends once all rows have. `cache` may hold the first `cache.pos`
     positions of `idx` already (the rest is computed); `process(logits, ids)` may change the float32 logits `(B, vocab)`
     before each choice, given the ids so far `(B, n)`."""
     B, T = idx.shape
-    filter_logits(idx.new_zeros(1, 1, dtype=torch.float), temperature, top_k, top_p)   # check the arguments up front
+    filter_logits(
+        idx.new_zeros(1, 1, dtype=torch.float), temperature, top_k, top_p
+    )  # check the arguments up front
     if cache is not None and not 0 <= cache.pos < T:
-        raise ValueError(f"the cache holds {cache.pos} positions; it must hold fewer than the prompt's {T} (the last one gives the logits)")
+        raise ValueError(
+            f"the cache holds {cache.pos} positions; it must hold fewer than the prompt's {T} (the last one gives the logits)"
+        )
     steps = max(0, min(max_new_tokens, model.config.seq_len - T))
-    if isinstance(generator, int): generator = torch.Generator(idx.device).manual_seed(generator)
+    if isinstance(generator, int):
+        generator = torch.Generator(idx.device).manual_seed(generator)
     stop = torch.tensor(sorted({int(i) for i in stop_ids or ()}), dtype=torch.long, device=idx.device)
-    seq = torch.empty(B, T + steps, dtype=torch.long, device=idx.device)   # the prompt and every token chosen
+    seq = torch.empty(B, T + steps, dtype=torch.long, device=idx.device)  # the prompt and every token chosen
     seq[:, :T] = idx
-    if use_cache and cache is None: cache = KVCache(model.config.n_layers, T + steps)
-    step_in = idx[:, cache.pos:] if use_cache else None
+    if use_cache and cache is None:
+        cache = KVCache(model.config.n_layers, T + steps)
+    step_in = idx[:, cache.pos :] if use_cache else None
     done = torch.zeros(B, dtype=torch.bool, device=idx.device)
-    fill = torch.zeros(B, dtype=torch.long, device=idx.device)   # the stop token each finished row repeats
+    fill = torch.zeros(B, dtype=torch.long, device=idx.device)  # the stop token each finished row repeats
     was_training = model.training
     model.eval()
     try:
         for n in range(T, T + steps):
             x = step_in if use_cache else seq[:, :n]
             logits = model(x, kv_cache=cache if use_cache else None, last_only=True)[0][:, -1].float()
-            if process is not None: logits = process(logits, seq[:, :n])
+            if process is not None:
+                logits = process(logits, seq[:, :n])
             nxt = next_token(logits, temperature, top_k, top_p, generator)
             if len(stop):
                 nxt = torch.where(done, fill, nxt)
@@ -272,40 +342,63 @@ def decode_steps(model: GPT, idx: torch.Tensor, max_new_tokens: int, temperature
                 fill, done = torch.where(hit, nxt, fill), done | hit
             seq[:, n] = nxt
             yield nxt
-            if len(stop) and bool(done.all()): return
+            if len(stop) and bool(done.all()):
+                return
             step_in = nxt[:, None]
-    finally: model.train(was_training)
+    finally:
+        model.train(was_training)
 
 # %% ../nbs/02_model.ipynb #b937d463
 @patch
-def generate(self: GPT, idx: torch.Tensor, max_new_tokens: int, temperature: float = 1.0, top_k: int | None = None,
-              top_p: float | None = None, stop_ids=None, generator: torch.Generator | int | None = None,
-              use_cache: bool = True) -> torch.Tensor:
+def generate(
+    self: GPT,
+    idx: torch.Tensor,
+    max_new_tokens: int,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+    stop_ids=None,
+    generator: torch.Generator | int | None = None,
+    use_cache: bool = True,
+) -> torch.Tensor:
     """Continue the prompts `idx` (`(B, T)` LongTensor) by up to `max_new_tokens` tokens; returns `(B, T + new)` ids.
     `temperature=0` is greedy; `top_k`/`top_p` filter as `filter_logits`; `stop_ids` end rows early;
     `generator` (a `torch.Generator` or an int seed) makes sampling reproducible. The loop is `decode_steps`."""
-    if idx.dim() != 2 or idx.dtype != torch.long: raise ValueError(f"idx must be a (batch, time) LongTensor, got {idx.dtype} of shape {tuple(idx.shape)}")
+    if idx.dim() != 2 or idx.dtype != torch.long:
+        raise ValueError(
+            f"idx must be a (batch, time) LongTensor, got {idx.dtype} of shape {tuple(idx.shape)}"
+        )
     T, L = idx.size(1), self.config.seq_len
     if T + max_new_tokens > L:
-        raise ValueError(f"prompt ({T} tokens) + max_new_tokens ({max_new_tokens}) = {T + max_new_tokens} exceeds the context length "
-                         f"seq_len={L}; ask for fewer tokens or keep the end of the prompt (idx[:, -{max(L - max_new_tokens, 1)}:])")
-    steps = decode_steps(self, idx, max_new_tokens, temperature, top_k, top_p, stop_ids, generator, use_cache=use_cache)
-    return torch.cat([idx, *(s[:, None] for s in steps)], dim=1)   # an ordinary tensor, fit for autograd
+        raise ValueError(
+            f"prompt ({T} tokens) + max_new_tokens ({max_new_tokens}) = {T + max_new_tokens} exceeds the context length "
+            f"seq_len={L}; ask for fewer tokens or keep the end of the prompt (idx[:, -{max(L - max_new_tokens, 1)}:])"
+        )
+    steps = decode_steps(
+        self, idx, max_new_tokens, temperature, top_k, top_p, stop_ids, generator, use_cache=use_cache
+    )
+    return torch.cat([idx, *(s[:, None] for s in steps)], dim=1)  # an ordinary tensor, fit for autograd
 
 # %% ../nbs/02_model.ipynb #ee97639d
 @torch.no_grad()
 def attention_maps(model: GPT, idx: torch.Tensor) -> torch.Tensor:
     "Attention weights of every layer and head for `idx` `(B, T)`: a `(n_layers, B, n_heads, T, T)` tensor."
     maps, hooks = [], []
+
     def record(att, args, out):
         x, cos, sin = args[:3]
         q, k, v = att.qkv(x, cos, sin)
         maps.append(attention_reference(q, *att.expand_kv(k, v))[1])
-    for layer in model.model.layers: hooks.append(layer.self_attn.register_forward_hook(record))
+
+    for layer in model.model.layers:
+        hooks.append(layer.self_attn.register_forward_hook(record))
     was_training = model.training
-    try: model.eval(); model(idx)
+    try:
+        model.eval()
+        model(idx)
     finally:
-        for h in hooks: h.remove()
+        for h in hooks:
+            h.remove()
         model.train(was_training)
     return torch.stack(maps)
 
@@ -316,14 +409,19 @@ def num_params(self: GPT, non_embedding: bool = False) -> int:
     n = sum(p.numel() for p in self.parameters())
     return n - self.model.embed_tokens.weight.numel() if non_embedding else n
 
+
 def param_breakdown(model: GPT) -> dict[str, int]:
     "Parameter counts by component: embedding, attention, MLP, norms and, when untied, the output head."
     out = {'embedding': model.model.embed_tokens.weight.numel(), 'attention': 0, 'mlp': 0, 'norms': 0}
     for name, p in model.named_parameters():
-        if '.self_attn.' in name: out['attention'] += p.numel()
-        elif '.mlp.' in name: out['mlp'] += p.numel()
-        elif name.endswith('norm.weight'): out['norms'] += p.numel()
-    if not model.config.tie_embeddings: out['output head'] = model.lm_head.weight.numel()
+        if '.self_attn.' in name:
+            out['attention'] += p.numel()
+        elif '.mlp.' in name:
+            out['mlp'] += p.numel()
+        elif name.endswith('norm.weight'):
+            out['norms'] += p.numel()
+    if not model.config.tie_embeddings:
+        out['output head'] = model.lm_head.weight.numel()
     return out
 
 # %% ../nbs/02_model.ipynb #d5512373
@@ -332,27 +430,40 @@ def flops_per_token(self: GPT, seq_len: int | None = None) -> int:
     "Training FLOPs per token (forward + backward): `6 * matmul weights + 12 * n_layers * seq_len * d_model`."
     c = self.config
     n_matmul = sum(m.weight.numel() for m in self.modules() if isinstance(m, nn.Linear))
-    return 6 * n_matmul + 12 * c.n_layers * (c.seq_len if seq_len is None else seq_len) * c.n_heads * c.head_dim
+    return (
+        6 * n_matmul + 12 * c.n_layers * (c.seq_len if seq_len is None else seq_len) * c.n_heads * c.head_dim
+    )
 
 # %% ../nbs/02_model.ipynb #b960e457
-PEAK_FLOPS = {   # dense bf16/fp16 tensor-core peak, FLOP/s (no sparsity)
-    'H100 PCIe': 756e12, 'H100': 989e12, 'A100': 312e12, 'L4': 121e12, 'T4': 65e12,
+PEAK_FLOPS = {  # dense bf16/fp16 tensor-core peak, FLOP/s (no sparsity)
+    'H100 PCIe': 756e12,
+    'H100': 989e12,
+    'A100': 312e12,
+    'L4': 121e12,
+    'T4': 65e12,
 }
+
 
 def peak_flops(device: torch.device | str) -> float | None:
     "Peak dense bf16/fp16 FLOP/s of `device` (a `torch.device`, `'cuda:0'`, or a GPU name), or None (CPU, unknown GPU)."
     if isinstance(device, torch.device) or re.fullmatch(r'(cpu|mps|cuda)(:\d+)?', str(device)):
         device = torch.device(device)
-        if device.type != 'cuda': return None
+        if device.type != 'cuda':
+            return None
         device = torch.cuda.get_device_name(device)
-    for name, peak in PEAK_FLOPS.items():   # the more specific names come first
-        if re.search(rf'\b{re.escape(name)}\b', device, flags=re.IGNORECASE): return peak
+    for name, peak in PEAK_FLOPS.items():  # the more specific names come first
+        if re.search(rf'\b{re.escape(name)}\b', device, flags=re.IGNORECASE):
+            return peak
     return None
 
-def mfu(tokens_per_sec: float, model_or_flops_per_token: GPT | float, device: torch.device | str) -> float | None:
+
+def mfu(
+    tokens_per_sec: float, model_or_flops_per_token: GPT | float, device: torch.device | str
+) -> float | None:
     "Model FLOPs utilisation: `tokens_per_sec * flops_per_token / peak_flops(device)`, in [0, 1]; None when the peak is unknown (CPU)."
     fpt = model_or_flops_per_token
-    if isinstance(fpt, nn.Module): fpt = fpt.flops_per_token()
+    if isinstance(fpt, nn.Module):
+        fpt = fpt.flops_per_token()
     peak = peak_flops(device)
     return None if peak is None else tokens_per_sec * fpt / peak
 
@@ -360,15 +471,30 @@ def mfu(tokens_per_sec: float, model_or_flops_per_token: GPT | float, device: to
 def param_groups(model: nn.Module, weight_decay: float) -> list[dict]:
     "Two AdamW groups: parameters with >= 2 dimensions (matrices, embedding) decay by `weight_decay`; 1-D ones (norm gains) do not."
     params = [p for p in model.parameters() if p.requires_grad]
-    return [{'params': [p for p in params if p.dim() >= 2], 'weight_decay': weight_decay},
-            {'params': [p for p in params if p.dim() < 2], 'weight_decay': 0.0}]
+    return [
+        {'params': [p for p in params if p.dim() >= 2], 'weight_decay': weight_decay},
+        {'params': [p for p in params if p.dim() < 2], 'weight_decay': 0.0},
+    ]
 
 # %% ../nbs/02_model.ipynb #f084b9a1
 def llama_config(cfg: ModelConfig) -> dict:
     "Keyword arguments of `transformers.LlamaConfig` describing the same architecture as `GPT(cfg)`."
-    return dict(vocab_size=cfg.vocab_size, hidden_size=cfg.d_model, intermediate_size=cfg.ffn_dim,
-                num_hidden_layers=cfg.n_layers, num_attention_heads=cfg.n_heads, num_key_value_heads=cfg.kv_heads,
-                head_dim=cfg.head_dim, max_position_embeddings=cfg.seq_len, rms_norm_eps=cfg.norm_eps,
-                rope_theta=cfg.rope_theta, rope_parameters={'rope_type': 'default', 'rope_theta': cfg.rope_theta},
-                hidden_act='silu', attention_bias=False, mlp_bias=False, attention_dropout=0.0,
-                tie_word_embeddings=cfg.tie_embeddings, initializer_range=cfg.init_std)
+    return dict(
+        vocab_size=cfg.vocab_size,
+        hidden_size=cfg.d_model,
+        intermediate_size=cfg.ffn_dim,
+        num_hidden_layers=cfg.n_layers,
+        num_attention_heads=cfg.n_heads,
+        num_key_value_heads=cfg.kv_heads,
+        head_dim=cfg.head_dim,
+        max_position_embeddings=cfg.seq_len,
+        rms_norm_eps=cfg.norm_eps,
+        rope_theta=cfg.rope_theta,
+        rope_parameters={'rope_type': 'default', 'rope_theta': cfg.rope_theta},
+        hidden_act='silu',
+        attention_bias=False,
+        mlp_bias=False,
+        attention_dropout=0.0,
+        tie_word_embeddings=cfg.tie_embeddings,
+        initializer_range=cfg.init_std,
+    )

@@ -30,17 +30,28 @@ def load_model(path, device: str | torch.device = 'auto') -> tuple[GPT, Tokenize
 # %% ../nbs/05_sampling.ipynb #bdbd7919
 from .model import decode_steps, next_token
 
-def sample_next(logits: torch.Tensor, temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None,
-                generator: torch.Generator | None = None) -> int:
+
+def sample_next(
+    logits: torch.Tensor,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+    generator: torch.Generator | None = None,
+) -> int:
     "One token id from `logits` (`(vocab,)`): the arg-max if `temperature == 0`, else a draw after `filter_logits`."
     return int(next_token(logits, temperature, top_k, top_p, generator))
 
 # %% ../nbs/05_sampling.ipynb #5a5a9789
-def apply_repetition_penalty(logits: torch.Tensor, seen: torch.Tensor | Iterable[int], penalty: float) -> torch.Tensor:
+def apply_repetition_penalty(
+    logits: torch.Tensor, seen: torch.Tensor | Iterable[int], penalty: float
+) -> torch.Tensor:
     "Lower the logits (`(..., vocab)`) of tokens in `seen` (ids, or a `(vocab,)` bool mask): positive ones `/ penalty`, negative ones `* penalty`."
-    if penalty == 1.0: return logits
+    if penalty == 1.0:
+        return logits
     if not isinstance(seen, torch.Tensor) or seen.dtype != torch.bool:
-        ids = torch.as_tensor(list(seen) if not isinstance(seen, torch.Tensor) else seen, dtype=torch.long, device=logits.device)
+        ids = torch.as_tensor(
+            list(seen) if not isinstance(seen, torch.Tensor) else seen, dtype=torch.long, device=logits.device
+        )
         seen = torch.zeros(logits.size(-1), dtype=torch.bool, device=logits.device)
         seen[ids.flatten()] = True
     return torch.where(seen, torch.where(logits > 0, logits / penalty, logits * penalty), logits)
@@ -48,21 +59,26 @@ def apply_repetition_penalty(logits: torch.Tensor, seen: torch.Tensor | Iterable
 # %% ../nbs/05_sampling.ipynb #232ac093
 class PromptCache:
     "A `KVCache` that knows the token ids it holds, so that the next prompt only computes what follows their longest cached start."
+
     def __init__(self, model: GPT):
         self.kv = KVCache(model.config.n_layers, model.config.seq_len)
-        self.tokens: list[int] = []     # the ids the cache is filled with, in order; the first `kv.pos` of them are in it
+        self.tokens: list[
+            int
+        ] = []  # the ids the cache is filled with, in order; the first `kv.pos` of them are in it
 
     @property
     def ids(self) -> list[int]:
         "The token ids whose keys and values the cache holds."
-        return self.tokens[:self.kv.pos]
+        return self.tokens[: self.kv.pos]
 
     def reusable(self, ids: list[int]) -> int:
         "How many leading positions of `ids` are already cached (never all of them: the last one is computed for its logits)."
         held = self.ids
         n, m = 0, min(len(held), len(ids) - 1)
-        if held[:m] == ids[:m]: return m
-        while n < m and held[n] == ids[n]: n += 1
+        if held[:m] == ids[:m]:
+            return m
+        while n < m and held[n] == ids[n]:
+            n += 1
         return n
 
     def start(self, ids: list[int]) -> int:
@@ -79,91 +95,139 @@ class PromptCache:
         return model(x, kv_cache=self.kv, last_only=True)[0][0, -1].float()
 
     def reset(self) -> 'PromptCache':
-        self.kv.reset(); self.tokens = []
+        self.kv.reset()
+        self.tokens = []
         return self
 
 # %% ../nbs/05_sampling.ipynb #03ed1edb
 import math
 
-def check_sampling(temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None,
-                   repetition_penalty: float = 1.0, max_new_tokens: int = 1) -> None:
+
+def check_sampling(
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+    repetition_penalty: float = 1.0,
+    max_new_tokens: int = 1,
+) -> None:
     "Raise `ValueError`, saying what is valid, if a sampling setting is out of range."
-    for name, v, hint in (('temperature', temperature, '0 = greedy'), ('top_p', top_p, 'in (0, 1]'),
-                          ('repetition_penalty', repetition_penalty, '1.0 = off')):
-        if isinstance(v, float) and not math.isfinite(v): raise ValueError(f"{name} must be a finite number ({hint}), got {v!r}")
-    filter_logits(torch.zeros(1), temperature, top_k, top_p)   # its own checks of temperature, top_k and top_p
-    if isinstance(repetition_penalty, bool) or not isinstance(repetition_penalty, (int, float)) or not repetition_penalty > 0:
-        raise ValueError(f"repetition_penalty must be a number > 0 (1.0 = off, 1.1-1.3 typical), got {repetition_penalty!r}")
+    for name, v, hint in (
+        ('temperature', temperature, '0 = greedy'),
+        ('top_p', top_p, 'in (0, 1]'),
+        ('repetition_penalty', repetition_penalty, '1.0 = off'),
+    ):
+        if isinstance(v, float) and not math.isfinite(v):
+            raise ValueError(f"{name} must be a finite number ({hint}), got {v!r}")
+    filter_logits(torch.zeros(1), temperature, top_k, top_p)  # its own checks of temperature, top_k and top_p
+    if (
+        isinstance(repetition_penalty, bool)
+        or not isinstance(repetition_penalty, (int, float))
+        or not repetition_penalty > 0
+    ):
+        raise ValueError(
+            f"repetition_penalty must be a number > 0 (1.0 = off, 1.1-1.3 typical), got {repetition_penalty!r}"
+        )
     if isinstance(max_new_tokens, bool) or not isinstance(max_new_tokens, int) or max_new_tokens < 1:
         raise ValueError(f"max_new_tokens must be a positive integer, got {max_new_tokens!r}")
 
 # %% ../nbs/05_sampling.ipynb #552a9230
-def generate_tokens(model: GPT, prompt_ids: Iterable[int], max_new_tokens: int = 256, temperature: float = 1.0,
-                    top_k: int | None = None, top_p: float | None = None, repetition_penalty: float = 1.0,
-                    stop_ids: Iterable[int] = (), generator: torch.Generator | int | None = None,
-                    cache: PromptCache | None = None) -> Iterator[int]:
+def generate_tokens(
+    model: GPT,
+    prompt_ids: Iterable[int],
+    max_new_tokens: int = 256,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+    repetition_penalty: float = 1.0,
+    stop_ids: Iterable[int] = (),
+    generator: torch.Generator | int | None = None,
+    cache: PromptCache | None = None,
+) -> Iterator[int]:
     """Yield up to `max_new_tokens` token ids continuing `prompt_ids`, one at a time. A token in `stop_ids` is
     yielded and ends the stream; so does a full context. `generator` (or an int seed) makes sampling repeatable;
     `cache` (a `PromptCache`) carries computed positions over from the previous call."""
     ids = [int(i) for i in (prompt_ids.tolist() if hasattr(prompt_ids, 'tolist') else prompt_ids)]
     check_sampling(temperature, top_k, top_p, repetition_penalty, max_new_tokens)
     L, V = model.config.seq_len, model.config.vocab_size
-    if not ids: raise ValueError("the prompt is empty: give at least one token id (e.g. the tokenizer's bos_id)")
-    if not all(0 <= i < V for i in ids): raise ValueError(f"prompt token ids must be in [0, {V}), got {[i for i in ids if not 0 <= i < V][:5]}")
+    if not ids:
+        raise ValueError("the prompt is empty: give at least one token id (e.g. the tokenizer's bos_id)")
+    if not all(0 <= i < V for i in ids):
+        raise ValueError(
+            f"prompt token ids must be in [0, {V}), got {[i for i in ids if not 0 <= i < V][:5]}"
+        )
     if len(ids) >= L:
-        raise ValueError(f"the prompt has {len(ids)} tokens and the context holds {L}: no room for a reply; keep at most its last {L - 1} tokens")
+        raise ValueError(
+            f"the prompt has {len(ids)} tokens and the context holds {L}: no room for a reply; keep at most its last {L - 1} tokens"
+        )
     cache = cache if cache is not None else PromptCache(model)
-    cache.start(ids)                                   # the loop computes what follows the cached start, and fills on
-    penalty = None if repetition_penalty == 1 else lambda logits, seq: apply_repetition_penalty(logits, seq[0], repetition_penalty)
+    cache.start(ids)  # the loop computes what follows the cached start, and fills on
+    penalty = (
+        None
+        if repetition_penalty == 1
+        else lambda logits, seq: apply_repetition_penalty(logits, seq[0], repetition_penalty)
+    )
     x = torch.tensor([ids], dtype=torch.long, device=model.lm_head.weight.device)
-    steps = decode_steps(model, x, max_new_tokens, temperature, top_k, top_p, stop_ids, generator, cache.kv, penalty)
+    steps = decode_steps(
+        model, x, max_new_tokens, temperature, top_k, top_p, stop_ids, generator, cache.kv, penalty
+    )
     try:
         for nxt in steps:
-            ids.append(int(nxt))                       # cache.ids counts it once the loop feeds it
+            ids.append(int(nxt))  # cache.ids counts it once the loop feeds it
             yield ids[-1]
-    finally: steps.close()
+    finally:
+        steps.close()
 
 # %% ../nbs/05_sampling.ipynb #606ee94f
 class TextStream:
     "Token ids in, text out: `add(id)` returns the characters completed so far, holding back an unfinished UTF-8 character."
+
     def __init__(self, tokenizer: Tokenizer, skip_special: bool = True):
         self.tokenizer, self.skip_special = tokenizer, skip_special
         self.decoder = codecs.getincrementaldecoder('utf-8')(errors='replace')
 
     def add(self, token_id: int) -> str:
         "The text that token `token_id` completes ('' while a character is unfinished)."
-        if self.skip_special and token_id in self.tokenizer.special_ids: return ''
+        if self.skip_special and token_id in self.tokenizer.special_ids:
+            return ''
         return self.decoder.decode(self.tokenizer.token_bytes(token_id))
 
     def flush(self) -> str:
         "The end of the stream: bytes still held back (an unfinished character) come out as U+FFFD."
         return self.decoder.decode(b'', final=True)
 
+
 def stream_text(tokenizer: Tokenizer, token_ids: Iterable[int], skip_special: bool = True) -> Iterator[str]:
     "Text pieces of `token_ids` as they arrive (from a list or a live `generate_tokens` stream); never half a character."
     stream = TextStream(tokenizer, skip_special)
     for i in token_ids:
         piece = stream.add(i)
-        if piece: yield piece
+        if piece:
+            yield piece
     tail = stream.flush()
-    if tail: yield tail
+    if tail:
+        yield tail
 
 # %% ../nbs/05_sampling.ipynb #b7a6de0b
 @dataclass(frozen=True)
 class SamplingSettings:
     "How replies are sampled; `temperature=0` is greedy, `top_k=0`/`None` and `top_p=1`/`None` are off."
-    temperature: float = 0.7         # 0 = greedy; below 1 sharper, above 1 flatter
-    top_k: int | None = 50           # keep the k most likely tokens (None or 0 = off)
-    top_p: float | None = 0.95       # keep the smallest set holding this much probability (None or 1 = off)
+
+    temperature: float = 0.7  # 0 = greedy; below 1 sharper, above 1 flatter
+    top_k: int | None = 50  # keep the k most likely tokens (None or 0 = off)
+    top_p: float | None = 0.95  # keep the smallest set holding this much probability (None or 1 = off)
     repetition_penalty: float = 1.0  # > 1 discourages tokens already in the context (1 = off)
-    max_new_tokens: int = 256        # longest reply, in tokens
-    seed: int | None = None          # seeds the session's generator (None = a fresh random seed)
+    max_new_tokens: int = 256  # longest reply, in tokens
+    seed: int | None = None  # seeds the session's generator (None = a fresh random seed)
 
     def __post_init__(self):
-        if self.top_k == 0: object.__setattr__(self, 'top_k', None)
-        if self.top_p == 1: object.__setattr__(self, 'top_p', None)
+        if self.top_k == 0:
+            object.__setattr__(self, 'top_k', None)
+        if self.top_p == 1:
+            object.__setattr__(self, 'top_p', None)
         check_sampling(self.temperature, self.top_k, self.top_p, self.repetition_penalty, self.max_new_tokens)
-        if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed < 2**63):
+        if self.seed is not None and (
+            isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed < 2**63
+        ):
             raise ValueError(f"seed must be a non-negative integer below 2**63, or None; got {self.seed!r}")
 
     def describe(self) -> str:
@@ -177,30 +241,46 @@ def fit_chat(tokenizer: Tokenizer, messages: list[dict], max_tokens: int) -> tup
     rest = [m for m in messages if m['role'] != 'system']
     while True:
         ids = tokenizer.render_chat(system + rest, add_generation_prompt=True)[0]
-        if len(ids) <= max_tokens: return system + rest, ids
+        if len(ids) <= max_tokens:
+            return system + rest, ids
         if len(rest) <= 1:
-            raise ValueError(f"the {'system prompt and the ' if system else ''}newest message alone take {len(ids)} tokens, but only "
-                             f"{max_tokens} fit before the reply; shorten {'one of them' if system else 'it'} (or lower max_new_tokens)")
+            raise ValueError(
+                f"the {'system prompt and the ' if system else ''}newest message alone take {len(ids)} tokens, but only "
+                f"{max_tokens} fit before the reply; shorten {'one of them' if system else 'it'} (or lower max_new_tokens)"
+            )
         rest = rest[1:]
-        while len(rest) > 1 and rest[0]['role'] == 'assistant': rest = rest[1:]
+        while len(rest) > 1 and rest[0]['role'] == 'assistant':
+            rest = rest[1:]
 
 # %% ../nbs/05_sampling.ipynb #4e4d5ef1
 def strip_stream(pieces: Iterable[str]) -> Iterator[str]:
     "The pieces of a text without its leading and trailing whitespace; whitespace is held back until text follows it."
     started, held = False, ''
     for p in pieces:
-        if not started: p = p.lstrip(); started = bool(p)
-        if not p: continue
+        if not started:
+            p = p.lstrip()
+            started = bool(p)
+        if not p:
+            continue
         text = held + p
         body = text.rstrip()
-        held = text[len(body):]
-        if body: yield body
+        held = text[len(body) :]
+        if body:
+            yield body
 
 # %% ../nbs/05_sampling.ipynb #c231651e
 class ChatSession:
     "A conversation with a model: system prompt, history, sampling settings, seeded generator and a KV cache kept between replies."
-    def __init__(self, model: GPT, tokenizer: Tokenizer, system: str | None = None, settings: SamplingSettings | None = None,
-                 raw: bool = False, **overrides):
+
+    def __init__(
+        self,
+        model: GPT,
+        tokenizer: Tokenizer,
+        system: str | None = None,
+        settings: SamplingSettings | None = None,
+        raw: bool = False,
+        **overrides,
+    ):
         self.model, self.tokenizer, self.raw = model, tokenizer, raw
         self.settings = dataclasses.replace(settings or SamplingSettings(), **overrides)
         self.system = system or None
@@ -208,11 +288,13 @@ class ChatSession:
         self.cache = PromptCache(model)
         self.device = model.lm_head.weight.device
         self.checkpoint: Checkpoint | None = None
-        self.last: dict = {}     # numbers about the last reply: tokens, cached tokens, dropped messages, seconds
+        self.last: dict = {}  # numbers about the last reply: tokens, cached tokens, dropped messages, seconds
         self.reset()
 
     @classmethod
-    def from_checkpoint(cls, path, device: str | torch.device = 'auto', system: str | None = None, **kw) -> 'ChatSession':
+    def from_checkpoint(
+        cls, path, device: str | torch.device = 'auto', system: str | None = None, **kw
+    ) -> 'ChatSession':
         "A session on the model of a run directory or checkpoint (see `load_model`)."
         model, tok, ck = load_model(path, device)
         s = cls(model, tok, system, **kw)
@@ -222,14 +304,18 @@ class ChatSession:
     def reset(self) -> 'ChatSession':
         "Forget the history and reseed the generator (with `settings.seed`, or a fresh seed if it is None)."
         self.history: list[dict] = []
-        self.seed = self.settings.seed if self.settings.seed is not None else int.from_bytes(os.urandom(4), 'little')
+        self.seed = (
+            self.settings.seed if self.settings.seed is not None else int.from_bytes(os.urandom(4), 'little')
+        )
         self.generator = torch.Generator(self.device).manual_seed(self.seed)
         return self
 
     def update(self, **kw) -> SamplingSettings:
         "Change sampling settings (checked; a bad value raises and changes nothing). A new `seed` reseeds the generator."
         self.settings = dataclasses.replace(self.settings, **kw)
-        if kw.get('seed') is not None: self.seed = self.settings.seed; self.generator.manual_seed(self.seed)
+        if kw.get('seed') is not None:
+            self.seed = self.settings.seed
+            self.generator.manual_seed(self.seed)
         return self.settings
 
 # %% ../nbs/05_sampling.ipynb #75281923
@@ -238,49 +324,69 @@ def messages(self: ChatSession) -> list[dict]:
     "The system prompt (if any) followed by the history."
     return ([{'role': 'system', 'content': self.system}] if self.system else []) + self.history
 
+
 @patch(as_prop=True)
 def prompt_budget(self: ChatSession) -> int:
     "Most tokens a prompt may take: the context less the room kept for the reply."
     L = self.model.config.seq_len
     return L - min(self.settings.max_new_tokens, L // 2)
 
+
 @patch
 def prompt_ids(self: ChatSession, text: str) -> tuple[list[dict], list[int]]:
     "The messages and token ids the model would see if `text` were sent now."
     if self.raw:
         ids = self.tokenizer.prompt_ids(text)
-        return [], ids[:1] + ids[1:][-(self.prompt_budget - 1):]
+        return [], ids[:1] + ids[1:][-(self.prompt_budget - 1) :]
     return fit_chat(self.tokenizer, self.messages + [{'role': 'user', 'content': text}], self.prompt_budget)
 
 # %% ../nbs/05_sampling.ipynb #4284c012
 @patch
 def stream(self: ChatSession, text: str) -> Iterator[str]:
     "Send `text`; yield the reply in pieces. The reply (as far as it got) joins the history when the stream ends."
-    if not isinstance(text, str): raise TypeError(f"text must be a str, got {type(text).__name__}")
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
     msgs, ids = self.prompt_ids(text)
     s, t0, pieces = self.settings, time.perf_counter(), []
     if not self.raw:
         self.last = {'dropped': len(self.messages) + 1 - len(msgs)}
         self.history = [m for m in msgs if m['role'] != 'system']
-    else: self.last = {'dropped': 0}
+    else:
+        self.last = {'dropped': 0}
     self.last.update(prompt_tokens=len(ids), cached_tokens=self.cache.reusable(ids))
-    tokens = generate_tokens(self.model, ids, s.max_new_tokens, s.temperature, s.top_k, s.top_p, s.repetition_penalty,
-                             self.stop_ids, self.generator, self.cache)
+    tokens = generate_tokens(
+        self.model,
+        ids,
+        s.max_new_tokens,
+        s.temperature,
+        s.top_k,
+        s.top_p,
+        s.repetition_penalty,
+        self.stop_ids,
+        self.generator,
+        self.cache,
+    )
     out, count, finished = TextStream(self.tokenizer), {'n': 0, 'last': None}, False
+
     def text():
         for i in tokens:
             count['n'], count['last'] = count['n'] + 1, i
             yield out.add(i)
         yield out.flush()
+
     try:
-        for piece in (text() if self.raw else strip_stream(text())):
-            if piece: pieces.append(piece); yield piece
+        for piece in text() if self.raw else strip_stream(text()):
+            if piece:
+                pieces.append(piece)
+                yield piece
         finished = True
     finally:
         tokens.close()
-        if not self.raw: self.history.append({'role': 'assistant', 'content': ''.join(pieces)})
+        if not self.raw:
+            self.history.append({'role': 'assistant', 'content': ''.join(pieces)})
         end = 'stop token' if count['last'] in self.stop_ids else 'length' if finished else 'interrupted'
         self.last.update(new_tokens=count['n'], seconds=time.perf_counter() - t0, end=end)
+
 
 @patch
 def send(self: ChatSession, text: str) -> str:
@@ -288,76 +394,138 @@ def send(self: ChatSession, text: str) -> str:
     return ''.join(self.stream(text))
 
 # %% ../nbs/05_sampling.ipynb #a081c422
-COMMANDS = {'/reset': 'forget the conversation and reseed', '/system TEXT': 'set the system prompt (no TEXT: remove it)',
-            '/temp X': 'temperature (0 = greedy)', '/topk N': 'top-k (0 = off)', '/topp P': 'top-p (1 = off)',
-            '/help': 'this help', '/quit': 'leave (also /exit, Ctrl-D)'}
-QUIT = object()   # what handle_command returns for /quit
+COMMANDS = {
+    '/reset': 'forget the conversation and reseed',
+    '/system TEXT': 'set the system prompt (no TEXT: remove it)',
+    '/temp X': 'temperature (0 = greedy)',
+    '/topk N': 'top-k (0 = off)',
+    '/topp P': 'top-p (1 = off)',
+    '/help': 'this help',
+    '/quit': 'leave (also /exit, Ctrl-D)',
+}
+QUIT = object()  # what handle_command returns for /quit
+
 
 def _help(session: ChatSession) -> str:
-    return '\n'.join([f'  {c:<14} {d}' for c, d in COMMANDS.items()] +
-                     ['  Ctrl-C stops a reply; Ctrl-D exits.', f'  settings: {session.settings.describe()}',
-                      f"  system prompt: {session.system!r}"])
+    return '\n'.join(
+        [f'  {c:<14} {d}' for c, d in COMMANDS.items()]
+        + [
+            '  Ctrl-C stops a reply; Ctrl-D exits.',
+            f'  settings: {session.settings.describe()}',
+            f"  system prompt: {session.system!r}",
+        ]
+    )
+
 
 def handle_command(session: ChatSession, line: str):
     "Run a REPL command (`/reset`, `/system`, `/temp`, `/topk`, `/topp`, `/help`, `/quit`) on `session`; returns a message to show, or `QUIT`."
     cmd, _, arg = line.strip().partition(' ')
     arg = arg.strip()
-    if cmd in ('/quit', '/exit'): return QUIT
-    if cmd == '/help': return _help(session)
-    if cmd == '/reset': session.reset(); return f'conversation cleared (seed {session.seed})'
+    if cmd in ('/quit', '/exit'):
+        return QUIT
+    if cmd == '/help':
+        return _help(session)
+    if cmd == '/reset':
+        session.reset()
+        return f'conversation cleared (seed {session.seed})'
     if cmd == '/system':
         session.system = arg or None
         return f'system prompt set: {arg!r}' if arg else 'system prompt removed'
     setters = {'/temp': ('temperature', float), '/topk': ('top_k', int), '/topp': ('top_p', float)}
-    if cmd not in setters: return f"unknown command {cmd!r}; commands: {', '.join(c.split()[0] for c in COMMANDS)}"
+    if cmd not in setters:
+        return f"unknown command {cmd!r}; commands: {', '.join(c.split()[0] for c in COMMANDS)}"
     name, kind = setters[cmd]
-    try: session.update(**{name: kind(arg)})
+    try:
+        session.update(**{name: kind(arg)})
     except ValueError as e:
-        why = e if arg and 'invalid literal' not in str(e) and 'could not convert' not in str(e) else f'{cmd} needs a {kind.__name__}, got {arg!r}'
+        why = (
+            e
+            if arg and 'invalid literal' not in str(e) and 'could not convert' not in str(e)
+            else f'{cmd} needs a {kind.__name__}, got {arg!r}'
+        )
         return f'error: {why}'
     return f'{name} = {getattr(session.settings, name)}'
 
 # %% ../nbs/05_sampling.ipynb #6a1bcb98
 class ChatWidget:
     "A chat with `session` in a notebook: text box, Send and Reset buttons, temperature/top-k/top-p sliders; replies stream in."
+
     def __init__(self, session: ChatSession, height: str = '320px'):
         import ipywidgets as W
+
         self.session, s = session, session.settings
-        self.transcript = W.HTML(layout=W.Layout(height=height, overflow_y='auto', border='1px solid #ddd', padding='4px 8px'))
-        self.text = W.Text(placeholder='Message (Enter sends)', continuous_update=False, layout=W.Layout(flex='1'))
+        self.transcript = W.HTML(
+            layout=W.Layout(height=height, overflow_y='auto', border='1px solid #ddd', padding='4px 8px')
+        )
+        self.text = W.Text(
+            placeholder='Message (Enter sends)', continuous_update=False, layout=W.Layout(flex='1')
+        )
         self.send_button = W.Button(description='Send', button_style='primary', icon='paper-plane')
         self.reset_button = W.Button(description='Reset', icon='refresh')
         style = {'description_width': '80px'}
-        self.temperature = W.FloatSlider(value=s.temperature, min=0.0, max=2.0, step=0.05, description='temperature', style=style)
-        self.top_k = W.IntSlider(value=s.top_k or 0, min=0, max=min(200, session.model.config.vocab_size), description='top-k', style=style)
-        self.top_p = W.FloatSlider(value=s.top_p or 1.0, min=0.05, max=1.0, step=0.05, description='top-p', style=style)
+        self.temperature = W.FloatSlider(
+            value=s.temperature, min=0.0, max=2.0, step=0.05, description='temperature', style=style
+        )
+        self.top_k = W.IntSlider(
+            value=s.top_k or 0,
+            min=0,
+            max=min(200, session.model.config.vocab_size),
+            description='top-k',
+            style=style,
+        )
+        self.top_p = W.FloatSlider(
+            value=s.top_p or 1.0, min=0.05, max=1.0, step=0.05, description='top-p', style=style
+        )
         self.status = W.HTML()
         self.text.observe(lambda ch: self.send() if ch['new'].strip() else None, 'value')
         self.send_button.on_click(lambda _: self.send())
         self.reset_button.on_click(lambda _: self.reset())
         for w, name in ((self.temperature, 'temperature'), (self.top_k, 'top_k'), (self.top_p, 'top_p')):
             w.observe(lambda ch, name=name: self._set(name, ch['new']), 'value')
-        self.box = W.VBox([self.transcript, W.HBox([self.text, self.send_button, self.reset_button]),
-                           W.HBox([self.temperature, self.top_k, self.top_p]), self.status])
+        self.box = W.VBox(
+            [
+                self.transcript,
+                W.HBox([self.text, self.send_button, self.reset_button]),
+                W.HBox([self.temperature, self.top_k, self.top_p]),
+                self.status,
+            ]
+        )
         self._render()
 
-    def _repr_mimebundle_(self, **kw): return self.box._repr_mimebundle_(**kw)
+    def _repr_mimebundle_(self, **kw):
+        return self.box._repr_mimebundle_(**kw)
 
     def _set(self, name, value):
-        try: self.session.update(**{name: value}); self.status.value = ''
-        except ValueError as e: self.status.value = f'<span style="color:#b00">{html.escape(str(e))}</span>'
+        try:
+            self.session.update(**{name: value})
+            self.status.value = ''
+        except ValueError as e:
+            self.status.value = f'<span style="color:#b00">{html.escape(str(e))}</span>'
 
 # %% ../nbs/05_sampling.ipynb #eec48438
 @patch
 def _render(self: ChatWidget, user: str | None = None, pending: str | None = None):
     "Redraw the conversation (`user`: a message not yet in the history; `pending`: the reply streaming in)."
+
     def bubble(who, text, colour):
-        return (f'<div style="margin:4px 0"><b style="color:{colour}">{who}</b> '
-                f'<span style="white-space:pre-wrap">{html.escape(text)}</span></div>')
+        return (
+            f'<div style="margin:4px 0"><b style="color:{colour}">{who}</b> '
+            f'<span style="white-space:pre-wrap">{html.escape(text)}</span></div>'
+        )
+
     parts = [bubble('system', self.session.system, '#888')] if self.session.system else []
-    for m in self.session.history: parts.append(bubble('you' if m['role'] == 'user' else 'bot', m['content'], '#06c' if m['role'] == 'user' else '#080'))
-    if user is not None: parts.append(bubble('you', user, '#06c'))
-    if pending is not None: parts.append(bubble('bot', pending + '▌', '#080'))
+    for m in self.session.history:
+        parts.append(
+            bubble(
+                'you' if m['role'] == 'user' else 'bot',
+                m['content'],
+                '#06c' if m['role'] == 'user' else '#080',
+            )
+        )
+    if user is not None:
+        parts.append(bubble('you', user, '#06c'))
+    if pending is not None:
+        parts.append(bubble('bot', pending + '▌', '#080'))
     self.transcript.value = ''.join(parts) or '<i style="color:#888">say something</i>'
 
 # %% ../nbs/05_sampling.ipynb #236fde32
@@ -365,27 +533,37 @@ def _render(self: ChatWidget, user: str | None = None, pending: str | None = Non
 def send(self: ChatWidget, text: str | None = None) -> str:
     "Send `text` (default: the text box) and stream the reply into the page; returns the reply."
     text = self.text.value if text is None else text
-    if not text.strip() or self.send_button.disabled: return ''
+    if not text.strip() or self.send_button.disabled:
+        return ''
     self.text.value, self.send_button.disabled, reply = '', True, ''
     stream = self.session.stream(text)
     try:
-        self._render(user=text, pending='')      # the session adds the message when the stream starts
+        self._render(user=text, pending='')  # the session adds the message when the stream starts
         for piece in stream:
             reply += piece
             self._render(pending=reply)
         last = self.session.last
-        self.status.value = f"{last['new_tokens']} tokens in {last['seconds']:.1f}s, ended by {last['end']}" + \
-                            (f", {last['dropped']} old messages dropped to fit the context" if last['dropped'] else '')
-    except KeyboardInterrupt: stream.close(); self.status.value = 'stopped'
-    except ValueError as e: self.status.value = f'<span style="color:#b00">{html.escape(str(e))}</span>'
-    finally: self.send_button.disabled = False
+        self.status.value = (
+            f"{last['new_tokens']} tokens in {last['seconds']:.1f}s, ended by {last['end']}"
+            + (f", {last['dropped']} old messages dropped to fit the context" if last['dropped'] else '')
+        )
+    except KeyboardInterrupt:
+        stream.close()
+        self.status.value = 'stopped'
+    except ValueError as e:
+        self.status.value = f'<span style="color:#b00">{html.escape(str(e))}</span>'
+    finally:
+        self.send_button.disabled = False
     self._render()
     return reply
+
 
 @patch
 def reset(self: ChatWidget):
     "Clear the conversation (the settings stay)."
-    self.session.reset(); self.status.value = ''; self._render()
+    self.session.reset()
+    self.status.value = ''
+    self._render()
 
 # %% ../nbs/05_sampling.ipynb #2bb5794e
 def chat(checkpoint, system: str | None = None, device: str = 'auto', **settings) -> ChatWidget:
@@ -395,21 +573,32 @@ def chat(checkpoint, system: str | None = None, device: str = 'auto', **settings
 # %% ../nbs/05_sampling.ipynb #7d60338f
 import re
 
+
 def clean_text(text: str) -> tuple[str, int]:
     "`text` with each lone surrogate (an undecodable byte read with `errors='surrogateescape'`) replaced by U+FFFD, and how many there were."
     return re.subn('[\ud800-\udfff]', '\ufffd', text) if not text.isascii() else (text, 0)
 
+
 def _clean_note(text: str, what: str, stderr) -> str:
     "`clean_text(text)`, with a one-line note on `stderr` if anything was replaced."
     text, n = clean_text(text)
-    if n: print(f'note: {what} is not valid UTF-8; {n} undecodable byte(s) replaced with U+FFFD', file=stderr, flush=True)
+    if n:
+        print(
+            f'note: {what} is not valid UTF-8; {n} undecodable byte(s) replaced with U+FFFD',
+            file=stderr,
+            flush=True,
+        )
     return text
+
 
 def _read_line(interactive: bool, stdin) -> str | None:
     "The next input line without its newline, or None at the end of input (Ctrl-D)."
     if interactive:
-        try: return input('you> ')
-        except EOFError: print(); return None
+        try:
+            return input('you> ')
+        except EOFError:
+            print()
+            return None
     line = stdin.readline()
     return None if line == '' else line.rstrip('\r\n')
 
@@ -419,25 +608,37 @@ def repl(session: ChatSession, stdin=None, stdout=None, stderr=None) -> int:
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
     interactive = stdin.isatty() and stdin is sys.stdin
     if interactive:
-        try: import readline  # noqa: F401  (line editing and history for input())
-        except ImportError: pass
+        try:
+            import readline  # noqa: F401  (line editing and history for input())
+        except ImportError:
+            pass
     while True:
-        try: line = _read_line(interactive, stdin)
-        except KeyboardInterrupt: print(file=stdout); continue
-        if line is None: return 0
+        try:
+            line = _read_line(interactive, stdin)
+        except KeyboardInterrupt:
+            print(file=stdout)
+            continue
+        if line is None:
+            return 0
         line = _clean_note(line, 'that line', stderr)
-        if not line.strip(): continue   # an empty or blank line sends nothing
+        if not line.strip():
+            continue  # an empty or blank line sends nothing
         if line.startswith('/'):
             msg = handle_command(session, line)
-            if msg is QUIT: return 0
-            print(msg, file=stderr, flush=True); continue
-        if interactive: print('bot> ', end='', file=stdout, flush=True)
+            if msg is QUIT:
+                return 0
+            print(msg, file=stderr, flush=True)
+            continue
+        if interactive:
+            print('bot> ', end='', file=stdout, flush=True)
         reply = session.stream(line)
         try:
-            for piece in reply: print(piece, end='', file=stdout, flush=True)
+            for piece in reply:
+                print(piece, end='', file=stdout, flush=True)
         except KeyboardInterrupt:
-            reply.close(); print(' [stopped]', end='', file=stdout)
-        except ValueError as e:   # the message does not fit the context: an empty reply, and why
+            reply.close()
+            print(' [stopped]', end='', file=stdout)
+        except ValueError as e:  # the message does not fit the context: an empty reply, and why
             print(f'error: {e}', file=stderr, flush=True)
         print(file=stdout, flush=True)
 
@@ -445,34 +646,86 @@ def repl(session: ChatSession, stdin=None, stdout=None, stderr=None) -> int:
 def _text_streams():
     "Undecodable input bytes become surrogates (`clean_text` then replaces them); unencodable output characters become `?`, never a crash."
     for stream, errors in ((sys.stdin, 'surrogateescape'), (sys.stdout, 'replace')):
-        try: stream.reconfigure(errors=errors)
-        except (AttributeError, ValueError, OSError): pass   # not a text file (a notebook's streams): leave it
+        try:
+            stream.reconfigure(errors=errors)
+        except (AttributeError, ValueError, OSError):
+            pass  # not a text file (a notebook's streams): leave it
+
 
 def _check_device(device: str):
     "Raise `ValueError` if `device` is neither 'auto' nor a device string torch can parse."
-    if device == 'auto': return
-    try: torch.device(device)
+    if device == 'auto':
+        return
+    try:
+        torch.device(device)
     except (RuntimeError, ValueError, TypeError) as e:
-        raise ValueError(f"--device {device!r} is not a device ({e}); use auto, cpu, cuda, cuda:N or mps") from None
+        raise ValueError(
+            f"--device {device!r} is not a device ({e}); use auto, cpu, cuda, cuda:N or mps"
+        ) from None
 
 # %% ../nbs/05_sampling.ipynb #8384c619
 def _parser() -> argparse.ArgumentParser:
     "The flags of `minigpt_sample`, with the sampling defaults of `SamplingSettings`."
     d = SamplingSettings()
-    p = argparse.ArgumentParser(prog='minigpt_sample', description='Chat with a trained minigpt model, or complete text with --raw.',
-                                epilog='REPL commands:\n' + '\n'.join(f'  {c:<14} {h}' for c, h in COMMANDS.items()),
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--checkpoint', required=True, metavar='PATH', help='a run directory (its latest checkpoint) or a checkpoint directory')
+    p = argparse.ArgumentParser(
+        prog='minigpt_sample',
+        description='Chat with a trained minigpt model, or complete text with --raw.',
+        epilog='REPL commands:\n' + '\n'.join(f'  {c:<14} {h}' for c, h in COMMANDS.items()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        '--checkpoint',
+        required=True,
+        metavar='PATH',
+        help='a run directory (its latest checkpoint) or a checkpoint directory',
+    )
     p.add_argument('--prompt', metavar='TEXT', help='answer this one message, print the reply and exit')
     p.add_argument('--raw', action='store_true', help='plain text completion (no chat template, no history)')
     p.add_argument('--system', metavar='TEXT', help='the system prompt')
-    p.add_argument('--temperature', type=float, metavar='T', default=d.temperature, help='0 = greedy (default: %(default)s)')
-    p.add_argument('--top-k', type=int, metavar='K', default=d.top_k, help='keep the k most likely tokens, 0 = off (default: %(default)s)')
-    p.add_argument('--top-p', type=float, metavar='P', default=d.top_p, help='nucleus sampling mass, 1 = off (default: %(default)s)')
-    p.add_argument('--repetition-penalty', type=float, metavar='R', default=d.repetition_penalty, help='> 1 discourages repeats, 1 = off (default: %(default)s)')
-    p.add_argument('--max-new-tokens', type=int, metavar='N', default=d.max_new_tokens, help='longest reply in tokens (default: %(default)s)')
-    p.add_argument('--seed', type=int, metavar='N', help='random seed (default: a fresh one, shown at start-up)')
-    p.add_argument('--device', default='auto', metavar='DEV', help='auto | cpu | cuda | cuda:N | mps (default: %(default)s)')
+    p.add_argument(
+        '--temperature',
+        type=float,
+        metavar='T',
+        default=d.temperature,
+        help='0 = greedy (default: %(default)s)',
+    )
+    p.add_argument(
+        '--top-k',
+        type=int,
+        metavar='K',
+        default=d.top_k,
+        help='keep the k most likely tokens, 0 = off (default: %(default)s)',
+    )
+    p.add_argument(
+        '--top-p',
+        type=float,
+        metavar='P',
+        default=d.top_p,
+        help='nucleus sampling mass, 1 = off (default: %(default)s)',
+    )
+    p.add_argument(
+        '--repetition-penalty',
+        type=float,
+        metavar='R',
+        default=d.repetition_penalty,
+        help='> 1 discourages repeats, 1 = off (default: %(default)s)',
+    )
+    p.add_argument(
+        '--max-new-tokens',
+        type=int,
+        metavar='N',
+        default=d.max_new_tokens,
+        help='longest reply in tokens (default: %(default)s)',
+    )
+    p.add_argument(
+        '--seed', type=int, metavar='N', help='random seed (default: a fresh one, shown at start-up)'
+    )
+    p.add_argument(
+        '--device',
+        default='auto',
+        metavar='DEV',
+        help='auto | cpu | cuda | cuda:N | mps (default: %(default)s)',
+    )
     p.add_argument('--quiet', action='store_true', help='no start-up banner')
     return p
 
@@ -481,30 +734,50 @@ def main(argv: list[str] | None = None) -> int:
     "CLI: `minigpt_sample --checkpoint PATH [--prompt TEXT] [--raw] [--system TEXT] [--temperature --top-k --top-p ...]`."
     args = _parser().parse_args(argv)
     _text_streams()
-    if args.prompt is not None: args.prompt = _clean_note(args.prompt, '--prompt', sys.stderr)
-    if args.system is not None: args.system = _clean_note(args.system, '--system', sys.stderr).strip() or None
+    if args.prompt is not None:
+        args.prompt = _clean_note(args.prompt, '--prompt', sys.stderr)
+    if args.system is not None:
+        args.system = _clean_note(args.system, '--system', sys.stderr).strip() or None
     if args.prompt is not None and not args.raw and not args.prompt.strip():
-        print('error: --prompt is empty; give a message, or leave --prompt out to chat line by line', file=sys.stderr); return 2
+        print(
+            'error: --prompt is empty; give a message, or leave --prompt out to chat line by line',
+            file=sys.stderr,
+        )
+        return 2
     try:
         _check_device(args.device)
-        settings = SamplingSettings(args.temperature, args.top_k, args.top_p, args.repetition_penalty, args.max_new_tokens, args.seed)
-        session = ChatSession.from_checkpoint(args.checkpoint, args.device, args.system, settings=settings, raw=args.raw)
+        settings = SamplingSettings(
+            args.temperature, args.top_k, args.top_p, args.repetition_penalty, args.max_new_tokens, args.seed
+        )
+        session = ChatSession.from_checkpoint(
+            args.checkpoint, args.device, args.system, settings=settings, raw=args.raw
+        )
     except (CheckpointError, ConfigError, ValueError, FileNotFoundError) as e:
-        print(f'error: {e}', file=sys.stderr); return 2
-    session.update(seed=session.seed)   # a fresh seed becomes explicit, so /reset replays it
+        print(f'error: {e}', file=sys.stderr)
+        return 2
+    session.update(seed=session.seed)  # a fresh seed becomes explicit, so /reset replays it
     if not args.quiet:
         ck, m = session.checkpoint, session.model
-        print(f'minigpt_sample: {ck.path} (step {ck.step}, {m.num_params() / 1e6:.2f}M parameters, context {m.config.seq_len} tokens) '
-              f"on {session.device}, {'raw completion' if args.raw else 'chat'}\nsampling: {session.settings.describe()}", file=sys.stderr)
-        if args.prompt is None and sys.stdin.isatty(): print('type /help for commands; Ctrl-C stops a reply, Ctrl-D exits', file=sys.stderr)
-    if args.prompt is None: return repl(session)
+        print(
+            f'minigpt_sample: {ck.path} (step {ck.step}, {m.num_params() / 1e6:.2f}M parameters, context {m.config.seq_len} tokens) '
+            f"on {session.device}, {'raw completion' if args.raw else 'chat'}\nsampling: {session.settings.describe()}",
+            file=sys.stderr,
+        )
+        if args.prompt is None and sys.stdin.isatty():
+            print('type /help for commands; Ctrl-C stops a reply, Ctrl-D exits', file=sys.stderr)
+    if args.prompt is None:
+        return repl(session)
     try:
-        for piece in session.stream(args.prompt): print(piece, end='', flush=True)
+        for piece in session.stream(args.prompt):
+            print(piece, end='', flush=True)
     except ValueError as e:
-        print(f'error: {e}', file=sys.stderr); return 2
-    except KeyboardInterrupt: print(' [stopped]', end='')
+        print(f'error: {e}', file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(' [stopped]', end='')
     print()
     return 0
 
 # %% ../nbs/05_sampling.ipynb #d5653e48
-if __name__ == '__main__' and '__file__' in globals(): sys.exit(main())
+if __name__ == '__main__' and '__file__' in globals():
+    sys.exit(main())

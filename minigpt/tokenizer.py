@@ -23,38 +23,57 @@ def _byte_chars() -> list[str]:
     keep = {*range(ord('!'), ord('~') + 1), *range(ord('¡'), ord('¬') + 1), *range(ord('®'), ord('ÿ') + 1)}
     out, shift = [], 0
     for b in range(256):
-        if b in keep: out.append(chr(b))
-        else: out.append(chr(256 + shift)); shift += 1
+        if b in keep:
+            out.append(chr(b))
+        else:
+            out.append(chr(256 + shift))
+            shift += 1
     return out
 
-BYTE_CHARS = _byte_chars()                               # byte value -> stand-in character
-CHAR_BYTES = {c: b for b, c in enumerate(BYTE_CHARS)}    # stand-in character -> byte value
+
+BYTE_CHARS = _byte_chars()  # byte value -> stand-in character
+CHAR_BYTES = {c: b for b, c in enumerate(BYTE_CHARS)}  # stand-in character -> byte value
 
 # %% ../nbs/01_tokenizer.ipynb #7efbe0d1
-SPECIAL_TOKENS = {'bos': '<|bos|>', 'eos': '<|eos|>', 'pad': '<|pad|>', 'eot': '<|eot|>',
-                  'system': '<|system|>', 'user': '<|user|>', 'assistant': '<|assistant|>'}
+SPECIAL_TOKENS = {
+    'bos': '<|bos|>',
+    'eos': '<|eos|>',
+    'pad': '<|pad|>',
+    'eot': '<|eot|>',
+    'system': '<|system|>',
+    'user': '<|user|>',
+    'assistant': '<|assistant|>',
+}
 ROLES = ('system', 'user', 'assistant')
 # config (chapter 00) holds the counts, so it can check model.vocab_size before any tokenizer exists; they must agree
 assert len(SPECIAL_TOKENS) == N_SPECIAL_TOKENS and MIN_VOCAB_SIZE == N_BYTES + len(SPECIAL_TOKENS)
 
-_MARK, _MARK_LIT = '\ufdd0', '\ufdd1'   # noncharacters: the escape marker, and "this marker was in the text"
-assert all(t.startswith('<|') for t in SPECIAL_TOKENS.values())   # what the escape relies on
+_MARK, _MARK_LIT = '\ufdd0', '\ufdd1'  # noncharacters: the escape marker, and "this marker was in the text"
+assert all(t.startswith('<|') for t in SPECIAL_TOKENS.values())  # what the escape relies on
+
 
 def escape_specials(text: str) -> str:
     "Make `text` unable to match a special token: a marker goes inside every `<|` (and real markers are escaped)."
     return text.replace(_MARK, _MARK + _MARK_LIT).replace('<|', '<' + _MARK + '|')
 
+
 def _unescape_normalizer() -> normalizers.Normalizer:
     "The tokenizer's first stage: undo `escape_specials`, so the ids are those of the original text."
-    return normalizers.Sequence([normalizers.Replace(_MARK + '|', '|'), normalizers.Replace(_MARK + _MARK_LIT, _MARK)])
+    return normalizers.Sequence(
+        [normalizers.Replace(_MARK + '|', '|'), normalizers.Replace(_MARK + _MARK_LIT, _MARK)]
+    )
 
 # %% ../nbs/01_tokenizer.ipynb #ebaca9ff
 def _new_backend() -> HFTokenizer:
     "An untrained byte-level BPE `tokenizers.Tokenizer` with our normalizer, pre-tokenizers and decoder."
-    tk = HFTokenizer(models.BPE())   # no unk_token: every byte is in the vocabulary
+    tk = HFTokenizer(models.BPE())  # no unk_token: every byte is in the vocabulary
     tk.normalizer = _unescape_normalizer()
-    tk.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.Digits(individual_digits=True),
-                                                pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)])
+    tk.pre_tokenizer = pre_tokenizers.Sequence(
+        [
+            pre_tokenizers.Digits(individual_digits=True),
+            pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True),
+        ]
+    )
     tk.decoder = decoders.ByteLevel()
     return tk
 
@@ -62,150 +81,239 @@ def _new_backend() -> HFTokenizer:
 def check_messages(messages) -> list[Mapping]:
     "Validate a chat: a non-empty list of `{'role': 'system'|'user'|'assistant', 'content': str}` dicts."
     if isinstance(messages, (str, bytes, Mapping)) or not isinstance(messages, Iterable):
-        raise TypeError(f"messages must be a list of {{'role': ..., 'content': ...}} dicts, got {type(messages).__name__}")
+        raise TypeError(
+            f"messages must be a list of {{'role': ..., 'content': ...}} dicts, got {type(messages).__name__}"
+        )
     messages = list(messages)
-    if not messages: raise ValueError("messages is empty: a chat needs at least one message")
+    if not messages:
+        raise ValueError("messages is empty: a chat needs at least one message")
     for i, m in enumerate(messages):
-        if not isinstance(m, Mapping): raise TypeError(f"message {i} must be a dict with 'role' and 'content', got {type(m).__name__}")
+        if not isinstance(m, Mapping):
+            raise TypeError(f"message {i} must be a dict with 'role' and 'content', got {type(m).__name__}")
         for k in ('role', 'content'):
-            if k not in m: raise ValueError(f"message {i} has no {k!r} key (it has {sorted(m)}); each message needs 'role' and 'content'")
-        if m['role'] not in ROLES: raise ValueError(f"message {i} has role {m['role']!r}; valid roles are {', '.join(ROLES)}")
+            if k not in m:
+                raise ValueError(
+                    f"message {i} has no {k!r} key (it has {sorted(m)}); each message needs 'role' and 'content'"
+                )
+        if m['role'] not in ROLES:
+            raise ValueError(f"message {i} has role {m['role']!r}; valid roles are {', '.join(ROLES)}")
         if not isinstance(m['content'], str):
-            raise TypeError(f"message {i} ({m['role']}) content must be a str, got {type(m['content']).__name__}")
+            raise TypeError(
+                f"message {i} ({m['role']}) content must be a str, got {type(m['content']).__name__}"
+            )
     return messages
 
 # %% ../nbs/01_tokenizer.ipynb #0ad1b47b
-def _jinja_str(s: str) -> str: return json.dumps(s)   # a JSON string literal is a valid Jinja string literal
+def _jinja_str(s: str) -> str:
+    return json.dumps(s)  # a JSON string literal is a valid Jinja string literal
+
 
 def _chat_template() -> str:
     "The Jinja chat template equivalent to `Tokenizer.render_chat` (for `transformers`' `apply_chat_template`)."
     S, m, q = SPECIAL_TOKENS, _MARK, _jinja_str
     markers = '{' + ', '.join(f'{q(r)}: {q(S[r])}' for r in ROLES) + '}'
-    return ''.join([
-        "{%- set markers = " + markers + " -%}",
-        "{{- bos_token -}}",
-        "{%- for message in messages -%}",
-        "{%- if message['role'] not in markers -%}{{- raise_exception('message role must be one of "
-        + ', '.join(ROLES) + ", got ' ~ message['role']) -}}{%- endif -%}",
-        "{%- if message['content'] is not string -%}{{- raise_exception('message content must be a string') -}}{%- endif -%}",
-        "{%- set content = message['content'] | replace(" + q(m) + ", " + q(m + _MARK_LIT) + ") | replace('<|', " + q('<' + m + '|') + ") -%}",
-        "{{- markers[message['role']] -}}",
-        "{%- if message['role'] == 'assistant' -%}{%- generation -%}{{- content + " + q(S['eot']) + " -}}{%- endgeneration -%}",
-        "{%- else -%}{{- content + " + q(S['eot']) + " -}}{%- endif -%}",
-        "{%- endfor -%}",
-        "{%- if add_generation_prompt -%}{{- " + q(S['assistant']) + " -}}{%- endif -%}"])
+    return ''.join(
+        [
+            "{%- set markers = " + markers + " -%}",
+            "{{- bos_token -}}",
+            "{%- for message in messages -%}",
+            "{%- if message['role'] not in markers -%}{{- raise_exception('message role must be one of "
+            + ', '.join(ROLES)
+            + ", got ' ~ message['role']) -}}{%- endif -%}",
+            "{%- if message['content'] is not string -%}{{- raise_exception('message content must be a string') -}}{%- endif -%}",
+            "{%- set content = message['content'] | replace("
+            + q(m)
+            + ", "
+            + q(m + _MARK_LIT)
+            + ") | replace('<|', "
+            + q('<' + m + '|')
+            + ") -%}",
+            "{{- markers[message['role']] -}}",
+            "{%- if message['role'] == 'assistant' -%}{%- generation -%}{{- content + "
+            + q(S['eot'])
+            + " -}}{%- endgeneration -%}",
+            "{%- else -%}{{- content + " + q(S['eot']) + " -}}{%- endif -%}",
+            "{%- endfor -%}",
+            "{%- if add_generation_prompt -%}{{- " + q(S['assistant']) + " -}}{%- endif -%}",
+        ]
+    )
+
 
 CHAT_TEMPLATE = _chat_template()
 
 # %% ../nbs/01_tokenizer.ipynb #2d3b3878
 class Tokenizer:
     "Byte-level BPE with one-digit tokens, special tokens for documents and chat, and a chat template with a loss mask."
-    special_tokens = dict(SPECIAL_TOKENS)   # name -> token string
+
+    special_tokens = dict(SPECIAL_TOKENS)  # name -> token string
 
     def __init__(self, backend: HFTokenizer):
         self.backend = backend
         _check_backend(backend)
-        for name, tok in SPECIAL_TOKENS.items(): setattr(self, f'{name}_id', backend.token_to_id(tok))
+        for name, tok in SPECIAL_TOKENS.items():
+            setattr(self, f'{name}_id', backend.token_to_id(tok))
         self.special_ids = frozenset(self.special_id(n) for n in SPECIAL_TOKENS)
-        self._bytes = self._fingerprint = None   # computed on first use
+        self._bytes = self._fingerprint = None  # computed on first use
 
     def special_id(self, name: str) -> int:
         "The id of special token `name` (`'bos'`, `'eot'`, `'user'`, ...)."
-        if name not in SPECIAL_TOKENS: raise KeyError(f"unknown special token {name!r}; valid names are {', '.join(SPECIAL_TOKENS)}")
+        if name not in SPECIAL_TOKENS:
+            raise KeyError(f"unknown special token {name!r}; valid names are {', '.join(SPECIAL_TOKENS)}")
         return getattr(self, f'{name}_id')
 
     @property
     def vocab_size(self) -> int:
         "Number of token ids: specials, bytes and merges."
         return self.backend.get_vocab_size(with_added_tokens=True)
-    def __len__(self): return self.vocab_size
-    def __repr__(self): return f'Tokenizer(vocab_size={self.vocab_size})'
+
+    def __len__(self):
+        return self.vocab_size
+
+    def __repr__(self):
+        return f'Tokenizer(vocab_size={self.vocab_size})'
 
 # %% ../nbs/01_tokenizer.ipynb #5d14bd90
 _ADDED_FLAGS = dict(single_word=False, lstrip=False, rstrip=False, normalized=False, special=True)
 
+
 def _added_problem(added: list) -> str | None:
     "What is wrong with a tokenizer.json's `added_tokens` list, or None: it must be exactly our special tokens, ids 0-6, unnormalized."
-    if not isinstance(added, list): return f"added_tokens is {type(added).__name__}, expected a list"
+    if not isinstance(added, list):
+        return f"added_tokens is {type(added).__name__}, expected a list"
     want = [dict(id=i, content=s, **_ADDED_FLAGS) for i, s in enumerate(SPECIAL_TOKENS.values())]
     for w in want:
         got = next((a for a in added if isinstance(a, dict) and a.get('content') == w['content']), None)
-        if got is None: return f"special token {w['content']!r} is missing from added_tokens"
-        if got.get('id') != w['id']: return f"special token {w['content']!r} has id {got.get('id')!r}, expected {w['id']}"
+        if got is None:
+            return f"special token {w['content']!r} is missing from added_tokens"
+        if got.get('id') != w['id']:
+            return f"special token {w['content']!r} has id {got.get('id')!r}, expected {w['id']}"
         for k, v in _ADDED_FLAGS.items():
-            if got.get(k) != v: return f"special token {w['content']!r} has {k}={json.dumps(got.get(k))}, expected {json.dumps(v)}"
+            if got.get(k) != v:
+                return f"special token {w['content']!r} has {k}={json.dumps(got.get(k))}, expected {json.dumps(v)}"
     extra = [a.get('content') if isinstance(a, dict) else a for a in added if a not in want]
-    if extra or len(added) != len(want): return f"added_tokens holds {len(added) - len(want)} token(s) besides the special tokens: {extra[:5]!r}"
+    if extra or len(added) != len(want):
+        return (
+            f"added_tokens holds {len(added) - len(want)} token(s) besides the special tokens: {extra[:5]!r}"
+        )
+
 
 def _check_backend(tk: HFTokenizer):
     "Raise `ValueError` if `tk` is not a tokenizer built by `Tokenizer.train` (same pipeline and options, all bytes, exactly our special tokens)."
     got, want = json.loads(tk.to_str()), json.loads(_new_backend().to_str())
-    def refuse(why): raise ValueError(f"not a minigpt tokenizer: {why}; train one with Tokenizer.train or minigpt_tokenizer")
+
+    def refuse(why):
+        raise ValueError(
+            f"not a minigpt tokenizer: {why}; train one with Tokenizer.train or minigpt_tokenizer"
+        )
+
     for stage in ('normalizer', 'pre_tokenizer', 'decoder', 'post_processor', 'truncation', 'padding'):
         if got.get(stage) != want.get(stage):
-            refuse(f"its {stage} is {json.dumps(got.get(stage))[:120]}, expected {json.dumps(want.get(stage))[:120]}")
+            refuse(
+                f"its {stage} is {json.dumps(got.get(stage))[:120]}, expected {json.dumps(want.get(stage))[:120]}"
+            )
     model, fresh = got['model'], want['model']
-    if model.get('type') != 'BPE': refuse(f"model type is {model.get('type')!r}, expected 'BPE'")
-    for k, v in fresh.items():   # dropout, unk_token, byte_fallback, ...: options that would change what encode returns
-        if k not in ('vocab', 'merges') and model.get(k) != v: refuse(f"its model option {k} is {json.dumps(model.get(k))}, expected {json.dumps(v)}")
-    if (why := _added_problem(got.get('added_tokens'))): refuse(why)
+    if model.get('type') != 'BPE':
+        refuse(f"model type is {model.get('type')!r}, expected 'BPE'")
+    for (
+        k,
+        v,
+    ) in (
+        fresh.items()
+    ):  # dropout, unk_token, byte_fallback, ...: options that would change what encode returns
+        if k not in ('vocab', 'merges') and model.get(k) != v:
+            refuse(f"its model option {k} is {json.dumps(model.get(k))}, expected {json.dumps(v)}")
+    if why := _added_problem(got.get('added_tokens')):
+        refuse(why)
     vocab = model['vocab']
     missing = [c for c in BYTE_CHARS if c not in vocab]
-    if missing: refuse(f"{len(missing)} of the 256 byte tokens are missing from the vocabulary")
+    if missing:
+        refuse(f"{len(missing)} of the 256 byte tokens are missing from the vocabulary")
     for i, s in enumerate(SPECIAL_TOKENS.values()):
-        if vocab.get(s) != i: refuse(f"special token {s!r} has id {vocab.get(s)!r} in the model vocabulary, expected {i}")
+        if vocab.get(s) != i:
+            refuse(f"special token {s!r} has id {vocab.get(s)!r} in the model vocabulary, expected {i}")
     specials = set(SPECIAL_TOKENS.values())
     odd = [t for t in vocab if t not in specials and not set(t) <= CHAR_BYTES.keys()]
-    if odd: refuse(f"{len(odd)} vocabulary entries are not byte-level tokens (e.g. {odd[0][:40]!r})")
-    if sorted(vocab.values()) != list(range(len(vocab))): refuse(f"the vocabulary ids are not 0..{len(vocab) - 1} without gaps or repeats")
-
+    if odd:
+        refuse(f"{len(odd)} vocabulary entries are not byte-level tokens (e.g. {odd[0][:40]!r})")
+    if sorted(vocab.values()) != list(range(len(vocab))):
+        refuse(f"the vocabulary ids are not 0..{len(vocab) - 1} without gaps or repeats")
 
 # %% ../nbs/01_tokenizer.ipynb #05d4a914
 @patch(cls_method=True)
-def train(cls: Tokenizer, texts: Iterable[str], vocab_size: int, show_progress: bool = True, min_frequency: int = 2,
-           total: int | None = None) -> Tokenizer:
+def train(
+    cls: Tokenizer,
+    texts: Iterable[str],
+    vocab_size: int,
+    show_progress: bool = True,
+    min_frequency: int = 2,
+    total: int | None = None,
+) -> Tokenizer:
     "Train a tokenizer of (at most) `vocab_size` tokens on `texts`, any iterable of strings."
     if isinstance(vocab_size, bool) or not isinstance(vocab_size, int) or vocab_size < MIN_VOCAB_SIZE:
-        raise ValueError(f"vocab_size must be an int of at least {MIN_VOCAB_SIZE} ({N_BYTES} byte tokens + "
-                         f"{len(SPECIAL_TOKENS)} special tokens), got {vocab_size!r}")
-    if isinstance(texts, str): raise TypeError("texts must be an iterable of strings, not one str; wrap it in a list: [text]")
-    if total is None and hasattr(texts, '__len__'): total = len(texts)
+        raise ValueError(
+            f"vocab_size must be an int of at least {MIN_VOCAB_SIZE} ({N_BYTES} byte tokens + "
+            f"{len(SPECIAL_TOKENS)} special tokens), got {vocab_size!r}"
+        )
+    if isinstance(texts, str):
+        raise TypeError("texts must be an iterable of strings, not one str; wrap it in a list: [text]")
+    if total is None and hasattr(texts, '__len__'):
+        total = len(texts)
     tk = _new_backend()
     trainer = trainers.BpeTrainer(
-        vocab_size=vocab_size, min_frequency=min_frequency, show_progress=show_progress,
+        vocab_size=vocab_size,
+        min_frequency=min_frequency,
+        show_progress=show_progress,
         special_tokens=[AddedToken(s, special=True, normalized=False) for s in SPECIAL_TOKENS.values()],
-        initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+    )
+
     def stream():
-        for i, t in enumerate(tqdm(texts, total=total, desc='reading texts', unit=' texts', disable=not show_progress)):
-            if not isinstance(t, str): raise TypeError(f"texts must yield str; item {i} is {type(t).__name__}")
+        for i, t in enumerate(
+            tqdm(texts, total=total, desc='reading texts', unit=' texts', disable=not show_progress)
+        ):
+            if not isinstance(t, str):
+                raise TypeError(f"texts must yield str; item {i} is {type(t).__name__}")
             yield escape_specials(t)
+
     tk.train_from_iterator(stream(), trainer=trainer, length=total)
     tok = cls(tk)
     if tok.vocab_size < vocab_size:
-        warnings.warn(f"the corpus only supported {tok.vocab_size} tokens (asked for {vocab_size}); "
-                      "give it more text or lower min_frequency", stacklevel=2)
+        warnings.warn(
+            f"the corpus only supported {tok.vocab_size} tokens (asked for {vocab_size}); "
+            "give it more text or lower min_frequency",
+            stacklevel=2,
+        )
     return tok
 
 # %% ../nbs/01_tokenizer.ipynb #4b0df5fc
 _SURROGATE = re.compile('[\ud800-\udfff]')
 
+
 def _check_text(text, what='text'):
-    if not isinstance(text, str): raise TypeError(f"{what} must be a str, got {type(text).__name__}")
-    if not text.isascii() and (m := _SURROGATE.search(text)):   # e.g. undecodable bytes read with errors='surrogateescape'
-        raise ValueError(f"{what} is not valid Unicode: it holds a lone surrogate {m.group()!r} at index {m.start()} "
-                         "(bytes that were not UTF-8?); replace them first, e.g. with U+FFFD")
+    if not isinstance(text, str):
+        raise TypeError(f"{what} must be a str, got {type(text).__name__}")
+    if not text.isascii() and (
+        m := _SURROGATE.search(text)
+    ):  # e.g. undecodable bytes read with errors='surrogateescape'
+        raise ValueError(
+            f"{what} is not valid Unicode: it holds a lone surrogate {m.group()!r} at index {m.start()} "
+            "(bytes that were not UTF-8?); replace them first, e.g. with U+FFFD"
+        )
     return text
+
 
 @patch
 def encode(self: Tokenizer, text: str) -> list[int]:
     "Token ids of `text`, treated as plain text: never a special id, even if it contains `<|user|>`."
     return self.backend.encode(escape_specials(_check_text(text)), add_special_tokens=False).ids
 
+
 @patch
 def encode_batch(self: Tokenizer, texts: list[str]) -> list[list[int]]:
     "`encode` for many texts at once (in parallel, in the Rust backend)."
     texts = [escape_specials(_check_text(t, f'texts[{i}]')) for i, t in enumerate(texts)]
     return [e.ids for e in self.backend.encode_batch(texts, add_special_tokens=False)]
+
 
 @patch
 def encode_document(self: Tokenizer, text: str) -> list[int]:
@@ -216,18 +324,22 @@ def encode_document(self: Tokenizer, text: str) -> list[int]:
 @patch
 def decode(self: Tokenizer, ids, skip_special: bool = False) -> str:
     "The text of `ids` (a list, array or tensor of ints); `skip_special` drops the special tokens."
-    ids = [int(i) for i in (ids.tolist() if hasattr(ids, 'tolist') else ids)]   # tensors and arrays too
+    ids = [int(i) for i in (ids.tolist() if hasattr(ids, 'tolist') else ids)]  # tensors and arrays too
     bad = [i for i in ids if not 0 <= i < self.vocab_size]
-    if bad: raise ValueError(f"token ids must be in [0, {self.vocab_size}); got {bad[:5]}")
+    if bad:
+        raise ValueError(f"token ids must be in [0, {self.vocab_size}); got {bad[:5]}")
     return self.backend.decode(ids, skip_special_tokens=skip_special)
+
 
 @patch
 def token_bytes(self: Tokenizer, i: int) -> bytes:
     "The bytes token `i` stands for (a special token: its text in UTF-8)."
     if self._bytes is None:
         inv = {v: k for k, v in self.backend.get_vocab(with_added_tokens=True).items()}
-        self._bytes = [inv[j].encode() if j in self.special_ids else bytes(CHAR_BYTES[c] for c in inv[j])
-                       for j in range(self.vocab_size)]
+        self._bytes = [
+            inv[j].encode() if j in self.special_ids else bytes(CHAR_BYTES[c] for c in inv[j])
+            for j in range(self.vocab_size)
+        ]
     return self._bytes[i]
 
 # %% ../nbs/01_tokenizer.ipynb #37a4cc7e
@@ -236,25 +348,37 @@ def to_str(self: Tokenizer) -> str:
     "The tokenizer as a JSON string (the `tokenizers` library's `tokenizer.json` format)."
     return self.backend.to_str()
 
+
 @patch(cls_method=True)
 def from_str(cls: Tokenizer, s: str) -> Tokenizer:
     "A `Tokenizer` from a JSON string written by `to_str`; anything else raises `ValueError`."
-    if not isinstance(s, str): raise TypeError(f"expected the tokenizer's JSON as a str, got {type(s).__name__}")
-    try: spec = json.loads(s)
-    except ValueError as e: raise ValueError(f"not a tokenizer.json: {e}") from None
+    if not isinstance(s, str):
+        raise TypeError(f"expected the tokenizer's JSON as a str, got {type(s).__name__}")
+    try:
+        spec = json.loads(s)
+    except ValueError as e:
+        raise ValueError(f"not a tokenizer.json: {e}") from None
     # the library quietly merges duplicate added tokens, so the file itself is checked before it is parsed
-    if not isinstance(spec, dict): raise ValueError(f"not a tokenizer.json: it holds a JSON {type(spec).__name__}, not an object")
-    if (why := _added_problem(spec.get('added_tokens'))):
-        raise ValueError(f"not a minigpt tokenizer: {why}; train one with Tokenizer.train or minigpt_tokenizer")
-    try: backend = HFTokenizer.from_str(s)
-    except Exception as e: raise ValueError(f"not a tokenizer.json: {str(e)[:200]}") from None   # the Rust parser's error
+    if not isinstance(spec, dict):
+        raise ValueError(f"not a tokenizer.json: it holds a JSON {type(spec).__name__}, not an object")
+    if why := _added_problem(spec.get('added_tokens')):
+        raise ValueError(
+            f"not a minigpt tokenizer: {why}; train one with Tokenizer.train or minigpt_tokenizer"
+        )
+    try:
+        backend = HFTokenizer.from_str(s)
+    except Exception as e:
+        raise ValueError(f"not a tokenizer.json: {str(e)[:200]}") from None  # the Rust parser's error
     return cls(backend)
+
 
 @patch
 def fingerprint(self: Tokenizer) -> str:
     "SHA-256 (hex) of the canonical JSON: equal fingerprints, identical tokenization."
     if self._fingerprint is None:
-        canon = json.dumps(json.loads(self.to_str()), sort_keys=True, ensure_ascii=True, separators=(',', ':'))
+        canon = json.dumps(
+            json.loads(self.to_str()), sort_keys=True, ensure_ascii=True, separators=(',', ':')
+        )
         self._fingerprint = hashlib.sha256(canon.encode()).hexdigest()
     return self._fingerprint
 
@@ -264,31 +388,46 @@ def save(self: Tokenizer, path) -> Path:
     "Write the tokenizer to `path` (one JSON file), atomically; returns the path."
     return atomic_write(path, self.to_str())
 
+
 @patch(cls_method=True)
 def load(cls: Tokenizer, path) -> Tokenizer:
     "Load a tokenizer saved by `save` (or `minigpt_tokenizer`); a file that is not exactly such a tokenizer raises `ValueError` naming it."
     path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"no tokenizer file at {path}; train one with `minigpt_tokenizer --output {path}`")
-    try: return cls.from_str(path.read_text(encoding='utf-8'))
-    except ValueError as e: raise ValueError(f"{path}: {e}") from None   # UnicodeDecodeError is a ValueError too
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"no tokenizer file at {path}; train one with `minigpt_tokenizer --output {path}`"
+        )
+    try:
+        return cls.from_str(path.read_text(encoding='utf-8'))
+    except ValueError as e:
+        raise ValueError(f"{path}: {e}") from None  # UnicodeDecodeError is a ValueError too
 
 # %% ../nbs/01_tokenizer.ipynb #1ccec1ec
 _PALETTE = ('#fde2b6', '#cfe8fc', '#f6d1e6', '#e3dcf7', '#fff3b0')
 
+
 def token_html(tok: Tokenizer, ids, mask=None) -> str:
     "HTML that shows each token of `ids` in its own colour (with a `mask`: green = 1, grey = 0)."
     ids = [int(i) for i in ids]
-    if mask is not None and len(mask) != len(ids): raise ValueError(f"mask has {len(mask)} entries but ids has {len(ids)}")
+    if mask is not None and len(mask) != len(ids):
+        raise ValueError(f"mask has {len(mask)} entries but ids has {len(ids)}")
     spans = []
     for j, i in enumerate(ids):
-        if i in tok.special_ids: text, style = tok.decode([i]), 'background:#444;color:#fff'
+        if i in tok.special_ids:
+            text, style = tok.decode([i]), 'background:#444;color:#fff'
         else:
             text = tok.token_bytes(i).decode('utf-8', errors='backslashreplace')
             style = f'background:{_PALETTE[j % len(_PALETTE)]}'
-        if mask is not None and i not in tok.special_ids: style = 'background:' + ('#b7e4a7' if mask[j] else '#e6e6e6')
-        if mask is not None and mask[j]: style += ';outline:2px solid #3a9a2a'
-        spans.append(f'<span style="{style};margin:0 1px;padding:1px 0" title="{i}">{html.escape(text)}</span>')
-    return '<div style="font-family:monospace;white-space:pre-wrap;line-height:1.9">' + ''.join(spans) + '</div>'
+        if mask is not None and i not in tok.special_ids:
+            style = 'background:' + ('#b7e4a7' if mask[j] else '#e6e6e6')
+        if mask is not None and mask[j]:
+            style += ';outline:2px solid #3a9a2a'
+        spans.append(
+            f'<span style="{style};margin:0 1px;padding:1px 0" title="{i}">{html.escape(text)}</span>'
+        )
+    return (
+        '<div style="font-family:monospace;white-space:pre-wrap;line-height:1.9">' + ''.join(spans) + '</div>'
+    )
 
 # %% ../nbs/01_tokenizer.ipynb #7b97961c
 def bytes_per_token(tok: Tokenizer, texts: Iterable[str]) -> float:
@@ -299,7 +438,9 @@ def bytes_per_token(tok: Tokenizer, texts: Iterable[str]) -> float:
 
 # %% ../nbs/01_tokenizer.ipynb #1f3ed1d8
 @patch
-def render_chat(self: Tokenizer, messages, add_generation_prompt: bool = False) -> tuple[list[int], list[int]]:
+def render_chat(
+    self: Tokenizer, messages, add_generation_prompt: bool = False
+) -> tuple[list[int], list[int]]:
     "Ids and loss mask of a chat: `bos`, then per message its role marker, content and `eot`; the mask is 1 on assistant content + `eot`."
     messages = check_messages(messages)
     ids, mask = [self.bos_id], [0]
@@ -307,14 +448,17 @@ def render_chat(self: Tokenizer, messages, add_generation_prompt: bool = False) 
         loss = int(m['role'] == 'assistant')
         ids += [self.special_id(m['role']), *content, self.eot_id]
         mask += [0] + [loss] * (len(content) + 1)
-    if add_generation_prompt: ids.append(self.assistant_id); mask.append(0)
+    if add_generation_prompt:
+        ids.append(self.assistant_id)
+        mask.append(0)
     return ids, mask
 
 # %% ../nbs/01_tokenizer.ipynb #4768f707
 @patch
 def prompt_ids(self: Tokenizer, text: str, chat: bool = False) -> list[int]:
     "The ids a model continues from: `bos` + `text`, or (`chat=True`) a one-turn chat from the user ending in the assistant's marker."
-    if chat: return self.render_chat([{'role': 'user', 'content': text}], add_generation_prompt=True)[0]
+    if chat:
+        return self.render_chat([{'role': 'user', 'content': text}], add_generation_prompt=True)[0]
     return [self.bos_id] + self.encode(text)
 
 # %% ../nbs/01_tokenizer.ipynb #d4c6d5bd
@@ -322,11 +466,17 @@ def prompt_ids(self: Tokenizer, text: str, chat: bool = False) -> list[int]:
 def to_hf(self: Tokenizer):
     "A `transformers.PreTrainedTokenizerFast` with the same vocabulary, special tokens and chat template."
     from transformers import PreTrainedTokenizerFast
+
     S = SPECIAL_TOKENS
     return PreTrainedTokenizerFast(
-        tokenizer_object=HFTokenizer.from_str(self.to_str()), bos_token=S['bos'], eos_token=S['eos'], pad_token=S['pad'],
+        tokenizer_object=HFTokenizer.from_str(self.to_str()),
+        bos_token=S['bos'],
+        eos_token=S['eos'],
+        pad_token=S['pad'],
         additional_special_tokens=[S[n] for n in ('eot', 'system', 'user', 'assistant')],
-        chat_template=CHAT_TEMPLATE, clean_up_tokenization_spaces=False)
+        chat_template=CHAT_TEMPLATE,
+        clean_up_tokenization_spaces=False,
+    )
 
 # %% ../nbs/01_tokenizer.ipynb #1c90648b
 def iter_file_texts(paths: Iterable, chunk_chars: int = 1 << 16) -> Iterator[str]:
@@ -335,6 +485,10 @@ def iter_file_texts(paths: Iterable, chunk_chars: int = 1 << 16) -> Iterator[str
         buf, n = [], 0
         with open(p, encoding='utf-8', errors='replace', newline='') as f:
             for line in f:
-                buf.append(line); n += len(line)
-                if n >= chunk_chars: yield ''.join(buf); buf, n = [], 0
-        if buf: yield ''.join(buf)
+                buf.append(line)
+                n += len(line)
+                if n >= chunk_chars:
+                    yield ''.join(buf)
+                    buf, n = [], 0
+        if buf:
+            yield ''.join(buf)

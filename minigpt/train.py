@@ -16,12 +16,42 @@ from tqdm.auto import tqdm
 
 from fastcore.basics import patch
 
-from .config import (Config, ConfigError, Precision, add_config_args, atomic_write, config_from_args, describe,
-                            load_overrides, parse_set, replace_path, setup_runtime)
-from .checkpoint import (CHAT_PROMPTS, CONFIG, SAMPLE_PROMPTS, STATE, TOKENIZER, Checkpoint, CheckpointError, check_compatible,
-                                check_state, checkpoint_step, clean_checkpoints, list_checkpoints, load_checkpoint, loss_summary,
-                                loss_totals, nonfinite_tensors, remove_checkpoint, rng_state, save_checkpoint, set_rng_state,
-                                token_byte_lengths)
+from minigpt.config import (
+    Config,
+    ConfigError,
+    Precision,
+    add_config_args,
+    atomic_write,
+    config_from_args,
+    describe,
+    load_overrides,
+    parse_set,
+    replace_path,
+    setup_runtime,
+)
+from minigpt.checkpoint import (
+    CHAT_PROMPTS,
+    CONFIG,
+    SAMPLE_PROMPTS,
+    STATE,
+    TOKENIZER,
+    Checkpoint,
+    CheckpointError,
+    check_compatible,
+    check_state,
+    checkpoint_step,
+    clean_checkpoints,
+    list_checkpoints,
+    load_checkpoint,
+    loss_summary,
+    loss_totals,
+    nonfinite_tensors,
+    remove_checkpoint,
+    rng_state,
+    save_checkpoint,
+    set_rng_state,
+    token_byte_lengths,
+)
 from .tokenizer import Tokenizer
 from .model import GPT, param_groups, mfu
 from . import data as mdata
@@ -34,17 +64,23 @@ __all__ = ['MAX_BAD_STEPS', 'SAMPLE_NEW_TOKENS', 'lr_factor', 'WarmupCosineSched
 # %% ../nbs/04_training.ipynb #9f971c45
 def lr_factor(step: int, warmup_steps: int, total_steps: int, min_lr_ratio: float = 0.1) -> float:
     "Multiplier of the peak learning rate at optimizer step `step` (0-based): linear warmup, then cosine to `min_lr_ratio`."
-    if step < warmup_steps: return (step + 1) / warmup_steps
-    if step >= total_steps: return min_lr_ratio
+    if step < warmup_steps:
+        return (step + 1) / warmup_steps
+    if step >= total_steps:
+        return min_lr_ratio
     progress = (step - warmup_steps) / max(1, total_steps - warmup_steps)
     return min_lr_ratio + (1 - min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * progress))
 
 # %% ../nbs/04_training.ipynb #6dedbfbd
 class WarmupCosineScheduler(torch.optim.lr_scheduler.LRScheduler):
     "Linear warmup to each group's base lr, then cosine decay to `base_lr * min_lr_ratio` at `total_steps`."
-    def __init__(self, optimizer, warmup_steps: int, total_steps: int, min_lr_ratio: float = 0.1, last_epoch: int = -1):
+
+    def __init__(
+        self, optimizer, warmup_steps: int, total_steps: int, min_lr_ratio: float = 0.1, last_epoch: int = -1
+    ):
         self.warmup_steps, self.total_steps, self.min_lr_ratio = warmup_steps, total_steps, min_lr_ratio
         super().__init__(optimizer, last_epoch)
+
     def get_lr(self):
         f = lr_factor(self.last_epoch, self.warmup_steps, self.total_steps, self.min_lr_ratio)
         return [base * f for base in self.base_lrs]
@@ -52,10 +88,11 @@ class WarmupCosineScheduler(torch.optim.lr_scheduler.LRScheduler):
 # %% ../nbs/04_training.ipynb #def80709
 def _newton_schulz(g: torch.Tensor, steps: int = 5, eps: float = 1e-7) -> torch.Tensor:
     "An approximately orthogonal matrix with `g`'s singular vectors (its singular values pushed towards 1), in fp32."
-    a, b, c = 3.4445, -4.7750, 2.0315   # the quintic of torch.optim.Muon
+    a, b, c = 3.4445, -4.7750, 2.0315  # the quintic of torch.optim.Muon
     x = g.float() / (g.norm() + eps)
     tall = x.size(0) > x.size(1)
-    if tall: x = x.mT
+    if tall:
+        x = x.mT
     for _ in range(steps):
         s = x @ x.mT
         x = a * x + (b * s + c * s @ s) @ x
@@ -64,32 +101,58 @@ def _newton_schulz(g: torch.Tensor, steps: int = 5, eps: float = 1e-7) -> torch.
 # %% ../nbs/04_training.ipynb #a3e48874
 class Muon(torch.optim.Optimizer):
     "`torch.optim.Muon`'s update (Nesterov momentum, Newton-Schulz, lr matched to AdamW's RMS), orthogonalised in fp32, not bf16."
-    def __init__(self, params, lr: float = 1e-3, weight_decay: float = 0.1, momentum: float = 0.95, ns_steps: int = 5):
-        super().__init__(params, dict(lr=lr, weight_decay=weight_decay, momentum=momentum, nesterov=True, ns_steps=ns_steps))
+
+    def __init__(
+        self, params, lr: float = 1e-3, weight_decay: float = 0.1, momentum: float = 0.95, ns_steps: int = 5
+    ):
+        super().__init__(
+            params,
+            dict(lr=lr, weight_decay=weight_decay, momentum=momentum, nesterov=True, ns_steps=ns_steps),
+        )
+
     @torch.no_grad()
     def step(self, closure=None):
         for g in self.param_groups:
             for p in g['params']:
-                if p.grad is None: continue
+                if p.grad is None:
+                    continue
                 buf = self.state[p].setdefault('momentum_buffer', torch.zeros_like(p))
                 buf.lerp_(p.grad, 1 - g['momentum'])
                 o = _newton_schulz(p.grad.lerp(buf, g['momentum']), g['ns_steps']).to(p.dtype)
                 p.mul_(1 - g['lr'] * g['weight_decay'])
-                p.add_(o, alpha=-g['lr'] * 0.2 * math.sqrt(max(p.shape[:2])))   # 'match_rms_adamw': reuse AdamW's lr
+                p.add_(
+                    o, alpha=-g['lr'] * 0.2 * math.sqrt(max(p.shape[:2]))
+                )  # 'match_rms_adamw': reuse AdamW's lr
 
 # %% ../nbs/04_training.ipynb #27960175
 class MuonAdamW(torch.optim.Optimizer):
     "One optimizer over two: Muon for the blocks' weight matrices, AdamW for embeddings and norms; one list of groups, one state dict."
+
     def __init__(self, muon: torch.optim.Optimizer, adamw: torch.optim.Optimizer):
         self.muon, self.adamw = muon, adamw
-        super().__init__(muon.param_groups + adamw.param_groups, {})   # the same group dicts: a scheduler sets both
+        super().__init__(
+            muon.param_groups + adamw.param_groups, {}
+        )  # the same group dicts: a scheduler sets both
+
     @torch.no_grad()
-    def step(self, closure=None): self.muon.step(); self.adamw.step()
-    def zero_grad(self, set_to_none: bool = True): self.muon.zero_grad(set_to_none); self.adamw.zero_grad(set_to_none)
-    def state_dict(self): return {'muon': self.muon.state_dict(), 'adamw': self.adamw.state_dict()}
+    def step(self, closure=None):
+        self.muon.step()
+        self.adamw.step()
+
+    def zero_grad(self, set_to_none: bool = True):
+        self.muon.zero_grad(set_to_none)
+        self.adamw.zero_grad(set_to_none)
+
+    def state_dict(self):
+        return {'muon': self.muon.state_dict(), 'adamw': self.adamw.state_dict()}
+
     def load_state_dict(self, sd):
-        if set(sd) != {'muon', 'adamw'}: raise ValueError("this optimizer state is not Muon + AdamW (training.optimizer differs from the checkpoint's?)")
-        self.muon.load_state_dict(sd['muon']); self.adamw.load_state_dict(sd['adamw'])
+        if set(sd) != {'muon', 'adamw'}:
+            raise ValueError(
+                "this optimizer state is not Muon + AdamW (training.optimizer differs from the checkpoint's?)"
+            )
+        self.muon.load_state_dict(sd['muon'])
+        self.adamw.load_state_dict(sd['adamw'])
         self.param_groups = self.muon.param_groups + self.adamw.param_groups
 
 # %% ../nbs/04_training.ipynb #9c7cc6bc
@@ -98,124 +161,195 @@ def build_optimizer(model: torch.nn.Module, t, device: torch.device) -> torch.op
     kw = {'fused': True} if device.type == 'cuda' else {}
     if t.optimizer == 'adamw':
         return torch.optim.AdamW(param_groups(model, t.weight_decay), lr=t.lr, betas=(t.beta1, t.beta2), **kw)
-    hidden = [p for n, p in model.named_parameters() if p.requires_grad and p.dim() == 2 and '.layers.' in f'.{n}']
+    hidden = [
+        p for n, p in model.named_parameters() if p.requires_grad and p.dim() == 2 and '.layers.' in f'.{n}'
+    ]
     ids = {id(p) for p in hidden}
     rest = [p for p in model.parameters() if p.requires_grad and id(p) not in ids]
     # on a GPU torch's own Muon (bf16 Newton-Schulz is fast there); on a CPU without bf16 units the fp32 twin
-    muon = (torch.optim.Muon(hidden, lr=t.lr, weight_decay=t.weight_decay, adjust_lr_fn='match_rms_adamw')
-            if device.type == 'cuda' else Muon(hidden, lr=t.lr, weight_decay=t.weight_decay))
-    adamw = torch.optim.AdamW([{'params': [p for p in rest if p.dim() >= 2], 'weight_decay': t.weight_decay},
-                               {'params': [p for p in rest if p.dim() < 2], 'weight_decay': 0.0}],
-                              lr=t.lr, betas=(t.beta1, t.beta2), **kw)
+    muon = (
+        torch.optim.Muon(hidden, lr=t.lr, weight_decay=t.weight_decay, adjust_lr_fn='match_rms_adamw')
+        if device.type == 'cuda'
+        else Muon(hidden, lr=t.lr, weight_decay=t.weight_decay)
+    )
+    adamw = torch.optim.AdamW(
+        [
+            {'params': [p for p in rest if p.dim() >= 2], 'weight_decay': t.weight_decay},
+            {'params': [p for p in rest if p.dim() < 2], 'weight_decay': 0.0},
+        ],
+        lr=t.lr,
+        betas=(t.beta1, t.beta2),
+        **kw,
+    )
     return MuonAdamW(muon, adamw)
 
 # %% ../nbs/04_training.ipynb #c015a382
 class RunLog:
     "Appends text to `train.log` and JSON lines to `metrics.jsonl` in a run directory (rank 0 only writes)."
+
     def __init__(self, run_dir, enabled: bool = True, echo: bool = True):
         self.dir, self.enabled, self.echo = Path(run_dir), enabled, echo
-        if enabled: self.dir.mkdir(parents=True, exist_ok=True)
+        if enabled:
+            self.dir.mkdir(parents=True, exist_ok=True)
+
     @property
-    def metrics_file(self) -> Path: return self.dir / 'metrics.jsonl'
+    def metrics_file(self) -> Path:
+        return self.dir / 'metrics.jsonl'
+
     def print(self, msg: str):
-        if not self.enabled: return
-        if self.echo: tqdm.write(msg)
-        with open(self.dir / 'train.log', 'a', encoding='utf-8') as f: f.write(msg + '\n')
+        if not self.enabled:
+            return
+        if self.echo:
+            tqdm.write(msg)
+        with open(self.dir / 'train.log', 'a', encoding='utf-8') as f:
+            f.write(msg + '\n')
+
     def metrics(self, **row):
-        if not self.enabled: return
-        with open(self.metrics_file, 'a', encoding='utf-8') as f: f.write(json.dumps(row) + '\n')
+        if not self.enabled:
+            return
+        with open(self.metrics_file, 'a', encoding='utf-8') as f:
+            f.write(json.dumps(row) + '\n')
+
     def truncate_after(self, step: int):
         "Drop metric lines with a step after `step` (written after the checkpoint we resume from)."
-        if not (self.enabled and self.metrics_file.exists()): return
+        if not (self.enabled and self.metrics_file.exists()):
+            return
         keep = [json.dumps(r) for r in read_metrics(self.dir) if r.get('step', 0) <= step]
         atomic_write(self.metrics_file, ''.join(l + '\n' for l in keep))
+
 
 def read_metrics(run_dir) -> list[dict]:
     "The rows of a run's `metrics.jsonl`."
     f, rows = Path(run_dir) / 'metrics.jsonl', []
-    for line in (f.read_text(encoding='utf-8').splitlines() if f.exists() else []):
-        try: rows.append(json.loads(line))
-        except json.JSONDecodeError: pass  # a line cut short when the process was killed mid-write
+    for line in f.read_text(encoding='utf-8').splitlines() if f.exists() else []:
+        try:
+            rows.append(json.loads(line))
+        except json.JSONDecodeError:
+            pass  # a line cut short when the process was killed mid-write
     return rows
 
 # %% ../nbs/04_training.ipynb #d72d2738
 class StopSignals:
     "Context manager: SIGINT/SIGTERM set `self.requested` (the loop saves and stops); a second SIGINT raises KeyboardInterrupt."
-    def __init__(self): self.requested, self._old = None, {}
+
+    def __init__(self):
+        self.requested, self._old = None, {}
+
     def _handle(self, signum, frame):
         name = signal.Signals(signum).name
-        if self.requested and signum == signal.SIGINT: raise KeyboardInterrupt
+        if self.requested and signum == signal.SIGINT:
+            raise KeyboardInterrupt
         self.requested = name
-        print(f"\n{name} received: finishing this step and saving a checkpoint (press Ctrl-C again to stop at once)", flush=True)
+        print(
+            f"\n{name} received: finishing this step and saving a checkpoint (press Ctrl-C again to stop at once)",
+            flush=True,
+        )
+
     def __enter__(self):
         if threading.current_thread() is threading.main_thread():
-            for s in (signal.SIGINT, signal.SIGTERM): self._old[s] = signal.signal(s, self._handle)
+            for s in (signal.SIGINT, signal.SIGTERM):
+                self._old[s] = signal.signal(s, self._handle)
         return self
+
     def __exit__(self, *exc):
-        for s, h in self._old.items(): signal.signal(s, h)
+        for s, h in self._old.items():
+            signal.signal(s, h)
         self._old = {}
 
 # %% ../nbs/04_training.ipynb #7e682f4e
 @dataclass
 class Dist:
     "This process's place in a distributed run (a single process is rank 0 of 1)."
+
     rank: int = 0
     local_rank: int = 0
     world_size: int = 1
+
     @property
-    def is_main(self) -> bool: return self.rank == 0
+    def is_main(self) -> bool:
+        return self.rank == 0
+
     @property
-    def enabled(self) -> bool: return self.world_size > 1
+    def enabled(self) -> bool:
+        return self.world_size > 1
+
     def barrier(self):
-        if self.enabled: dist.barrier()
+        if self.enabled:
+            dist.barrier()
+
 
 def init_distributed(device_pref: str = 'auto') -> Dist:
     "Join the process group when launched by `torchrun` (WORLD_SIZE > 1): NCCL on CUDA, gloo on CPU."
     world = int(os.environ.get('WORLD_SIZE', '1'))
-    if world <= 1: return Dist()
+    if world <= 1:
+        return Dist()
     d = Dist(int(os.environ['RANK']), int(os.environ.get('LOCAL_RANK', '0')), world)
     use_cuda = torch.cuda.is_available() and device_pref in ('auto', 'cuda') or device_pref.startswith('cuda')
-    if use_cuda: torch.cuda.set_device(d.local_rank)
-    if not dist.is_initialized(): dist.init_process_group(backend='nccl' if use_cuda else 'gloo')
+    if use_cuda:
+        torch.cuda.set_device(d.local_rank)
+    if not dist.is_initialized():
+        dist.init_process_group(backend='nccl' if use_cuda else 'gloo')
     return d
 
 # %% ../nbs/04_training.ipynb #00b68f59
 class TrainingError(RuntimeError):
     "Training cannot continue (e.g. the loss stayed non-finite); the message says what to try."
 
+
 MAX_BAD_STEPS = 5  # non-finite losses in a row before the run stops
-SAMPLE_NEW_TOKENS = 48  # tokens each of the trainer's sample completions adds to its prompt (`Trainer.complete`'s default)
+SAMPLE_NEW_TOKENS = (
+    48  # tokens each of the trainer's sample completions adds to its prompt (`Trainer.complete`'s default)
+)
 
 # %% ../nbs/04_training.ipynb #cc089476
 def _in_notebook() -> bool:
     try:
         from IPython import get_ipython
+
         ip = get_ipython()
         return ip is not None and 'IPKernelApp' in ip.config
-    except Exception: return False
+    except Exception:
+        return False
+
 
 class Trainer:
     "Sets up a run from `cfg` (tokenizer, data, model, optimizer; resuming from `resume`) and trains it with `fit`."
-    def __init__(self, cfg: Config, resume=None, live_plot: bool | None = None, verbose: bool = True, overwrite: bool = False):
+
+    def __init__(
+        self,
+        cfg: Config,
+        resume=None,
+        live_plot: bool | None = None,
+        verbose: bool = True,
+        overwrite: bool = False,
+    ):
         self.cfg = cfg
         self._check_sampling()
         self.dist = init_distributed(cfg.runtime.device)
         self.verbose = verbose and self.dist.is_main
         self.run_dir = Path(cfg.runtime.output_dir)
         self.log = RunLog(self.run_dir, enabled=self.dist.is_main, echo=self.verbose)
-        ckpt = self._find_resume(resume)   # every refusal comes before the first write to the run directory
-        if ckpt is not None: check_compatible(ckpt.config, cfg, ckpt.path)
+        ckpt = self._find_resume(resume)  # every refusal comes before the first write to the run directory
+        if ckpt is not None:
+            check_compatible(ckpt.config, cfg, ckpt.path)
         self._claim_run_dir(ckpt, overwrite)
         self.device, self.precision = setup_runtime(cfg, verbose=self.verbose)
-        if self.dist.enabled and self.device.type == 'cuda': self.device = torch.device('cuda', self.dist.local_rank)
-        if self.dist.is_main: self._clean_leftovers()
+        if self.dist.enabled and self.device.type == 'cuda':
+            self.device = torch.device('cuda', self.dist.local_rank)
+        if self.dist.is_main:
+            self._clean_leftovers()
         self.tokenizer = self._prepare_tokenizer(ckpt)
         self._prepare_data()
         self._build_model()
         self.step, self.best_val, self.last_val, self.history = 0, float('inf'), None, []
-        if ckpt is not None: self._restore(ckpt)
-        else: self.log.truncate_after(0)   # rows of a run killed before its first checkpoint: this run writes them again
-        if self.dist.is_main: cfg.to_json(self.run_dir / CONFIG)
+        if ckpt is not None:
+            self._restore(ckpt)
+        else:
+            self.log.truncate_after(
+                0
+            )  # rows of a run killed before its first checkpoint: this run writes them again
+        if self.dist.is_main:
+            cfg.to_json(self.run_dir / CONFIG)
         self.live_plot = (self.verbose and _in_notebook()) if live_plot is None else live_plot
 
 # %% ../nbs/04_training.ipynb #717d0aa2
@@ -223,16 +357,21 @@ class Trainer:
 def _check_sampling(self: Trainer):
     L = self.cfg.model.seq_len
     if L <= SAMPLE_NEW_TOKENS:
-        raise ConfigError(f"model.seq_len ({L}) is too short for the samples the trainer writes: each adds {SAMPLE_NEW_TOKENS} tokens "
-                          f"to a prompt, so model.seq_len must be more than {SAMPLE_NEW_TOKENS} (64 or more leaves room for the prompts)")
+        raise ConfigError(
+            f"model.seq_len ({L}) is too short for the samples the trainer writes: each adds {SAMPLE_NEW_TOKENS} tokens "
+            f"to a prompt, so model.seq_len must be more than {SAMPLE_NEW_TOKENS} (64 or more leaves room for the prompts)"
+        )
+
 
 @patch
 def _find_resume(self: Trainer, resume) -> Checkpoint | None:
-    if resume is None or resume is False: return None
+    if resume is None or resume is False:
+        return None
     if not isinstance(resume, Checkpoint):
         if str(resume) == 'auto':
             if not list_checkpoints(self.run_dir / 'checkpoints'):
-                self.log.print(f'--resume auto: no checkpoint in {self.run_dir}, starting a new run'); return None
+                self.log.print(f'--resume auto: no checkpoint in {self.run_dir}, starting a new run')
+                return None
             resume = self.run_dir
         resume = load_checkpoint(resume)
     check_state(resume.state, resume.path / STATE, resume=True)
@@ -243,22 +382,36 @@ def _find_resume(self: Trainer, resume) -> Checkpoint | None:
 def _claim_run_dir(self: Trainer, ckpt: Checkpoint | None, overwrite: bool):
     "One run per directory: a new run (or another directory's checkpoint) is refused where checkpoints are; `overwrite` moves them aside."
     root = self.run_dir / 'checkpoints'
-    if ckpt is not None and ckpt.path.resolve().parent == root.resolve():   # this directory's own run, continued
-        if overwrite: raise ConfigError(f"overwrite=True (--overwrite) starts over, but the checkpoint to resume from, {ckpt.path}, "
-                                        f"is in that run directory: drop one of the two")
+    if (
+        ckpt is not None and ckpt.path.resolve().parent == root.resolve()
+    ):  # this directory's own run, continued
+        if overwrite:
+            raise ConfigError(
+                f"overwrite=True (--overwrite) starts over, but the checkpoint to resume from, {ckpt.path}, "
+                f"is in that run directory: drop one of the two"
+            )
         return
-    held = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith('.')) if root.is_dir() else []
+    held = (
+        sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith('.'))
+        if root.is_dir()
+        else []
+    )
     if held and not overwrite:
         what = 'start a new run' if ckpt is None else f'continue {ckpt.path} there'
-        raise TrainingError(f"{self.run_dir} already holds a run (checkpoints/{held[-1]}, {len(held)} in all): refusing to {what}. "
-                            f"To continue that run: --resume auto (resume='auto'). To start over: --overwrite (overwrite=True), "
-                            f"which first moves the old run to {self.run_dir}.old-<time>. Or choose another --output-dir.")
+        raise TrainingError(
+            f"{self.run_dir} already holds a run (checkpoints/{held[-1]}, {len(held)} in all): refusing to {what}. "
+            f"To continue that run: --resume auto (resume='auto'). To start over: --overwrite (overwrite=True), "
+            f"which first moves the old run to {self.run_dir}.old-<time>. Or choose another --output-dir."
+        )
     if held and self.dist.is_main:
         aside = self.run_dir.with_name(f"{self.run_dir.name}.old-{time.strftime('%Y%m%d-%H%M%S')}")
-        while aside.exists(): aside = aside.with_name(aside.name + '+')
-        replace_path(self.run_dir, aside); self.run_dir.mkdir(parents=True)
+        while aside.exists():
+            aside = aside.with_name(aside.name + '+')
+        replace_path(self.run_dir, aside)
+        self.run_dir.mkdir(parents=True)
         self.log.print(f'--overwrite: the previous run in {self.run_dir} was moved to {aside}')
-    if overwrite: self.dist.barrier()   # the other ranks wait for the move
+    if overwrite:
+        self.dist.barrier()  # the other ranks wait for the move
 
 # %% ../nbs/04_training.ipynb #8686881e
 @patch
@@ -267,10 +420,15 @@ def _clean_leftovers(self: Trainer):
     done = [f'in checkpoints/, {s}' for s in clean_checkpoints(self.run_dir / 'checkpoints')]
     for d in (self.run_dir, self.run_dir / 'samples', self.run_dir / 'data'):
         for p in d.glob('.*.tmp'):
-            if p.is_file(): p.unlink(); done.append(f'removed {p.relative_to(self.run_dir)} (left by an interrupted write)')
+            if p.is_file():
+                p.unlink()
+                done.append(f'removed {p.relative_to(self.run_dir)} (left by an interrupted write)')
     for p in (self.run_dir / 'data').glob('.building-*'):
-        if p.is_dir(): shutil.rmtree(p, ignore_errors=True); done.append(f'removed {p.relative_to(self.run_dir)} (an unfinished data build)')
-    for s in done: self.log.print(f'leftover of an interrupted run: {s}')
+        if p.is_dir():
+            shutil.rmtree(p, ignore_errors=True)
+            done.append(f'removed {p.relative_to(self.run_dir)} (an unfinished data build)')
+    for s in done:
+        self.log.print(f'leftover of an interrupted run: {s}')
 
 # %% ../nbs/04_training.ipynb #982232de
 @patch
@@ -279,9 +437,12 @@ def _prepare_tokenizer(self: Trainer, ckpt: Checkpoint | None) -> Tokenizer:
     cfg, path = self.cfg, self.run_dir / TOKENIZER
     want = ckpt.state.get('tokenizer_hash') if ckpt is not None else None
     if self.dist.is_main:  # rank 0 puts the tokenizer in the run directory; the others wait, then read it
-        if ckpt is not None and ckpt.tokenizer_file is not None and not path.exists(): Tokenizer.load(ckpt.tokenizer_file).save(path)
-        elif path.exists(): pass
-        elif cfg.data.tokenizer_path: Tokenizer.load(cfg.data.tokenizer_path).save(path)
+        if ckpt is not None and ckpt.tokenizer_file is not None and not path.exists():
+            Tokenizer.load(ckpt.tokenizer_file).save(path)
+        elif path.exists():
+            pass
+        elif cfg.data.tokenizer_path:
+            Tokenizer.load(cfg.data.tokenizer_path).save(path)
         else:
             self.log.print(f'training a {cfg.model.vocab_size}-token tokenizer on the run\'s sources ...')
             texts = mdata.iter_source_texts(cfg.data.sources, limit=cfg.data.max_samples_per_source, cfg=cfg)
@@ -289,11 +450,15 @@ def _prepare_tokenizer(self: Trainer, ckpt: Checkpoint | None) -> Tokenizer:
     self.dist.barrier()
     tok = Tokenizer.load(path)
     if want and tok.fingerprint() != want:
-        raise CheckpointError(f"{path} is not the tokenizer the checkpoint {ckpt.path} was trained with (fingerprint differs): "
-                              f"resume into the checkpoint's own run directory, or a new one")
+        raise CheckpointError(
+            f"{path} is not the tokenizer the checkpoint {ckpt.path} was trained with (fingerprint differs): "
+            f"resume into the checkpoint's own run directory, or a new one"
+        )
     if tok.vocab_size > cfg.model.vocab_size:
-        raise ConfigError(f"the tokenizer {path} has {tok.vocab_size} tokens but model.vocab_size is {cfg.model.vocab_size}: "
-                          f"set model.vocab_size >= {tok.vocab_size}")
+        raise ConfigError(
+            f"the tokenizer {path} has {tok.vocab_size} tokens but model.vocab_size is {cfg.model.vocab_size}: "
+            f"set model.vocab_size >= {tok.vocab_size}"
+        )
     self.tokenizer_file = path
     return tok
 
@@ -302,12 +467,16 @@ def _prepare_tokenizer(self: Trainer, ckpt: Checkpoint | None) -> Tokenizer:
 def _prepare_data(self: Trainer):
     "Build (rank 0) or reuse the token shards under `<run>/data`, then open the batch streams."
     cfg, d = self.cfg, self.run_dir / 'data'
-    if self.dist.is_main: self.data_meta = mdata.prepare_data(cfg, self.tokenizer, d, verbose=self.verbose)
+    if self.dist.is_main:
+        self.data_meta = mdata.prepare_data(cfg, self.tokenizer, d, verbose=self.verbose)
     self.dist.barrier()
-    if not self.dist.is_main: self.data_meta = mdata.prepare_data(cfg, self.tokenizer, d, verbose=False)
+    if not self.dist.is_main:
+        self.data_meta = mdata.prepare_data(cfg, self.tokenizer, d, verbose=False)
     t, m = cfg.training, cfg.model
     self.train_batches = mdata.Batches(d, 'train', m.seq_len, t.batch_size, seed=t.seed)
-    self.val_sources = [s for s, v in self.data_meta['splits']['val']['sources'].items() if v['tokens'] > m.seq_len]
+    self.val_sources = [
+        s for s, v in self.data_meta['splits']['val']['sources'].items() if v['tokens'] > m.seq_len
+    ]
     self.token_bytes = token_byte_lengths(self.tokenizer, m.vocab_size).to(self.device)
 
 # %% ../nbs/04_training.ipynb #58c0e6f8
@@ -320,32 +489,50 @@ def _build_model(self: Trainer):
     self.scaler = torch.amp.GradScaler(self.device.type, enabled=self.precision.use_scaler)
     self.flops_per_token = self.model.flops_per_token()
     self.fwd = self.model
-    if cfg.runtime.use_compile: self.fwd = compile_or_eager(self.model, self.log.print)
-    self._compile_pending = self.fwd is not self.model   # the first forward compiles; a failure there falls back to eager
+    if cfg.runtime.use_compile:
+        self.fwd = compile_or_eager(self.model, self.log.print)
+    self._compile_pending = (
+        self.fwd is not self.model
+    )  # the first forward compiles; a failure there falls back to eager
     if self.dist.enabled:
         from torch.nn.parallel import DistributedDataParallel as DDP
+
         self.fwd = DDP(self.fwd, device_ids=[self.dist.local_rank] if self.device.type == 'cuda' else None)
 
 # %% ../nbs/04_training.ipynb #ebb2ba5f
 @patch
 def _state(self: Trainer) -> dict:
-    return {'step': self.step, 'optimizer': self.opt.state_dict(), 'scheduler': self.sched.state_dict(),
-            'scaler': self.scaler.state_dict(), 'rng': rng_state(), 'data': {'next_step': self.step},
-            'best_val': self.best_val, 'tokenizer_hash': self.tokenizer.fingerprint(), 'config': self.cfg.to_dict()}
+    return {
+        'step': self.step,
+        'optimizer': self.opt.state_dict(),
+        'scheduler': self.sched.state_dict(),
+        'scaler': self.scaler.state_dict(),
+        'rng': rng_state(),
+        'data': {'next_step': self.step},
+        'best_val': self.best_val,
+        'tokenizer_hash': self.tokenizer.fingerprint(),
+        'config': self.cfg.to_dict(),
+    }
+
 
 @patch
 def _restore(self: Trainer, ckpt: Checkpoint):
     st = ckpt.state
     ckpt.load_into(self.model, device=self.device)
-    try:   # a state that does not fit is refused before anything in the run directory changes
-        self.opt.load_state_dict(st['optimizer']); self.sched.load_state_dict(st['scheduler'])
-        if st.get('scaler'): self.scaler.load_state_dict(st['scaler'])
+    try:  # a state that does not fit is refused before anything in the run directory changes
+        self.opt.load_state_dict(st['optimizer'])
+        self.sched.load_state_dict(st['scheduler'])
+        if st.get('scaler'):
+            self.scaler.load_state_dict(st['scaler'])
         set_rng_state(st['rng'])
     except Exception as e:
-        raise CheckpointError(f"{ckpt.path / STATE} does not fit this run: {type(e).__name__}: {str(e).strip()[:300]}") from None
+        raise CheckpointError(
+            f"{ckpt.path / STATE} does not fit this run: {type(e).__name__}: {str(e).strip()[:300]}"
+        ) from None
     self.step, self.best_val = int(st['step']), float(st.get('best_val', float('inf')))
     self._apply_schedule()
-    if self.dist.is_main: self._set_aside_after(self.step)
+    if self.dist.is_main:
+        self._set_aside_after(self.step)
     self.log.truncate_after(self.step)
     self.log.print(f'resumed from {ckpt.path} at step {self.step}')
 
@@ -360,15 +547,21 @@ def _apply_schedule(self: Trainer):
     f = lr_factor(s.last_epoch, t.warmup_steps, t.total_steps, t.min_lr_ratio)
     for g in self.opt.param_groups:
         g['initial_lr'], g['lr'], g['betas'] = t.lr, t.lr * f, (t.beta1, t.beta2)
-        if g['weight_decay'] > 0: g['weight_decay'] = t.weight_decay
+        if g['weight_decay'] > 0:
+            g['weight_decay'] = t.weight_decay
     s._last_lr = [g['lr'] for g in self.opt.param_groups]
 
 # %% ../nbs/04_training.ipynb #8a38f288
 def _read_best(ckpt_root) -> dict | None:
     "The run's `best.json` (the checkpoint with the lowest validation loss), or None when it is missing or unreadable."
-    try: d = json.loads((Path(ckpt_root) / 'best.json').read_text())
-    except (OSError, ValueError): return None
-    return d if isinstance(d, dict) and type(d.get('step')) is int and isinstance(d.get('path'), str) else None
+    try:
+        d = json.loads((Path(ckpt_root) / 'best.json').read_text())
+    except (OSError, ValueError):
+        return None
+    return (
+        d if isinstance(d, dict) and type(d.get('step')) is int and isinstance(d.get('path'), str) else None
+    )
+
 
 @patch
 def _set_aside_after(self: Trainer, step: int):
@@ -377,25 +570,32 @@ def _set_aside_after(self: Trainer, step: int):
     for p in list_checkpoints(root):
         if checkpoint_step(p) > step:
             dest, n = root / f'abandoned_{p.name}', 1
-            while dest.exists(): n += 1; dest = root / f'abandoned_{p.name}-{n}'   # abandoned before, by an earlier resume
+            while dest.exists():
+                n += 1
+                dest = root / f'abandoned_{p.name}-{n}'  # abandoned before, by an earlier resume
             replace_path(p, dest)
             self.log.print(f'{p.name} is later than the resumed step {step}: set aside as {dest.name}')
     best = _read_best(root)
-    if (root / 'best.json').exists() and (best is None or best['step'] > step): (root / 'best.json').unlink()
+    if (root / 'best.json').exists() and (best is None or best['step'] > step):
+        (root / 'best.json').unlink()
 
 # %% ../nbs/04_training.ipynb #4193fee6
 @torch.no_grad()
 def _all_sum(x: torch.Tensor, d: Dist) -> torch.Tensor:
     "`x` summed over all processes (in place); `x` itself in a single process."
-    if d.enabled: dist.all_reduce(x, op=dist.ReduceOp.SUM)
+    if d.enabled:
+        dist.all_reduce(x, op=dist.ReduceOp.SUM)
     return x
+
 
 @patch
 def _forward(self: Trainer, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     "The training forward pass and its loss; if the first compiled forward fails inside the compiler, one line in the log, then eager."
-    try: _, loss = self.fwd(x, y)
+    try:
+        _, loss = self.fwd(x, y)
     except Exception as e:
-        if not (self._compile_pending and not self.dist.enabled and _is_compile_error(e)): raise
+        if not (self._compile_pending and not self.dist.enabled and _is_compile_error(e)):
+            raise
         self.log.print(_COMPILE_FAILED.format(_first_line(e)))
         self.fwd = self.model
         _, loss = self.fwd(x, y)
@@ -412,17 +612,23 @@ def train_step(self: Trainer) -> dict:
     for i in range(t.grad_accum_steps):
         x, y = self.train_batches.get_batch((self.step * t.grad_accum_steps + i) * d.world_size + d.rank)
         x, y = x.to(self.device, non_blocking=True), y.to(self.device, non_blocking=True)
-        sync = contextlib.nullcontext() if (not d.enabled or i == t.grad_accum_steps - 1) else self.fwd.no_sync()
+        sync = (
+            contextlib.nullcontext() if (not d.enabled or i == t.grad_accum_steps - 1) else self.fwd.no_sync()
+        )
         with sync:
-            with self.precision.autocast(self.device): loss = self._forward(x, y)
+            with self.precision.autocast(self.device):
+                loss = self._forward(x, y)
             self.scaler.scale(loss / t.grad_accum_steps).backward()
         loss_sum += loss.detach().float()
     loss = (_all_sum(loss_sum, d) / (t.grad_accum_steps * d.world_size)).item()
     self.scaler.unscale_(self.opt)
-    gnorm = torch.nn.utils.clip_grad_norm_(self.model.parameters(), t.grad_clip if t.grad_clip > 0 else float('inf')).item()
+    gnorm = torch.nn.utils.clip_grad_norm_(
+        self.model.parameters(), t.grad_clip if t.grad_clip > 0 else float('inf')
+    ).item()
     finite = math.isfinite(loss) and math.isfinite(gnorm)
     lr = self.opt.param_groups[0]['lr']
-    if finite or self.scaler.is_enabled(): self.scaler.step(self.opt)  # the scaler itself skips non-finite steps
+    if finite or self.scaler.is_enabled():
+        self.scaler.step(self.opt)  # the scaler itself skips non-finite steps
     self.scaler.update()
     self.opt.zero_grad(set_to_none=True)
     self.sched.step()
@@ -439,34 +645,64 @@ def validate(self: Trainer, max_batches: int | None = None) -> dict:
     res, tot = {}, torch.zeros(3, dtype=torch.float64, device=self.device)
     m, d = self.cfg.model, self.dist
     for src in self.val_sources:
-        batches = mdata.val_batches(self.run_dir / 'data', src, m.seq_len, self.cfg.training.batch_size, n, d.rank, d.world_size)
-        acc = _all_sum(loss_totals(self.model, batches, self.token_bytes, self.device, self.precision), self.dist); tot += acc
-        if acc[1] > 0: res[src] = acc
+        batches = mdata.val_batches(
+            self.run_dir / 'data', src, m.seq_len, self.cfg.training.batch_size, n, d.rank, d.world_size
+        )
+        acc = _all_sum(
+            loss_totals(self.model, batches, self.token_bytes, self.device, self.precision), self.dist
+        )
+        tot += acc
+        if acc[1] > 0:
+            res[src] = acc
     self.model.train()
-    out = {'step': self.step, 'val': loss_summary(tot) if tot[1] > 0 else None, 'per_source': {k: loss_summary(v) for k, v in res.items()}}
+    out = {
+        'step': self.step,
+        'val': loss_summary(tot) if tot[1] > 0 else None,
+        'per_source': {k: loss_summary(v) for k, v in res.items()},
+    }
     self.last_val = out
     return out
 
 # %% ../nbs/04_training.ipynb #4ddbb973
 @patch
-def complete(self: Trainer, prompt: str, max_new_tokens: int = 48, chat: bool = False, temperature: float = 0.0, seed: int = 0) -> str:
+def complete(
+    self: Trainer,
+    prompt: str,
+    max_new_tokens: int = 48,
+    chat: bool = False,
+    temperature: float = 0.0,
+    seed: int = 0,
+) -> str:
     "The model's continuation of `prompt` (or its reply, with `chat=True`): greedy by default, seeded when sampling."
     tok = self.tokenizer
     ids = tok.prompt_ids(prompt, chat=chat)
-    ids = ids[-(self.cfg.model.seq_len - max_new_tokens):]
+    ids = ids[-(self.cfg.model.seq_len - max_new_tokens) :]
     g = torch.Generator(device=self.device).manual_seed(seed)
-    out = self.model.generate(torch.tensor([ids], device=self.device), max_new_tokens, temperature=temperature,
-                              top_k=50 if temperature > 0 else None, stop_ids=[tok.eot_id, tok.eos_id], generator=g)
-    new = [i for i in out[0, len(ids):].tolist() if i not in (tok.eot_id, tok.eos_id)]
+    out = self.model.generate(
+        torch.tensor([ids], device=self.device),
+        max_new_tokens,
+        temperature=temperature,
+        top_k=50 if temperature > 0 else None,
+        stop_ids=[tok.eot_id, tok.eos_id],
+        generator=g,
+    )
+    new = [i for i in out[0, len(ids) :].tolist() if i not in (tok.eot_id, tok.eos_id)]
     return tok.decode(new, skip_special=True)
+
 
 @patch
 def write_samples(self: Trainer) -> Path | None:
     "Completions of the sample prompts and chat turns at this step, into `samples/samples_step_N.txt`."
-    if not self.dist.is_main: return None
+    if not self.dist.is_main:
+        return None
     lines = [f'# samples at step {self.step} (greedy; then one sample at temperature 0.8)', '']
     for p in SAMPLE_PROMPTS:
-        lines += [f'--- prompt: {p!r}', p + self.complete(p), f'[t=0.8] {p}' + self.complete(p, temperature=0.8, seed=self.step), '']
+        lines += [
+            f'--- prompt: {p!r}',
+            p + self.complete(p),
+            f'[t=0.8] {p}' + self.complete(p, temperature=0.8, seed=self.step),
+            '',
+        ]
     for p in CHAT_PROMPTS:
         lines += [f'--- chat, user: {p!r}', 'assistant: ' + self.complete(p, chat=True), '']
     f = self.run_dir / 'samples' / f'samples_step_{self.step:06d}.txt'
@@ -476,24 +712,33 @@ def write_samples(self: Trainer) -> Path | None:
 @patch
 def save(self: Trainer) -> Path | None:
     "Checkpoint this step (rank 0), mark it best if its validation loss is the best so far, prune old ones; non-finite weights stop the run."
-    bad = nonfinite_tensors(self.model)   # on every rank: they hold the same weights and must stop together
+    bad = nonfinite_tensors(self.model)  # on every rank: they hold the same weights and must stop together
     if bad:
         last = list_checkpoints(self.run_dir / 'checkpoints')
-        raise TrainingError(f"the weights are not finite at step {self.step} ({len(bad)} tensor(s) hold NaN or infinity, first {bad[0]}): "
-                            f"not saved, the run stopped. Last good checkpoint: {last[-1] if last else 'none'}. Try a lower training.lr, "
-                            f"training.mixed_precision=fp32 or bf16, or a smaller training.grad_clip.")
-    if not self.dist.is_main: self.dist.barrier(); return None
+        raise TrainingError(
+            f"the weights are not finite at step {self.step} ({len(bad)} tensor(s) hold NaN or infinity, first {bad[0]}): "
+            f"not saved, the run stopped. Last good checkpoint: {last[-1] if last else 'none'}. Try a lower training.lr, "
+            f"training.mixed_precision=fp32 or bf16, or a smaller training.grad_clip."
+        )
+    if not self.dist.is_main:
+        self.dist.barrier()
+        return None
     root = self.run_dir / 'checkpoints'
     v = self.last_val
-    is_best = v is not None and v['step'] == self.step and v['val'] is not None and v['val']['loss'] < self.best_val
-    if is_best: self.best_val = v['val']['loss']
+    is_best = (
+        v is not None and v['step'] == self.step and v['val'] is not None and v['val']['loss'] < self.best_val
+    )
+    if is_best:
+        self.best_val = v['val']['loss']
     path = save_checkpoint(root, self.step, self.model, self._state(), self.cfg, self.tokenizer_file)
     best_file = root / 'best.json'
-    if is_best: atomic_write(best_file, {'step': self.step, 'val_loss': self.best_val, 'path': path.name})
+    if is_best:
+        atomic_write(best_file, {'step': self.step, 'val_loss': self.best_val, 'path': path.name})
     best = (_read_best(root) or {}).get('path')
     ckpts = list_checkpoints(root)
-    for p in ckpts[:-self.cfg.training.keep_checkpoints]:
-        if p.name != best and p != path: remove_checkpoint(p)
+    for p in ckpts[: -self.cfg.training.keep_checkpoints]:
+        if p.name != best and p != path:
+            remove_checkpoint(p)
     self.dist.barrier()
     return path
 
@@ -505,13 +750,18 @@ def _count_bad(self: Trainer, row: dict, bad: int) -> int:
     skipped = not row.pop('finite')
     if skipped and (not math.isfinite(row['loss']) or not self.scaler.is_enabled()):
         bad += 1
-        self.log.print(f"step {row['step']}: loss is {row['loss']}, grad norm {row['grad_norm']}: update skipped ({bad} in a row)")
+        self.log.print(
+            f"step {row['step']}: loss is {row['loss']}, grad norm {row['grad_norm']}: update skipped ({bad} in a row)"
+        )
         if bad >= MAX_BAD_STEPS:
             last = list_checkpoints(self.run_dir / 'checkpoints')
-            raise TrainingError(f"the loss was not finite for {bad} steps in a row (last at step {row['step']}); the run stopped "
-                                f"without saving. Last good checkpoint: {last[-1] if last else 'none'}. Try a lower training.lr, "
-                                f"training.mixed_precision=fp32 or bf16, or a smaller training.grad_clip.")
-    else: bad = 0
+            raise TrainingError(
+                f"the loss was not finite for {bad} steps in a row (last at step {row['step']}); the run stopped "
+                f"without saving. Last good checkpoint: {last[-1] if last else 'none'}. Try a lower training.lr, "
+                f"training.mixed_precision=fp32 or bf16, or a smaller training.grad_clip."
+            )
+    else:
+        bad = 0
     row['skipped'] = skipped
     return bad
 
@@ -524,19 +774,29 @@ def _add_speed(self: Trainer, row: dict, dt: float, start: float):
     row['tokens_per_sec'] = tokens_per_step / max(dt, 1e-9)
     row['elapsed'] = time.time() - start
     u = mfu(row['tokens_per_sec'], self.flops_per_token, self.device)
-    if u is not None: row['mfu'] = u
+    if u is not None:
+        row['mfu'] = u
 
 # %% ../nbs/04_training.ipynb #73c8c677
 @patch
 def _validate_and_log(self: Trainer, row: dict):
     "A validation pass; its numbers go to `metrics.jsonl`, the history and one printed line."
     v = self.validate()
-    if v['val'] is None: return
-    vrow = {'step': self.step, 'val_loss': v['val']['loss'], 'val_ppl': v['val']['ppl'], 'val_bpb': v['val']['bpb'],
-            'per_source': {k: {'loss': s['loss'], 'bpb': s['bpb']} for k, s in v['per_source'].items()}}
-    self.log.metrics(**vrow); self.history.append(vrow)
-    self.log.print(f"step {self.step}: train loss {row['loss']:.3f} | val loss {vrow['val_loss']:.3f}, "
-                   f"bpb {vrow['val_bpb'] or float('nan'):.3f}")
+    if v['val'] is None:
+        return
+    vrow = {
+        'step': self.step,
+        'val_loss': v['val']['loss'],
+        'val_ppl': v['val']['ppl'],
+        'val_bpb': v['val']['bpb'],
+        'per_source': {k: {'loss': s['loss'], 'bpb': s['bpb']} for k, s in v['per_source'].items()},
+    }
+    self.log.metrics(**vrow)
+    self.history.append(vrow)
+    self.log.print(
+        f"step {self.step}: train loss {row['loss']:.3f} | val loss {vrow['val_loss']:.3f}, "
+        f"bpb {vrow['val_bpb'] or float('nan'):.3f}"
+    )
 
 
 @patch
@@ -545,9 +805,12 @@ def _stop_reason(self: Trainer, stop: StopSignals, start: float) -> str | None:
     t, d = self.cfg.training, self.dist
     over = bool(t.max_minutes) and time.time() - start > 60 * t.max_minutes
     flag = torch.tensor([2.0 if stop.requested else 1.0 if over else 0.0], device=self.device)
-    if d.enabled: dist.all_reduce(flag, op=dist.ReduceOp.MAX)
-    if flag.item() == 2: return stop.requested or 'a stop request on another rank'
-    if flag.item() == 1: return f'the time budget of {t.max_minutes} minutes'
+    if d.enabled:
+        dist.all_reduce(flag, op=dist.ReduceOp.MAX)
+    if flag.item() == 2:
+        return stop.requested or 'a stop request on another rank'
+    if flag.item() == 1:
+        return f'the time budget of {t.max_minutes} minutes'
     return None
 
 # %% ../nbs/04_training.ipynb #8de4a96e
@@ -556,14 +819,21 @@ def _plot(self: Trainer, handle=None):
     "Draw (or redraw in place) the loss curve of this run in a notebook."
     import matplotlib.pyplot as plt
     from IPython.display import display
+
     fig, ax = plt.subplots(figsize=(7, 3))
     tr = [r for r in self.history if 'loss' in r]
     va = [r for r in self.history if 'val_loss' in r]
     ax.plot([r['step'] for r in tr], [r['loss'] for r in tr], label='train')
-    if va: ax.plot([r['step'] for r in va], [r['val_loss'] for r in va], 'o-', label='validation')
-    ax.set_xlabel('step'); ax.set_ylabel('loss (nats/token)'); ax.legend(); plt.tight_layout()
-    if handle is None: handle = display(fig, display_id=True)
-    else: handle.update(fig)
+    if va:
+        ax.plot([r['step'] for r in va], [r['val_loss'] for r in va], 'o-', label='validation')
+    ax.set_xlabel('step')
+    ax.set_ylabel('loss (nats/token)')
+    ax.legend()
+    plt.tight_layout()
+    if handle is None:
+        handle = display(fig, display_id=True)
+    else:
+        handle.update(fig)
     plt.close(fig)
     return handle
 
@@ -574,9 +844,14 @@ def fit(self: Trainer, max_steps: int | None = None) -> 'Trainer':
     t = self.cfg.training
     end = t.total_steps if max_steps is None else min(t.total_steps, max_steps)
     start, bad, handle, reason = time.time(), 0, None, None
-    if self.step >= end: self.log.print(f'nothing to do: the run is at step {self.step} of {end}'); return self
+    if self.step >= end:
+        self.log.print(f'nothing to do: the run is at step {self.step} of {end}')
+        return self
     bar = tqdm(total=end, initial=self.step, desc='train', disable=not self.verbose, dynamic_ncols=True)
-    with StopSignals() as stop, contextlib.closing(bar):   # closed on an error too, before the error is printed
+    with (
+        StopSignals() as stop,
+        contextlib.closing(bar),
+    ):  # closed on an error too, before the error is printed
         while self.step < end:
             t0 = time.time()
             row = self.train_step()
@@ -584,21 +859,32 @@ def fit(self: Trainer, max_steps: int | None = None) -> 'Trainer':
             bar.update(1)
             bad = self._count_bad(row, bad)
             self._add_speed(row, dt, start)
-            bar.set_postfix(loss=f"{row['loss']:.3f}", lr=f"{row['lr']:.2e}", tok_s=f"{row['tokens_per_sec']:,.0f}")
+            bar.set_postfix(
+                loss=f"{row['loss']:.3f}", lr=f"{row['lr']:.2e}", tok_s=f"{row['tokens_per_sec']:,.0f}"
+            )
             if self.step % t.log_interval == 0 or self.step == end:
-                self.log.metrics(**row); self.history.append(row)
-                if self.live_plot: handle = self._plot(handle)
-            if self.step % t.eval_interval == 0 or self.step == end: self._validate_and_log(row)
-            if t.sample_interval and self.step % t.sample_interval == 0 and self.step < end: self.write_samples()
+                self.log.metrics(**row)
+                self.history.append(row)
+                if self.live_plot:
+                    handle = self._plot(handle)
+            if self.step % t.eval_interval == 0 or self.step == end:
+                self._validate_and_log(row)
+            if t.sample_interval and self.step % t.sample_interval == 0 and self.step < end:
+                self.write_samples()
             reason = self._stop_reason(stop, start)
             # no routine checkpoint in the middle of a run of skipped updates: retention must not push out the good ones
-            if reason or self.step == end or (self.step % t.checkpoint_interval == 0 and not bad): path = self.save()
-            if reason: break
+            if reason or self.step == end or (self.step % t.checkpoint_interval == 0 and not bad):
+                path = self.save()
+            if reason:
+                break
     bar.close()
-    if self.live_plot and handle is not None: self._plot(handle)
+    if self.live_plot and handle is not None:
+        self._plot(handle)
     if reason:
-        self.log.print(f'stopped at step {self.step} because of {reason}; checkpoint saved to {path}.\n'
-                       f'resume with: minigpt_train --output-dir {self.run_dir} --resume auto')
+        self.log.print(
+            f'stopped at step {self.step} because of {reason}; checkpoint saved to {path}.\n'
+            f'resume with: minigpt_train --output-dir {self.run_dir} --resume auto'
+        )
     elif self.step >= t.total_steps and self.dist.is_main:
         f = self.write_samples()
         self.log.print(f'done: {self.step} steps. Samples: {f}\n' + f.read_text(encoding='utf-8'))
@@ -612,60 +898,100 @@ def train(cfg: Config, resume=None, max_steps: int | None = None, **kw) -> Train
 # %% ../nbs/04_training.ipynb #e23ddb26
 _COMPILE_FAILED = 'torch.compile failed ({}); running eagerly (same results, slower). Set runtime.use_compile=false to skip compiling.'
 
-def _first_line(e: Exception) -> str: return f"{type(e).__name__}: {(str(e).strip().splitlines() or [''])[0][:200]}"
+
+def _first_line(e: Exception) -> str:
+    return f"{type(e).__name__}: {(str(e).strip().splitlines() or [''])[0][:200]}"
+
 
 def compile_or_eager(model: torch.nn.Module, log=print):
     "`torch.compile(model)`, or `model` itself with one line saying why when compiling fails."
-    try: return torch.compile(model)
+    try:
+        return torch.compile(model)
     except Exception as e:
         log(_COMPILE_FAILED.format(_first_line(e)))
         return model
 
+
 def _is_compile_error(e: Exception) -> bool:
     "Raised by torch.compile's machinery (dynamo, inductor, a C compiler), not by the model's own code."
-    return type(e).__module__.startswith(('torch._dynamo', 'torch._inductor')) or isinstance(e, torch._dynamo.exc.TorchDynamoException)
+    return type(e).__module__.startswith(('torch._dynamo', 'torch._inductor')) or isinstance(
+        e, torch._dynamo.exc.TorchDynamoException
+    )
 
 # %% ../nbs/04_training.ipynb #7c6680d2
 def _os_error(e: OSError, run_dir) -> str:
     "One line for a failed file operation: a full disk says so and where; anything else names the path (when known) and the reason."
     if e.errno in (errno.ENOSPC, errno.EDQUOT):
         return f"the disk is full: no space left to write {e.filename or run_dir}. Free some space, then continue with --resume auto"
-    if e.filename is None: return str(e) if e.strerror is None else f"{e.strerror} (run directory {run_dir})"
-    hint = f" (is --output-dir {run_dir} a writable directory?)" if str(e.filename).startswith(str(run_dir)) else ''
+    if e.filename is None:
+        return str(e) if e.strerror is None else f"{e.strerror} (run directory {run_dir})"
+    hint = (
+        f" (is --output-dir {run_dir} a writable directory?)"
+        if str(e.filename).startswith(str(run_dir))
+        else ''
+    )
     return f"{e.filename}: {e.strerror}{hint}"
 
 # %% ../nbs/04_training.ipynb #4e9fc110
 def main(argv: list[str] | None = None) -> int:
     "CLI: `minigpt_train [--preset P] [--config-json F] [--set k=v ...] [--output-dir D] [--resume auto|PATH]`."
-    p = argparse.ArgumentParser(prog='minigpt_train', description='Train a minigpt model (the tiny preset runs offline on a CPU in about 10 minutes).')
+    p = argparse.ArgumentParser(
+        prog='minigpt_train',
+        description='Train a minigpt model (the tiny preset runs offline on a CPU in about 10 minutes).',
+    )
     add_config_args(p)
     p.add_argument('--output-dir', help='the run directory (default: runtime.output_dir of the config)')
-    p.add_argument('--resume', metavar='auto|PATH', help="continue from a checkpoint: 'auto' = the latest in the run directory")
-    p.add_argument('--max-steps', type=int, help='stop (with a checkpoint) after this step, even if training.total_steps is larger')
-    p.add_argument('--overwrite', action='store_true',
-                   help='start over in a run directory that already holds a run: the old run is moved to DIR.old-<time> (nothing is deleted)')
+    p.add_argument(
+        '--resume',
+        metavar='auto|PATH',
+        help="continue from a checkpoint: 'auto' = the latest in the run directory",
+    )
+    p.add_argument(
+        '--max-steps',
+        type=int,
+        help='stop (with a checkpoint) after this step, even if training.total_steps is larger',
+    )
+    p.add_argument(
+        '--overwrite',
+        action='store_true',
+        help='start over in a run directory that already holds a run: the old run is moved to DIR.old-<time> (nothing is deleted)',
+    )
     args = p.parse_args(argv)
     extra = {'runtime.output_dir': args.output_dir} if args.output_dir else {}
     try:
         cfg = None
         if args.resume:  # the checkpoint's config, with the overrides given on this command line on top
             explicit = load_overrides(args.config_json) if args.config_json else {}
-            explicit.update(parse_set(args.set_items)); explicit.update(extra)
-            run_dir = Path(explicit.get('runtime.output_dir') or Config.from_preset(args.preset).runtime.output_dir)
+            explicit.update(parse_set(args.set_items))
+            explicit.update(extra)
+            run_dir = Path(
+                explicit.get('runtime.output_dir') or Config.from_preset(args.preset).runtime.output_dir
+            )
             if args.resume != 'auto' or list_checkpoints(run_dir / 'checkpoints'):
                 ckpt = load_checkpoint(run_dir if args.resume == 'auto' else Path(args.resume))
-                if ckpt.path.parent.name == 'checkpoints' and not extra:  # by default the run continues in its own directory
+                if (
+                    ckpt.path.parent.name == 'checkpoints' and not extra
+                ):  # by default the run continues in its own directory
                     explicit['runtime.output_dir'] = str(ckpt.path.parent.parent)
                 cfg = ckpt.config.override(explicit)
                 args.resume = ckpt
-        if cfg is None: cfg = config_from_args(args, **extra)
+        if cfg is None:
+            cfg = config_from_args(args, **extra)
         train(cfg, resume=args.resume, max_steps=args.max_steps, overwrite=args.overwrite)
     except (ConfigError, CheckpointError, TrainingError, mdata.DataError) as e:
-        print(f'error: {e}', file=sys.stderr); return 2
-    except OSError as e:   # a full disk, an output directory that cannot be written
-        print(f'error: {_os_error(e, cfg.runtime.output_dir if cfg else args.output_dir or "the run directory")}', file=sys.stderr); return 2
+        print(f'error: {e}', file=sys.stderr)
+        return 2
+    except OSError as e:  # a full disk, an output directory that cannot be written
+        print(
+            f'error: {_os_error(e, cfg.runtime.output_dir if cfg else args.output_dir or "the run directory")}',
+            file=sys.stderr,
+        )
+        return 2
     finally:
-        if dist.is_initialized(): dist.destroy_process_group()
+        if dist.is_initialized():
+            dist.destroy_process_group()
     return 0
 
-if __name__ == '__main__' and '__file__' in globals(): sys.exit(main())
+
+if __name__ == '__main__' and '__file__' in globals():
+    sys.exit(main())

@@ -11,6 +11,7 @@ installed package. Cells are skipped by the same rules as `nbdev_test` (test fla
     python tools/colab_check.py --path nbs/02_model.ipynb
     python tools/colab_check.py --python .venv-colab/bin/python   # in another environment
 """
+
 import argparse, glob, json, os, shutil, subprocess, sys, tempfile, time
 from concurrent.futures import ThreadPoolExecutor
 from configparser import ConfigParser
@@ -65,28 +66,47 @@ def check(nb_path, python, skip, timeout, threads):
     with tempfile.TemporaryDirectory(prefix='colab-check-') as tmp:
         tmp = Path(tmp)
         home, work = tmp / 'home', tmp / 'content'
-        home.mkdir(); work.mkdir()
+        home.mkdir()
+        work.mkdir()
         shutil.copy(nb_path, work / nb_path.name)
         (tmp / 'runner.py').write_text(RUNNER)
         env = {k: v for k, v in os.environ.items() if not k.startswith(('JUPYTER', 'IPYTHON', 'XDG_'))}
         env.update(HOME=str(home), MPLBACKEND='Agg', PYTHONDONTWRITEBYTECODE='1', HF_HUB_OFFLINE='1')
         env.pop('IN_TEST', None)
-        if threads: env.setdefault('OMP_NUM_THREADS', str(threads))
+        if threads:
+            env.setdefault('OMP_NUM_THREADS', str(threads))
         t0 = time.time()
         try:
-            p = subprocess.run([python, str(tmp / 'runner.py'), nb_path.name, ' '.join(sorted(skip))], cwd=work,
-                               env=env, capture_output=True, text=True, timeout=timeout)
+            p = subprocess.run(
+                [python, str(tmp / 'runner.py'), nb_path.name, ' '.join(sorted(skip))],
+                cwd=work,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+            )
         except subprocess.TimeoutExpired as e:  # name the cell that was running
             out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or '')
             started = [int(l[8:]) for l in out.splitlines() if l.startswith('@@CELL@@')]
             cell = started[-1] if started else None
             src = json.loads(nb_path.read_text())['cells'][cell]['source'] if cell is not None else ''
-            return {'ok': False, 'cell': cell, 'source': ''.join(src), 'error': [f'timed out after {timeout}s in this cell'], 'secs': timeout}
+            return {
+                'ok': False,
+                'cell': cell,
+                'source': ''.join(src),
+                'error': [f'timed out after {timeout}s in this cell'],
+                'secs': timeout,
+            }
         line = next((l for l in p.stdout.splitlines()[::-1] if l.startswith('@@RESULT@@')), None)
         if line is None:
-            return {'ok': False, 'cell': None, 'source': '', 'secs': time.time() - t0,
-                    'error': (p.stderr or p.stdout).strip().splitlines()[-8:] or [f'exit status {p.returncode}']}
-        res = json.loads(line[len('@@RESULT@@'):])
+            return {
+                'ok': False,
+                'cell': None,
+                'source': '',
+                'secs': time.time() - t0,
+                'error': (p.stderr or p.stdout).strip().splitlines()[-8:] or [f'exit status {p.returncode}'],
+            }
+        res = json.loads(line[len('@@RESULT@@') :])
         if p.returncode == 0 and res['ok']:
             leftovers = [f.name for f in work.iterdir() if f.name != nb_path.name]
             res['wrote'] = leftovers  # what the notebook left in its working directory (informational)
@@ -95,18 +115,35 @@ def check(nb_path, python, skip, timeout, threads):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--path', default='nbs/[0-9]*.ipynb', help='notebook(s), a glob (default: every numbered notebook)')
-    p.add_argument('--flags', default='', help='test flags to run anyway, e.g. "slow" (what Colab\'s Run all does)')
-    p.add_argument('--python', default=sys.executable, help='the interpreter whose installed packages are used')
+    p.add_argument(
+        '--path', default='nbs/[0-9]*.ipynb', help='notebook(s), a glob (default: every numbered notebook)'
+    )
+    p.add_argument(
+        '--flags', default='', help='test flags to run anyway, e.g. "slow" (what Colab\'s Run all does)'
+    )
+    p.add_argument(
+        '--python', default=sys.executable, help='the interpreter whose installed packages are used'
+    )
     p.add_argument('--n_workers', type=int, default=min(os.cpu_count() or 1, 2))
     p.add_argument('--timeout', type=int, default=1800, help='seconds per notebook')
     args = p.parse_args()
-    files = sorted(Path(f).resolve() for f in glob.glob(str(ROOT / args.path) if not os.path.isabs(args.path)
-                                                        and not Path(args.path).exists() else args.path))
-    if not files: sys.exit(f'no notebooks found at {args.path}')
-    python = str(Path(args.python).absolute()) if os.sep in args.python else args.python  # not resolved: a venv's python is a link
+    files = sorted(
+        Path(f).resolve()
+        for f in glob.glob(
+            str(ROOT / args.path)
+            if not os.path.isabs(args.path) and not Path(args.path).exists()
+            else args.path
+        )
+    )
+    if not files:
+        sys.exit(f'no notebooks found at {args.path}')
+    python = (
+        str(Path(args.python).absolute()) if os.sep in args.python else args.python
+    )  # not resolved: a venv's python is a link
     skip = set(tst_flags()) - set(args.flags.split())
-    threads = max(1, (os.cpu_count() or 1) // args.n_workers) if args.n_workers > 1 and len(files) > 1 else None
+    threads = (
+        max(1, (os.cpu_count() or 1) // args.n_workers) if args.n_workers > 1 and len(files) > 1 else None
+    )
     start = time.time()
     with ThreadPoolExecutor(max(1, args.n_workers)) as ex:
         results = list(ex.map(lambda f: check(f, python, skip, args.timeout, threads), files))
@@ -115,12 +152,15 @@ def main():
         failed += not r['ok']
         print(f"{'PASS' if r['ok'] else 'FAIL'}  {f.name:32s} {r['secs']:6.1f}s")
     for f, r in zip(files, results):
-        if r['ok']: continue
+        if r['ok']:
+            continue
         where = f"cell {r['cell']}" if r['cell'] is not None else 'before any cell'
         src = [l for l in r['source'].splitlines() if l.strip()][:4]
         print(f"\nerror: {f.name} fails alone in a fresh directory, {where}:", file=sys.stderr)
-        for l in src: print('    | ' + l, file=sys.stderr)
-        for l in r['error']: print('    ' + l, file=sys.stderr)
+        for l in src:
+            print('    | ' + l, file=sys.stderr)
+        for l in r['error']:
+            print('    ' + l, file=sys.stderr)
     print(f"total time {time.time() - start:.1f}s")
     print(f"colab check: {len(files) - failed} passed, {failed} failed")
     sys.exit(1 if failed else 0)

@@ -18,6 +18,7 @@
 Then `python tools/colab_check.py --python <venv>/bin/python` runs every notebook alone in that
 environment (`make test-colab` does both).
 """
+
 import argparse, json, os, re, shlex, subprocess, sys, tempfile
 from pathlib import Path
 
@@ -25,18 +26,22 @@ ROOT = Path(__file__).resolve().parent.parent
 AROUND = ['ipython', 'pandas', 'notebook==6.5.7', 'fastprogress', 'fastdownload', 'python-fasthtml']
 IMPORTS = ['fastprogress', 'fastdownload', 'fasthtml', 'ipywidgets', 'transformers', 'minigpt', 'nbdev']
 
+
 def sh(*cmd, **kw):
     print('+', ' '.join(map(str, cmd)), flush=True)
     return subprocess.run([str(c) for c in cmd], check=True, **kw)
+
 
 def freeze(py) -> dict:
     out = subprocess.run([str(py), '-m', 'pip', 'freeze'], check=True, capture_output=True, text=True).stdout
     pkgs = {}
     for line in out.splitlines():
         name, sep, ver = line.partition('==')
-        if not sep: name, _, ver = line.partition(' @ ')
+        if not sep:
+            name, _, ver = line.partition(' @ ')
         pkgs[re.sub(r'[-_.]+', '-', name).lower()] = ver
     return pkgs
+
 
 def install_line(nb: Path) -> str:
     "The `%pip install` arguments of the notebook's Colab install cell."
@@ -46,21 +51,37 @@ def install_line(nb: Path) -> str:
             return next(l.split('%pip install', 1)[1] for l in src.splitlines() if '%pip install' in l)
     raise SystemExit(f'{nb}: no Colab install cell (run tools/sync_docs.py)')
 
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--venv', default=str(ROOT / '.venv-colab'))
     p.add_argument('--constraints', default=str(ROOT / 'constraints' / 'colab-2026-11.txt'))
-    p.add_argument('--torch', default=os.environ.get('TORCH_REQ') or 'torch==2.13.0',
-                   help='the torch requirement for the venv (default: $TORCH_REQ, else %(default)s, the local CPU wheel)')
-    p.add_argument('--torch-pip-args', default=os.environ.get('TORCH_PIP_ARGS', ''),
-                   help="pip's arguments for torch, e.g. a CPU wheel index (default: $TORCH_PIP_ARGS)")
-    p.add_argument('--notebook', default=str(ROOT / 'nbs' / '02_model.ipynb'), help='where to read the install cell from')
+    p.add_argument(
+        '--torch',
+        default=os.environ.get('TORCH_REQ') or 'torch==2.13.0',
+        help='the torch requirement for the venv (default: $TORCH_REQ, else %(default)s, the local CPU wheel)',
+    )
+    p.add_argument(
+        '--torch-pip-args',
+        default=os.environ.get('TORCH_PIP_ARGS', ''),
+        help="pip's arguments for torch, e.g. a CPU wheel index (default: $TORCH_PIP_ARGS)",
+    )
+    p.add_argument(
+        '--notebook', default=str(ROOT / 'nbs' / '02_model.ipynb'), help='where to read the install cell from'
+    )
     args = p.parse_args(argv)
-    venv = Path(args.venv); py = venv / 'bin' / 'python'
-    if not py.exists(): sh(sys.executable, '-m', 'venv', venv)
-    cons = [l for l in Path(args.constraints).read_text().splitlines() if l.strip() and not l.startswith(('#', 'torch'))]
+    venv = Path(args.venv)
+    py = venv / 'bin' / 'python'
+    if not py.exists():
+        sh(sys.executable, '-m', 'venv', venv)
+    cons = [
+        l
+        for l in Path(args.constraints).read_text().splitlines()
+        if l.strip() and not l.startswith(('#', 'torch'))
+    ]
     pinned = [l.split('=')[0].rstrip('<>!~') for l in cons]
-    with tempfile.NamedTemporaryFile('w', suffix='.txt', delete=False) as f: f.write('\n'.join(cons) + '\n')
+    with tempfile.NamedTemporaryFile('w', suffix='.txt', delete=False) as f:
+        f.write('\n'.join(cons) + '\n')
     sh(py, '-m', 'pip', 'install', '-q', *shlex.split(args.torch_pip_args), args.torch)
     sh(py, '-m', 'pip', 'install', '-q', '-c', f.name, *pinned, *AROUND)
     before = freeze(py)
@@ -74,17 +95,42 @@ def main(argv=None) -> int:
     bad = []
     for name in sorted(set(before) | set(after)):
         b, a = before.get(name), after.get(name)
-        if b == a: continue
-        if b is None: print(f'  added      {name} {a}')
-        elif a is None: print(f'  REMOVED    {name} {b}'); bad.append(name)
-        else: print(f'  CHANGED    {name} {b} -> {a}'); bad.append(name)
+        if b == a:
+            continue
+        if b is None:
+            print(f'  added      {name} {a}')
+        elif a is None:
+            print(f'  REMOVED    {name} {b}')
+            bad.append(name)
+        else:
+            print(f'  CHANGED    {name} {b} -> {a}')
+            bad.append(name)
     for mod in IMPORTS:
         r = subprocess.run([str(py), '-c', f'import {mod}'], capture_output=True, text=True)
-        if r.returncode: print(f'  import {mod} FAILS: {r.stderr.strip().splitlines()[-1]}'); bad.append(mod)
-    kept = {k: after.get(k) for k in ('fastcore', 'ipywidgets', 'transformers', 'datasets', 'tokenizers', 'huggingface-hub', 'numpy')}
+        if r.returncode:
+            print(f'  import {mod} FAILS: {r.stderr.strip().splitlines()[-1]}')
+            bad.append(mod)
+    kept = {
+        k: after.get(k)
+        for k in (
+            'fastcore',
+            'ipywidgets',
+            'transformers',
+            'datasets',
+            'tokenizers',
+            'huggingface-hub',
+            'numpy',
+        )
+    }
     print('after the install cell:', ', '.join(f'{k} {v}' for k, v in kept.items()))
-    if bad: print(f'the install cell disturbed what Colab had: {", ".join(bad)}'); return 1
-    print(f'the install cell only added packages ({len(set(after) - set(before))}); nothing Colab had changed')
+    if bad:
+        print(f'the install cell disturbed what Colab had: {", ".join(bad)}')
+        return 1
+    print(
+        f'the install cell only added packages ({len(set(after) - set(before))}); nothing Colab had changed'
+    )
     return 0
 
-if __name__ == '__main__': sys.exit(main())
+
+if __name__ == '__main__':
+    sys.exit(main())

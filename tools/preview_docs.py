@@ -8,6 +8,7 @@ turned into links between these pages. Works offline; open `_docs/index.html`.
 
     python tools/check_docs.py && python tools/preview_docs.py
 """
+
 import html, re, shutil, sys
 from configparser import ConfigParser
 from pathlib import Path
@@ -39,6 +40,7 @@ def frontmatter(nb):
     for c in nb.cells:
         if c.cell_type == 'raw' and c.source.lstrip().startswith('---'):
             import yaml
+
             fm = yaml.safe_load(c.source.strip().strip('-')) or {}
             return str(fm.get('title', '')), str(fm.get('output-file', '')), str(fm.get('description', ''))
     return '', '', ''
@@ -47,10 +49,12 @@ def frontmatter(nb):
 def main():
     import nbformat
     from nbconvert import HTMLExporter
+
     site, doc_path = settings()
     proc, out = ROOT / '_proc', ROOT / doc_path
     nbs = sorted(proc.glob('*.ipynb'), key=lambda p: (p.name != 'index.ipynb', p.name))
-    if not nbs: sys.exit('no processed notebooks in _proc/: run python tools/check_docs.py first')
+    if not nbs:
+        sys.exit('no processed notebooks in _proc/: run python tools/check_docs.py first')
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir()
     pages = []  # (notebook name, title, html name)
@@ -72,25 +76,53 @@ def main():
         body, _ = exporter.from_notebook_node(nb, resources={'metadata': {'name': title}})
         # nbdev's links point at the published site; here they point at the neighbouring pages
         body = body.replace(f'href="{site}', 'href="')
-        body = re.sub(r'href="(?:\./)?(\d\d\w*|index)\.ipynb(#[^"]*)?"',
-                      lambda m: f'href="{by_nb.get(m.group(1) + ".ipynb", m.group(1) + ".html")}{m.group(2) or ""}"', body)
-        body = re.sub(r'\{target="_blank"[^}]*\}', '', body)   # Quarto's link attributes, which nbconvert shows as text
+        body = re.sub(
+            r'href="(?:\./)?(\d\d\w*|index)\.ipynb(#[^"]*)?"',
+            lambda m: f'href="{by_nb.get(m.group(1) + ".ipynb", m.group(1) + ".html")}{m.group(2) or ""}"',
+            body,
+        )
+        body = re.sub(
+            r'\{target="_blank"[^}]*\}', '', body
+        )  # Quarto's link attributes, which nbconvert shows as text
         # Quarto's anchors are lower case (`model.html#gpt`); nbconvert keeps the heading's case
-        body = re.sub(r'(<h[1-6] id="([^"]+)"[^>]*>)',
-                      lambda m: m.group(1) + (f'<span id="{m.group(2).lower()}"></span>' if m.group(2).lower() != m.group(2) else ''), body)
-        bar = '<nav class="chapters">' + ''.join(
-            f'<a href="{f}"{" class=here" if f == ofile else ""}>{html.escape(t)}</a>' for _, t, f in pages) + '</nav>'
-        note = ('<p class="preview-note">Plain preview rendered by tools/preview_docs.py (no Quarto here); '
-                f'the published site: <a href="{site}">{site}</a></p>')
-        prev = f'<a href="{pages[i-1][2]}">&larr; {html.escape(pages[i-1][1])}</a>' if i else '<span></span>'
-        nxt = f'<a href="{pages[i+1][2]}">{html.escape(pages[i+1][1])} &rarr;</a>' if i + 1 < len(pages) else '<span></span>'
+        body = re.sub(
+            r'(<h[1-6] id="([^"]+)"[^>]*>)',
+            lambda m: (
+                m.group(1)
+                + (f'<span id="{m.group(2).lower()}"></span>' if m.group(2).lower() != m.group(2) else '')
+            ),
+            body,
+        )
+        bar = (
+            '<nav class="chapters">'
+            + ''.join(
+                f'<a href="{f}"{" class=here" if f == ofile else ""}>{html.escape(t)}</a>'
+                for _, t, f in pages
+            )
+            + '</nav>'
+        )
+        note = (
+            '<p class="preview-note">Plain preview rendered by tools/preview_docs.py (no Quarto here); '
+            f'the published site: <a href="{site}">{site}</a></p>'
+        )
+        prev = (
+            f'<a href="{pages[i - 1][2]}">&larr; {html.escape(pages[i - 1][1])}</a>' if i else '<span></span>'
+        )
+        nxt = (
+            f'<a href="{pages[i + 1][2]}">{html.escape(pages[i + 1][1])} &rarr;</a>'
+            if i + 1 < len(pages)
+            else '<span></span>'
+        )
         body = body.replace('</head>', f'<style>{CSS}</style></head>', 1)
         body = re.sub(r'(<body[^>]*>)', lambda m: m.group(1) + bar + note, body, count=1)
         body = body.replace('</body>', f'<nav class="prevnext">{prev}{nxt}</nav></body>', 1)
         (out / ofile).write_text(body, encoding='utf-8')
     for extra in ('styles.css',):
-        if (proc / extra).exists(): shutil.copy(proc / extra, out / extra)
-    print(f"docs preview: {len(pages)} pages in {out.relative_to(ROOT)}/ (open {out.relative_to(ROOT)}/index.html)")
+        if (proc / extra).exists():
+            shutil.copy(proc / extra, out / extra)
+    print(
+        f"docs preview: {len(pages)} pages in {out.relative_to(ROOT)}/ (open {out.relative_to(ROOT)}/index.html)"
+    )
 
 
 if __name__ == '__main__':

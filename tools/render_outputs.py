@@ -11,6 +11,7 @@ are dropped after they run (the docs never show them), and so are library warnin
 this machine's install paths. A notebook whose cell raises is left
 unchanged and named. Run `nbdev_clean` afterwards (`make outputs` does both).
 """
+
 import argparse, os, re, subprocess, sys, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -20,8 +21,10 @@ from execnb.shell import CaptureShell
 
 DIRECTIVE = re.compile(r'^\s*#\|\s*(\S+)\s*(.*)$')
 
+
 def directives(src):
     return {m.group(1): m.group(2).strip() for l in src.splitlines() if (m := DIRECTIVE.match(l))}
+
 
 def render(path, skip):
     path = Path(path).absolute()
@@ -29,39 +32,68 @@ def render(path, skip):
     shell = CaptureShell(path)
     with working_directory(path.parent):
         for cell in nb.cells:
-            if cell.cell_type != 'code': continue
+            if cell.cell_type != 'code':
+                continue
             cell.outputs, cell.execution_count = [], None
             d = directives(cell.source)
-            if d.get('eval:', '').lower() == 'false' or skip & d.keys() or 'nbdev_export(' in cell.source: continue
+            if d.get('eval:', '').lower() == 'false' or skip & d.keys() or 'nbdev_export(' in cell.source:
+                continue
             shell.cell(cell)
-            if shell.exc: return path.name, f'cell {cell.idx_}: {type(shell.exc).__name__}: {shell.exc}', time.time() - t0
-            if 'hide' in d: cell.outputs = []
+            if shell.exc:
+                return (
+                    path.name,
+                    f'cell {cell.idx_}: {type(shell.exc).__name__}: {shell.exc}',
+                    time.time() - t0,
+                )
+            if 'hide' in d:
+                cell.outputs = []
             # a library's warning names this machine's install paths: not part of the lesson
-            cell.outputs = [o for o in cell.outputs if not (o.get('name') == 'stderr' and 'site-packages' in ''.join(o.get('text', '')))]
+            cell.outputs = [
+                o
+                for o in cell.outputs
+                if not (o.get('name') == 'stderr' and 'site-packages' in ''.join(o.get('text', '')))
+            ]
     write_nb(nb, path)
     return path.name, None, time.time() - t0
+
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--path', nargs='*', help='notebooks (default: every notebook in nbs/)')
     p.add_argument('--skip', default='slow', help='cell flags to skip (default: %(default)s)')
     p.add_argument('--n_workers', type=int, default=2)
-    p.add_argument('--one', help=argparse.SUPPRESS)   # a worker: one notebook in its own process
+    p.add_argument('--one', help=argparse.SUPPRESS)  # a worker: one notebook in its own process
     args = p.parse_args(argv)
     if args.one:
         name, err, dt = render(args.one, set(args.skip.split()))
-        print(f"{'ok  ' if err is None else 'FAIL'}  {name:30s} {dt:6.1f}s" + (f'  {err}' if err else ''), flush=True)
+        print(
+            f"{'ok  ' if err is None else 'FAIL'}  {name:30s} {dt:6.1f}s" + (f'  {err}' if err else ''),
+            flush=True,
+        )
         return 1 if err else 0
     root = Path(__file__).resolve().parent.parent
     paths = args.path or sorted(str(f) for f in (root / 'nbs').glob('*.ipynb'))
     env = {**os.environ, 'OMP_NUM_THREADS': os.environ.get('OMP_NUM_THREADS', '1')}
+
     # each notebook in a process of its own: a lesson that sends itself a signal or leaves threads behind
     # cannot take the others down with it
     def one(path):
-        r = subprocess.run([sys.executable, __file__, '--one', str(path), '--skip', args.skip], env=env, capture_output=True, text=True)
-        print(r.stdout.strip() or f'FAIL  {Path(path).name}: exit {r.returncode}\n{r.stderr[-2000:]}', flush=True)
+        r = subprocess.run(
+            [sys.executable, __file__, '--one', str(path), '--skip', args.skip],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        print(
+            r.stdout.strip() or f'FAIL  {Path(path).name}: exit {r.returncode}\n{r.stderr[-2000:]}',
+            flush=True,
+        )
         return r.returncode
-    with ThreadPoolExecutor(max(1, args.n_workers)) as ex: codes = list(ex.map(one, paths))
+
+    with ThreadPoolExecutor(max(1, args.n_workers)) as ex:
+        codes = list(ex.map(one, paths))
     return 1 if any(codes) else 0
 
-if __name__ == '__main__': sys.exit(main())
+
+if __name__ == '__main__':
+    sys.exit(main())

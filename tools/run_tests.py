@@ -8,6 +8,7 @@
 It uses nbdev's own `test_nb` (same flags, same skipping rules as `nbdev_test`), runs the notebooks
 in parallel, prints each one's result and time, and finishes with `notebooks: N passed, M failed`.
 """
+
 import argparse, os, sys, time
 from pathlib import Path
 from fastcore.parallel import parallel
@@ -25,7 +26,8 @@ def main():
     args = p.parse_args()
     cfg = get_config()
     files = sorted(Path(f).absolute() for f in nbglob(args.path, as_path=True))
-    if not files: sys.exit('no notebooks found to test')
+    if not files:
+        sys.exit('no notebooks found to test')
     skip, force = cfg.tst_flags.split(), args.flags.split()
     n_workers = args.n_workers if len(files) > 1 else 0
     if n_workers > 1 and 'OMP_NUM_THREADS' not in os.environ:
@@ -35,8 +37,15 @@ def main():
     with working_directory(cfg.nbs_path):
         # test_nb itself goes to the workers: a worker's __main__ is replaced by the notebook it ran,
         # so a function defined in this script could not be found for its next notebook.
-        results = parallel(test_nb, files, skip_flags=skip, force_flags=force, basepath=cfg.config_path,
-                           n_workers=n_workers, pause=0.01)
+        results = parallel(
+            test_nb,
+            files,
+            skip_flags=skip,
+            force_flags=force,
+            basepath=cfg.config_path,
+            n_workers=n_workers,
+            pause=0.01,
+        )
     failed = 0
     for f, (ok, secs) in zip(files, results):
         failed += not ok

@@ -15,6 +15,7 @@
     python tools/sync_docs.py           # rewrite what is out of date
     python tools/sync_docs.py --check   # exit 1 (and list the files) if anything is out of date
 """
+
 import argparse, re, sys
 from execnb.nbio import mk_cell
 from configparser import ConfigParser
@@ -28,7 +29,10 @@ def settings():
     cp = ConfigParser(delimiters=['='])
     cp.read(ROOT / 'settings.ini', encoding='utf-8')
     c = cp['DEFAULT']
-    return {k: c[k] for k in ('user', 'repo', 'branch', 'lib_name', 'doc_host', 'doc_baseurl', 'git_url', 'nbs_path')}
+    return {
+        k: c[k]
+        for k in ('user', 'repo', 'branch', 'lib_name', 'doc_host', 'doc_baseurl', 'git_url', 'nbs_path')
+    }
 
 
 def rewrites(s):
@@ -36,8 +40,10 @@ def rewrites(s):
     gh = f"https://github.com/{s['user']}/{s['repo']}"
     docs = s['doc_host'].rstrip('/') + s['doc_baseurl'].rstrip('/') + '/'
     return [
-        (r'https://colab\.research\.google\.com/github/[\w.-]+/[\w.-]+/blob/[\w.-]+/',
-         f"https://colab.research.google.com/github/{s['user']}/{s['repo']}/blob/{s['branch']}/"),
+        (
+            r'https://colab\.research\.google\.com/github/[\w.-]+/[\w.-]+/blob/[\w.-]+/',
+            f"https://colab.research.google.com/github/{s['user']}/{s['repo']}/blob/{s['branch']}/",
+        ),
         (r'git\+https://github\.com/[\w.-]+/[\w.-]+\.git', f'git+{gh}.git'),
         (rf'https://github\.com/[\w.-]+/{re.escape(s["repo"])}(?=[/)\s"\]]|$)', gh),
         (rf'https://[\w-]+\.github\.io/{re.escape(s["repo"])}/', docs),
@@ -61,7 +67,8 @@ if 'google.colab' in sys.modules:
     %pip install -q "{s['lib_name']} @ git+https://github.com/{s['user']}/{s['repo']}.git" nbdev "fastcore=={{fastcore_version}}"
 """
     src = src.rstrip('\n')
-    if widgets: src += """
+    if widgets:
+        src += """
     from google.colab import output
     output.enable_custom_widget_manager()  # the chat widget is an ipywidgets one"""
     return src
@@ -76,8 +83,10 @@ if any((d / 'settings.ini').exists() for d in (Path.cwd(), *Path.cwd().parents))
 
 
 def _is_install(cell):
-    return cell.cell_type == 'code' and (INSTALL_MARK in cell.source or (
-        "'google.colab' in sys.modules" in cell.source and '%pip install' in cell.source))
+    return cell.cell_type == 'code' and (
+        INSTALL_MARK in cell.source
+        or ("'google.colab' in sys.modules" in cell.source and '%pip install' in cell.source)
+    )
 
 
 def _is_export(cell):
@@ -88,26 +97,37 @@ def uniform_cells(nb, s):
     "Put the install cell after the badge (or the title) and the export cell last; True if anything changed."
     cells = nb.cells
     before = [(c.cell_type, c.source) for c in cells]
-    widgets = any(c.cell_type == 'code' and re.search(r'^\s*(import|from) ipywidgets', c.source, re.M) for c in cells)
+    widgets = any(
+        c.cell_type == 'code' and re.search(r'^\s*(import|from) ipywidgets', c.source, re.M) for c in cells
+    )
     inst = install_cell_source(s, widgets)
     idx = [i for i, c in enumerate(cells) if _is_install(c)]
     if idx:
         cells[idx[0]].source = inst
-        for i in reversed(idx[1:]): del cells[i]
+        for i in reversed(idx[1:]):
+            del cells[i]
     else:
-        badge = [i for i, c in enumerate(cells[:4]) if c.cell_type == 'markdown' and 'colab-badge' in c.source]
-        at = badge[0] + 1 if badge else next((i + 1 for i, c in enumerate(cells) if c.cell_type == 'markdown'), 0)
+        badge = [
+            i for i, c in enumerate(cells[:4]) if c.cell_type == 'markdown' and 'colab-badge' in c.source
+        ]
+        at = (
+            badge[0] + 1
+            if badge
+            else next((i + 1 for i, c in enumerate(cells) if c.cell_type == 'markdown'), 0)
+        )
         cells.insert(at, mk_cell(inst, 'code'))
     idx = [i for i, c in enumerate(cells) if _is_export(c)]
     keep = cells[idx[-1]] if idx and idx[-1] == len(cells) - 1 else mk_cell(EXPORT_SOURCE, 'code')
-    for i in reversed(idx): del cells[i]
+    for i in reversed(idx):
+        del cells[i]
     keep.source = EXPORT_SOURCE
     cells.append(keep)
     return [(c.cell_type, c.source) for c in cells] != before
 
 
 def fix_text(text, subs):
-    for pat, rep in subs: text = re.sub(pat, rep, text)
+    for pat, rep in subs:
+        text = re.sub(pat, rep, text)
     return text
 
 
@@ -116,17 +136,23 @@ def strip_directives(src):
 
 
 def readme_from(nb):
-    parts = ['<!-- Generated from nbs/index.ipynb by tools/sync_docs.py: edit the notebook, not this file. -->']
+    parts = [
+        '<!-- Generated from nbs/index.ipynb by tools/sync_docs.py: edit the notebook, not this file. -->'
+    ]
     for cell in nb.cells:
         src = cell.source
         if cell.cell_type == 'markdown':  # links between notebooks point into nbs/ from the repo root
             parts.append(re.sub(r'\]\((\d\d[a-z]?_[\w-]+\.ipynb)\)', r'](nbs/\1)', src.strip('\n')))
         elif cell.cell_type == 'code' and not re.search(r'^\s*#\|\s*hide\b', src, re.M):
             code = strip_directives(src)
-            if code: parts.append(f'```python\n{code}\n```')
+            if code:
+                parts.append(f'```python\n{code}\n```')
             for o in cell.get('outputs', []):
                 text = o.get('text') or o.get('data', {}).get('text/plain')
-                if text: parts.append('```\n' + (''.join(text) if isinstance(text, list) else text).rstrip('\n') + '\n```')
+                if text:
+                    parts.append(
+                        '```\n' + (''.join(text) if isinstance(text, list) else text).rstrip('\n') + '\n```'
+                    )
     return '\n\n'.join(parts) + '\n'
 
 
@@ -142,19 +168,25 @@ def main():
         changed = False
         for cell in nb.cells:
             new = fix_text(cell.source, subs)
-            if new != cell.source: cell.source, changed = new, True
-        if re.match(r'\d\d', fn.name) and uniform_cells(nb, s): changed = True
+            if new != cell.source:
+                cell.source, changed = new, True
+        if re.match(r'\d\d', fn.name) and uniform_cells(nb, s):
+            changed = True
         if changed:
             stale.append(fn)
-            if not args.check: write_nb(nb, fn)
+            if not args.check:
+                write_nb(nb, fn)
         if fn.name == 'index.ipynb':
             readme = ROOT / 'README.md'
             text = readme_from(nb)
             if not readme.exists() or readme.read_text(encoding='utf-8') != text:
                 stale.append(readme)
-                if not args.check: readme.write_text(text, encoding='utf-8')
-    for f in stale: print(f"{'out of date' if args.check else 'updated'}: {f.relative_to(ROOT)}")
-    if args.check and stale: sys.exit(1)
+                if not args.check:
+                    readme.write_text(text, encoding='utf-8')
+    for f in stale:
+        print(f"{'out of date' if args.check else 'updated'}: {f.relative_to(ROOT)}")
+    if args.check and stale:
+        sys.exit(1)
 
 
 if __name__ == '__main__':
