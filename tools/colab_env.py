@@ -89,7 +89,7 @@ def main(argv=None) -> int:
     line = install_line(Path(args.notebook))
     fc = before['fastcore']
     words = [w.replace('{fastcore_version}', fc) for w in shlex.split(line)]
-    words = [str(ROOT) if ' @ git+' in w else w for w in words]
+    words = [str(ROOT) if ' @ git+' in w or w == '{package}' else w for w in words]
     sh(py, '-m', 'pip', 'install', *words)
     after = freeze(py)
     bad = []

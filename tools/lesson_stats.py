@@ -55,7 +55,7 @@ def stats(path):
 
 
 if __name__ == '__main__':
-    paths = sys.argv[1:] or sorted(str(p) for p in Path('nbs').glob('[0-9]*.ipynb'))
+    paths = sys.argv[1:] or sorted(str(p) for p in Path('nbs').glob('[0-9A-Z]*_*.ipynb'))
     print(
         f"{'notebook':28s} {'lesson':>6s} {'export':>6s} {'hidden':>6s} {'longest':>8s} {'figs':>4s} {'exerc':>5s} {'words':>6s}"
     )

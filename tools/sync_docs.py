@@ -61,15 +61,19 @@ def install_cell_source(s, widgets=False):
 # It installs the course package with its runtime requirements, and nbdev for `show_doc` in the
 # version that fits Colab's own fastcore (pinned to it: nothing Colab ships is downgraded).
 import sys
+
 if 'google.colab' in sys.modules:
     from importlib.metadata import version
+
     fastcore_version = version('fastcore')
-    %pip install -q "{s['lib_name']} @ git+https://github.com/{s['user']}/{s['repo']}.git" nbdev "fastcore=={{fastcore_version}}"
+    package = '{s['lib_name']} @ git+https://github.com/{s['user']}/{s['repo']}.git'
+    %pip install -q "{{package}}" nbdev "fastcore=={{fastcore_version}}"
 """
     src = src.rstrip('\n')
     if widgets:
         src += """
     from google.colab import output
+
     output.enable_custom_widget_manager()  # the chat widget is an ipywidgets one"""
     return src
 
@@ -78,8 +82,11 @@ EXPORT_SOURCE = f"""#| hide
 {EXPORT_MARK} (written by tools/sync_docs.py): regenerates the package inside the repository
 # (an nbdev project has a settings.ini above the notebook); does nothing anywhere else, e.g. in Colab.
 from pathlib import Path
+
 if any((d / 'settings.ini').exists() for d in (Path.cwd(), *Path.cwd().parents)):
-    import nbdev; nbdev.nbdev_export()"""
+    import nbdev
+
+    nbdev.nbdev_export()"""
 
 
 def _is_install(cell):
@@ -142,7 +149,7 @@ def readme_from(nb):
     for cell in nb.cells:
         src = cell.source
         if cell.cell_type == 'markdown':  # links between notebooks point into nbs/ from the repo root
-            parts.append(re.sub(r'\]\((\d\d[a-z]?_[\w-]+\.ipynb)\)', r'](nbs/\1)', src.strip('\n')))
+            parts.append(re.sub(r'\]\(((?:\d\d|[A-Z])_[\w-]+\.ipynb)\)', r'](nbs/\1)', src.strip('\n')))
         elif cell.cell_type == 'code' and not re.search(r'^\s*#\|\s*hide\b', src, re.M):
             code = strip_directives(src)
             if code:
@@ -170,7 +177,7 @@ def main():
             new = fix_text(cell.source, subs)
             if new != cell.source:
                 cell.source, changed = new, True
-        if re.match(r'\d\d', fn.name) and uniform_cells(nb, s):
+        if re.match(r'(\d\d|[A-Z])_', fn.name) and uniform_cells(nb, s):
             changed = True
         if changed:
             stale.append(fn)
