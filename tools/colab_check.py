@@ -116,7 +116,9 @@ def check(nb_path, python, skip, timeout, threads):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument(
-        '--path', default='nbs/[0-9A-Z]*_*.ipynb', help='notebook(s), a glob (default: every chapter and appendix)'
+        '--path',
+        default='nbs/[0-9A-Z]*_*.ipynb',
+        help='notebook(s), a glob (default: every chapter and appendix)',
     )
     p.add_argument(
         '--flags', default='', help='test flags to run anyway, e.g. "slow" (what Colab\'s Run all does)'
