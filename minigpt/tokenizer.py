@@ -14,12 +14,13 @@ from fastcore.basics import patch
 from .config import MIN_VOCAB_SIZE, N_BYTES, N_SPECIAL_TOKENS, atomic_write
 
 # %% auto #0
-__all__ = ['BYTE_CHARS', 'CHAR_BYTES', 'SPECIAL_TOKENS', 'ROLES', 'CHAT_TEMPLATE', 'escape_specials', 'check_messages',
+__all__ = ['BYTE_CHARS', 'CHAR_BYTES', 'SPECIAL_TOKENS', 'ROLES', 'TOOL_TOKENS', 'TOOL_ROLE', 'CALCULATOR', 'MIN_TOOL_VOCAB_SIZE',
+           'CHAT_TEMPLATE', 'escape_specials', 'tool_call', 'call_expression', 'check_tool_use', 'check_messages',
            'Tokenizer', 'token_html', 'bytes_per_token', 'iter_file_texts']
 
 # %% ../nbs/01_tokenizer.ipynb #c1235a38
 def _byte_chars() -> list[str]:
-    "GPT-2's printable stand-in for each byte: printable latin-1 bytes are themselves, the others move past 255."
+    "GPT-2's printable stand-in for each byte: printable latin-1 bytes are themselves, others move past 255."
     keep = {*range(ord('!'), ord('~') + 1), *range(ord('¡'), ord('¬') + 1), *range(ord('®'), ord('ÿ') + 1)}
     out, shift = [], 0
     for b in range(256):
@@ -45,15 +46,15 @@ SPECIAL_TOKENS = {
     'assistant': '<|assistant|>',
 }
 ROLES = ('system', 'user', 'assistant')
-# config (chapter 00) holds the counts, so it can check model.vocab_size before any tokenizer exists; they must agree
-assert len(SPECIAL_TOKENS) == N_SPECIAL_TOKENS and MIN_VOCAB_SIZE == N_BYTES + len(SPECIAL_TOKENS)
+# config (chapter 00) holds the counts, so it can check model.vocab_size before any tokenizer exists
+assert len(SPECIAL_TOKENS) == N_SPECIAL_TOKENS
+assert MIN_VOCAB_SIZE == N_BYTES + len(SPECIAL_TOKENS)
 
 _MARK, _MARK_LIT = '\ufdd0', '\ufdd1'  # noncharacters: the escape marker, and "this marker was in the text"
-assert all(t.startswith('<|') for t in SPECIAL_TOKENS.values())  # what the escape relies on
 
 
 def escape_specials(text: str) -> str:
-    "Make `text` unable to match a special token: a marker goes inside every `<|` (and real markers are escaped)."
+    "Make `text` unable to match a special token: a marker goes inside every `<|` (real markers are escaped)."
     return text.replace(_MARK, _MARK + _MARK_LIT).replace('<|', '<' + _MARK + '|')
 
 
@@ -77,9 +78,76 @@ def _new_backend() -> HFTokenizer:
     tk.decoder = decoders.ByteLevel()
     return tk
 
+# %% ../nbs/01_tokenizer.ipynb #6b0562c4
+TOOL_TOKENS = {
+    'call': '<|call|>',  # the assistant starts a calculator call: an expression follows
+    'call_end': '<|/call|>',  # the expression is complete: the program runs it now
+    'result': '<|result|>',  # the program writes the calculator's answer after this
+    'result_end': '<|/result|>',  # and closes it: the assistant goes on
+}
+TOOL_ROLE = 'tool'  # the role of the message that carries a tool's result
+CALCULATOR = 'calculator'  # the one tool a model can call
+MIN_TOOL_VOCAB_SIZE = MIN_VOCAB_SIZE + len(TOOL_TOKENS)  # every byte, every special and tool token
+# the escape's premise: every control token starts with '<|'
+assert all(t.startswith('<|') for t in [*SPECIAL_TOKENS.values(), *TOOL_TOKENS.values()])
+
+
+def tool_call(expression: str) -> dict:
+    "A calculator call in the `tool_calls` form of `transformers` and the OpenAI API."
+    return {'type': 'function', 'function': {'name': CALCULATOR, 'arguments': {'expression': expression}}}
+
+# %% ../nbs/01_tokenizer.ipynb #329e5c12
+def call_expression(message: Mapping, i: int = 0) -> str | None:
+    "The expression of `message`'s calculator call (None without one); a malformed call raises `ValueError`."
+    calls = message.get('tool_calls')
+    if not calls:
+        return None
+    where = f"message {i} ({message.get('role')})"
+    if not isinstance(calls, list) or len(calls) != 1:
+        raise ValueError(f"{where}: tool_calls must be a list of one call (one call per message)")
+    fn = calls[0].get('function') if isinstance(calls[0], Mapping) else None
+    if not isinstance(fn, Mapping) or fn.get('name') != CALCULATOR:
+        raise ValueError(
+            f"{where}: the only tool is {CALCULATOR!r}; a call is "
+            "{'type': 'function', 'function': {'name': 'calculator', 'arguments': {'expression': ...}}}"
+        )
+    args = fn.get('arguments')
+    if isinstance(args, str):  # the OpenAI API sends the arguments as JSON text
+        try:
+            args = json.loads(args)
+        except ValueError:
+            raise ValueError(f"{where}: the call's arguments are not JSON: {args[:80]!r}") from None
+    if not isinstance(args, Mapping) or not isinstance(args.get('expression'), str):
+        raise ValueError(f"{where}: the call's arguments must be {{'expression': str}}, got {str(args)[:80]}")
+    return args['expression']
+
+
+def check_tool_use(messages: list[Mapping]) -> list[Mapping]:
+    "Check the order of calls and results: each call answered by one `tool` message, then the assistant."
+    for i, m in enumerate(messages):
+        prev = messages[i - 1]['role'] if i else None
+        called = i > 0 and bool(messages[i - 1].get('tool_calls'))
+        if m.get('tool_calls') and m['role'] != 'assistant':
+            raise ValueError(f"message {i} ({m['role']}) has tool_calls: only the assistant calls tools")
+        call_expression(m, i)  # a malformed call raises here
+        if m['role'] == TOOL_ROLE and not called:
+            raise ValueError(
+                f"message {i} (tool) does not follow an assistant's tool call: "
+                "a result answers the call before it"
+            )
+        if called and m['role'] != TOOL_ROLE:
+            raise ValueError(
+                f"message {i} ({m['role']}) follows a tool call: the call's result (role 'tool') comes first"
+            )
+        if prev == TOOL_ROLE and m['role'] != 'assistant':
+            raise ValueError(
+                f"message {i} ({m['role']}) follows a tool's result: the assistant goes on after it"
+            )
+    return messages
+
 # %% ../nbs/01_tokenizer.ipynb #93780dc3
 def check_messages(messages) -> list[Mapping]:
-    "Validate a chat: a non-empty list of `{'role': 'system'|'user'|'assistant', 'content': str}` dicts."
+    "Validate a chat: a non-empty list of `{'role': ..., 'content': str}` dicts, tool calls in order."
     if isinstance(messages, (str, bytes, Mapping)) or not isinstance(messages, Iterable):
         raise TypeError(
             f"messages must be a list of {{'role': ..., 'content': ...}} dicts, got {type(messages).__name__}"
@@ -93,72 +161,110 @@ def check_messages(messages) -> list[Mapping]:
         for k in ('role', 'content'):
             if k not in m:
                 raise ValueError(
-                    f"message {i} has no {k!r} key (it has {sorted(m)}); each message needs 'role' and 'content'"
+                    f"message {i} has no {k!r} key (it has {sorted(m)}); "
+                    "each message needs 'role' and 'content'"
                 )
-        if m['role'] not in ROLES:
-            raise ValueError(f"message {i} has role {m['role']!r}; valid roles are {', '.join(ROLES)}")
-        if not isinstance(m['content'], str):
+        if m['role'] not in ROLES + (TOOL_ROLE,):
+            raise ValueError(
+                f"message {i} has role {m['role']!r}; valid roles are {', '.join(ROLES)} (and {TOOL_ROLE}, "
+                "for a tool's result)"
+            )
+        if not isinstance(m['content'], str) and not (m['content'] is None and m.get('tool_calls')):
             raise TypeError(
                 f"message {i} ({m['role']}) content must be a str, got {type(m['content']).__name__}"
             )
-    return messages
+    return check_tool_use(messages)
 
 # %% ../nbs/01_tokenizer.ipynb #0ad1b47b
 def _jinja_str(s: str) -> str:
     return json.dumps(s)  # a JSON string literal is a valid Jinja string literal
 
 
-def _chat_template() -> str:
-    "The Jinja chat template equivalent to `Tokenizer.render_chat` (for `transformers`' `apply_chat_template`)."
-    S, m, q = SPECIAL_TOKENS, _MARK, _jinja_str
+def _jinja_escape(expr: str) -> str:
+    "Jinja for `escape_specials(expr)`."
+    m, q = _MARK, _jinja_str
+    return f"({expr} | replace({q(m)}, {q(m + _MARK_LIT)}) | replace('<|', {q('<' + m + '|')}))"
+
+
+def _raise(msg: str) -> str:
+    return "{{- raise_exception(" + msg + ") -}}"
+
+
+def _chat_template(tools: bool = True) -> str:
+    "The Jinja chat template that renders what `Tokenizer.render_chat` does (for `apply_chat_template`)."
+    S, T, q = SPECIAL_TOKENS, TOOL_TOKENS, _jinja_str
+    roles = ROLES + ((TOOL_ROLE,) if tools else ())
     markers = '{' + ', '.join(f'{q(r)}: {q(S[r])}' for r in ROLES) + '}'
+    call = "message['tool_calls'][0]['function']"
+    if tools:
+        write_call = [
+            "{%- if " + call + "['arguments'] is not mapping -%}",
+            _raise("'tool call arguments must be a dict with an expression'"),
+            "{%- endif -%}",
+            "{{- " + q(T['call']) + " + " + _jinja_escape(call + "['arguments']['expression']"),
+            " + " + q(T['call_end']) + " -}}",
+        ]
+    else:
+        write_call = [_raise("'this tokenizer has no tool tokens (it was trained before tool calls)'")]
     return ''.join(
         [
             "{%- set markers = " + markers + " -%}",
+            "{%- set ns = namespace(going_on=false) -%}",
             "{{- bos_token -}}",
             "{%- for message in messages -%}",
-            "{%- if message['role'] not in markers -%}{{- raise_exception('message role must be one of "
-            + ', '.join(ROLES)
-            + ", got ' ~ message['role']) -}}{%- endif -%}",
-            "{%- if message['content'] is not string -%}{{- raise_exception('message content must be a string') -}}{%- endif -%}",
-            "{%- set content = message['content'] | replace("
-            + q(m)
-            + ", "
-            + q(m + _MARK_LIT)
-            + ") | replace('<|', "
-            + q('<' + m + '|')
-            + ") -%}",
-            "{{- markers[message['role']] -}}",
-            "{%- if message['role'] == 'assistant' -%}{%- generation -%}{{- content + "
-            + q(S['eot'])
-            + " -}}{%- endgeneration -%}",
+            "{%- if message['role'] not in " + q(list(roles)) + " -%}",
+            _raise(f"'message role must be one of {', '.join(roles)}, got ' ~ message['role']"),
+            "{%- endif -%}",
+            "{%- set content = '' if message['content'] is none else message['content'] -%}",
+            "{%- if content is not string -%}",
+            _raise("'message content must be a string'"),
+            "{%- endif -%}",
+            "{%- set content = " + _jinja_escape('content') + " -%}",
+            "{%- if message['role'] == " + q(TOOL_ROLE) + " -%}",
+            "{{- " + q(T['result']) + " + content + " + q(T['result_end']) + " -}}",
+            "{%- set ns.going_on = true -%}",
+            "{%- else -%}",
+            "{%- if not ns.going_on -%}{{- markers[message['role']] -}}{%- endif -%}",
+            "{%- set ns.going_on = false -%}",
+            "{%- if message['role'] == 'assistant' -%}",
+            "{%- generation -%}{{- content -}}",
+            "{%- if message['tool_calls'] -%}",
+            *write_call,
+            "{%- else -%}{{- " + q(S['eot']) + " -}}{%- endif -%}",
+            "{%- endgeneration -%}",
             "{%- else -%}{{- content + " + q(S['eot']) + " -}}{%- endif -%}",
+            "{%- endif -%}",
             "{%- endfor -%}",
-            "{%- if add_generation_prompt -%}{{- " + q(S['assistant']) + " -}}{%- endif -%}",
+            "{%- if add_generation_prompt and not ns.going_on -%}",
+            "{{- " + q(S['assistant']) + " -}}",
+            "{%- endif -%}",
         ]
     )
 
 
-CHAT_TEMPLATE = _chat_template()
+CHAT_TEMPLATE = _chat_template()  # for tokenizers with tool tokens; `Tokenizer.to_hf` picks the right one
 
 # %% ../nbs/01_tokenizer.ipynb #2d3b3878
 class Tokenizer:
-    "Byte-level BPE with one-digit tokens, special tokens for documents and chat, and a chat template with a loss mask."
-
-    special_tokens = dict(SPECIAL_TOKENS)  # name -> token string
+    "Byte-level BPE with one-digit tokens, special tokens for documents, chats and calls, a chat template."
 
     def __init__(self, backend: HFTokenizer):
         self.backend = backend
         _check_backend(backend)
-        for name, tok in SPECIAL_TOKENS.items():
-            setattr(self, f'{name}_id', backend.token_to_id(tok))
-        self.special_ids = frozenset(self.special_id(n) for n in SPECIAL_TOKENS)
+        self.has_tools = backend.token_to_id(TOOL_TOKENS['call']) is not None
+        self.special_tokens = {**SPECIAL_TOKENS, **(TOOL_TOKENS if self.has_tools else {})}  # name -> token
+        for name, text in {**SPECIAL_TOKENS, **TOOL_TOKENS}.items():  # `call_id` etc. are None without tools
+            setattr(self, f'{name}_id', backend.token_to_id(text))
+        self.special_ids = frozenset(self.special_id(n) for n in self.special_tokens)
         self._bytes = self._fingerprint = None  # computed on first use
 
     def special_id(self, name: str) -> int:
-        "The id of special token `name` (`'bos'`, `'eot'`, `'user'`, ...)."
-        if name not in SPECIAL_TOKENS:
-            raise KeyError(f"unknown special token {name!r}; valid names are {', '.join(SPECIAL_TOKENS)}")
+        "The id of special token `name` (`'bos'`, `'eot'`, `'user'`, `'call'`, ...)."
+        if name in TOOL_TOKENS and not self.has_tools:
+            raise KeyError(f"this tokenizer has no {name!r} token: it was trained before tool calls existed")
+        if name not in self.special_tokens:
+            valid = ', '.join(self.special_tokens)
+            raise KeyError(f"unknown special token {name!r}; valid names are {valid}")
         return getattr(self, f'{name}_id')
 
     @property
@@ -170,17 +276,25 @@ class Tokenizer:
         return self.vocab_size
 
     def __repr__(self):
-        return f'Tokenizer(vocab_size={self.vocab_size})'
+        return f'Tokenizer(vocab_size={self.vocab_size}, tools={self.has_tools})'
 
 # %% ../nbs/01_tokenizer.ipynb #5d14bd90
 _ADDED_FLAGS = dict(single_word=False, lstrip=False, rstrip=False, normalized=False, special=True)
 
 
+def _expected_specials(added: list) -> dict:
+    "The special tokens a tokenizer.json must hold: the seven, plus the four tool tokens if it has any."
+    names = {a.get('content') for a in added if isinstance(a, dict)}
+    tools = any(t in names for t in TOOL_TOKENS.values())
+    return {**SPECIAL_TOKENS, **(TOOL_TOKENS if tools else {})}
+
+
 def _added_problem(added: list) -> str | None:
-    "What is wrong with a tokenizer.json's `added_tokens` list, or None: it must be exactly our special tokens, ids 0-6, unnormalized."
+    "What is wrong with a tokenizer.json's `added_tokens`, or None: exactly our special tokens, in order."
     if not isinstance(added, list):
         return f"added_tokens is {type(added).__name__}, expected a list"
-    want = [dict(id=i, content=s, **_ADDED_FLAGS) for i, s in enumerate(SPECIAL_TOKENS.values())]
+    specials = _expected_specials(added).values()
+    want = [dict(id=i, content=s, **_ADDED_FLAGS) for i, s in enumerate(specials)]
     for w in want:
         got = next((a for a in added if isinstance(a, dict) and a.get('content') == w['content']), None)
         if got is None:
@@ -189,16 +303,16 @@ def _added_problem(added: list) -> str | None:
             return f"special token {w['content']!r} has id {got.get('id')!r}, expected {w['id']}"
         for k, v in _ADDED_FLAGS.items():
             if got.get(k) != v:
-                return f"special token {w['content']!r} has {k}={json.dumps(got.get(k))}, expected {json.dumps(v)}"
+                have, want_v = json.dumps(got.get(k)), json.dumps(v)
+                return f"special token {w['content']!r} has {k}={have}, expected {want_v}"
     extra = [a.get('content') if isinstance(a, dict) else a for a in added if a not in want]
     if extra or len(added) != len(want):
-        return (
-            f"added_tokens holds {len(added) - len(want)} token(s) besides the special tokens: {extra[:5]!r}"
-        )
+        n = len(added) - len(want)
+        return f"added_tokens holds {n} token(s) besides the special tokens: {extra[:5]!r}"
 
 
 def _check_backend(tk: HFTokenizer):
-    "Raise `ValueError` if `tk` is not a tokenizer built by `Tokenizer.train` (same pipeline and options, all bytes, exactly our special tokens)."
+    "Raise `ValueError` unless `tk` is what `Tokenizer.train` builds: its pipeline, every byte, our specials."
     got, want = json.loads(tk.to_str()), json.loads(_new_backend().to_str())
 
     def refuse(why):
@@ -208,18 +322,13 @@ def _check_backend(tk: HFTokenizer):
 
     for stage in ('normalizer', 'pre_tokenizer', 'decoder', 'post_processor', 'truncation', 'padding'):
         if got.get(stage) != want.get(stage):
-            refuse(
-                f"its {stage} is {json.dumps(got.get(stage))[:120]}, expected {json.dumps(want.get(stage))[:120]}"
-            )
+            ours, theirs = json.dumps(got.get(stage))[:120], json.dumps(want.get(stage))[:120]
+            refuse(f"its {stage} is {ours}, expected {theirs}")
     model, fresh = got['model'], want['model']
     if model.get('type') != 'BPE':
         refuse(f"model type is {model.get('type')!r}, expected 'BPE'")
-    for (
-        k,
-        v,
-    ) in (
-        fresh.items()
-    ):  # dropout, unk_token, byte_fallback, ...: options that would change what encode returns
+    # dropout, unk_token, byte_fallback, ...: options that would change what encode returns
+    for k, v in fresh.items():
         if k not in ('vocab', 'merges') and model.get(k) != v:
             refuse(f"its model option {k} is {json.dumps(model.get(k))}, expected {json.dumps(v)}")
     if why := _added_problem(got.get('added_tokens')):
@@ -228,10 +337,10 @@ def _check_backend(tk: HFTokenizer):
     missing = [c for c in BYTE_CHARS if c not in vocab]
     if missing:
         refuse(f"{len(missing)} of the 256 byte tokens are missing from the vocabulary")
-    for i, s in enumerate(SPECIAL_TOKENS.values()):
+    specials = list(_expected_specials(got['added_tokens']).values())
+    for i, s in enumerate(specials):
         if vocab.get(s) != i:
             refuse(f"special token {s!r} has id {vocab.get(s)!r} in the model vocabulary, expected {i}")
-    specials = set(SPECIAL_TOKENS.values())
     odd = [t for t in vocab if t not in specials and not set(t) <= CHAR_BYTES.keys()]
     if odd:
         refuse(f"{len(odd)} vocabulary entries are not byte-level tokens (e.g. {odd[0][:40]!r})")
@@ -247,12 +356,15 @@ def train(
     show_progress: bool = True,
     min_frequency: int = 2,
     total: int | None = None,
+    tools: bool = True,
 ) -> Tokenizer:
-    "Train a tokenizer of (at most) `vocab_size` tokens on `texts`, any iterable of strings."
-    if isinstance(vocab_size, bool) or not isinstance(vocab_size, int) or vocab_size < MIN_VOCAB_SIZE:
+    "Train a tokenizer of (at most) `vocab_size` tokens on `texts`; `tools=False` leaves out the tool tokens."
+    specials = [*SPECIAL_TOKENS.values(), *(TOOL_TOKENS.values() if tools else [])]
+    least = N_BYTES + len(specials)
+    if isinstance(vocab_size, bool) or not isinstance(vocab_size, int) or vocab_size < least:
         raise ValueError(
-            f"vocab_size must be an int of at least {MIN_VOCAB_SIZE} ({N_BYTES} byte tokens + "
-            f"{len(SPECIAL_TOKENS)} special tokens), got {vocab_size!r}"
+            f"vocab_size must be an int of at least {least} ({N_BYTES} byte tokens + "
+            f"{len(specials)} special tokens), got {vocab_size!r}"
         )
     if isinstance(texts, str):
         raise TypeError("texts must be an iterable of strings, not one str; wrap it in a list: [text]")
@@ -263,14 +375,13 @@ def train(
         vocab_size=vocab_size,
         min_frequency=min_frequency,
         show_progress=show_progress,
-        special_tokens=[AddedToken(s, special=True, normalized=False) for s in SPECIAL_TOKENS.values()],
+        special_tokens=[AddedToken(s, special=True, normalized=False) for s in specials],
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
     )
 
     def stream():
-        for i, t in enumerate(
-            tqdm(texts, total=total, desc='reading texts', unit=' texts', disable=not show_progress)
-        ):
+        bar = tqdm(texts, total=total, desc='reading texts', unit=' texts', disable=not show_progress)
+        for i, t in enumerate(bar):
             if not isinstance(t, str):
                 raise TypeError(f"texts must yield str; item {i} is {type(t).__name__}")
             yield escape_specials(t)
@@ -391,7 +502,7 @@ def save(self: Tokenizer, path) -> Path:
 
 @patch(cls_method=True)
 def load(cls: Tokenizer, path) -> Tokenizer:
-    "Load a tokenizer saved by `save` (or `minigpt_tokenizer`); a file that is not exactly such a tokenizer raises `ValueError` naming it."
+    "Load a tokenizer saved by `save` (or `minigpt_tokenizer`); anything else raises `ValueError`."
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(
@@ -431,7 +542,7 @@ def token_html(tok: Tokenizer, ids, mask=None) -> str:
 
 # %% ../nbs/01_tokenizer.ipynb #7b97961c
 def bytes_per_token(tok: Tokenizer, texts: Iterable[str]) -> float:
-    "UTF-8 bytes per token over `texts`: how much text a token carries on average (higher = better compression)."
+    "UTF-8 bytes per token over `texts`: how much text a token carries on average (higher compresses better)."
     texts = list(texts)
     n_tok = sum(map(len, tok.encode_batch(texts)))
     return sum(len(t.encode()) for t in texts) / max(n_tok, 1)
@@ -441,14 +552,33 @@ def bytes_per_token(tok: Tokenizer, texts: Iterable[str]) -> float:
 def render_chat(
     self: Tokenizer, messages, add_generation_prompt: bool = False
 ) -> tuple[list[int], list[int]]:
-    "Ids and loss mask of a chat: `bos`, then per message its role marker, content and `eot`; the mask is 1 on assistant content + `eot`."
+    """Ids and loss mask of a chat: `bos`, then per message its role marker, content and `eot`.
+    The mask is 1 on what the assistant writes: content, `eot`, calls. A call ends its message instead of
+    `eot`; the result follows between `<|result|>` and `<|/result|>` (mask 0), and the assistant goes on
+    without a new marker."""
     messages = check_messages(messages)
+    calls = [call_expression(m, i) for i, m in enumerate(messages)]
+    tool_use = any(c is not None for c in calls) or any(m['role'] == TOOL_ROLE for m in messages)
+    if tool_use and not self.has_tools:
+        raise ValueError("this tokenizer has no tool tokens (it was trained before tool calls existed)")
+    contents = self.encode_batch([m['content'] or '' for m in messages])
+    expressions = iter(self.encode_batch([c for c in calls if c is not None]))
     ids, mask = [self.bos_id], [0]
-    for m, content in zip(messages, self.encode_batch([m['content'] for m in messages])):
+    going_on = False  # after a tool's result the assistant's turn goes on
+    for m, content, call in zip(messages, contents, calls):
+        if m['role'] == TOOL_ROLE:
+            part = [self.result_id, *content, self.result_end_id]
+            ids += part
+            mask += [0] * len(part)
+            going_on = True
+            continue
+        head = [] if going_on else [self.special_id(m['role'])]
+        tail = [self.eot_id] if call is None else [self.call_id, *next(expressions), self.call_end_id]
         loss = int(m['role'] == 'assistant')
-        ids += [self.special_id(m['role']), *content, self.eot_id]
-        mask += [0] + [loss] * (len(content) + 1)
-    if add_generation_prompt:
+        ids += head + content + tail
+        mask += [0] * len(head) + [loss] * (len(content) + len(tail))
+        going_on = False
+    if add_generation_prompt and not going_on:
         ids.append(self.assistant_id)
         mask.append(0)
     return ids, mask
@@ -456,7 +586,7 @@ def render_chat(
 # %% ../nbs/01_tokenizer.ipynb #4768f707
 @patch
 def prompt_ids(self: Tokenizer, text: str, chat: bool = False) -> list[int]:
-    "The ids a model continues from: `bos` + `text`, or (`chat=True`) a one-turn chat from the user ending in the assistant's marker."
+    "The ids a model continues from: `bos` + `text`, or (`chat=True`) a user turn + assistant marker."
     if chat:
         return self.render_chat([{'role': 'user', 'content': text}], add_generation_prompt=True)[0]
     return [self.bos_id] + self.encode(text)
@@ -467,20 +597,20 @@ def to_hf(self: Tokenizer):
     "A `transformers.PreTrainedTokenizerFast` with the same vocabulary, special tokens and chat template."
     from transformers import PreTrainedTokenizerFast
 
-    S = SPECIAL_TOKENS
+    S = self.special_tokens
     return PreTrainedTokenizerFast(
         tokenizer_object=HFTokenizer.from_str(self.to_str()),
         bos_token=S['bos'],
         eos_token=S['eos'],
         pad_token=S['pad'],
-        additional_special_tokens=[S[n] for n in ('eot', 'system', 'user', 'assistant')],
-        chat_template=CHAT_TEMPLATE,
+        additional_special_tokens=[t for n, t in S.items() if n not in ('bos', 'eos', 'pad')],
+        chat_template=_chat_template(self.has_tools),
         clean_up_tokenization_spaces=False,
     )
 
 # %% ../nbs/01_tokenizer.ipynb #1c90648b
 def iter_file_texts(paths: Iterable, chunk_chars: int = 1 << 16) -> Iterator[str]:
-    "The text of UTF-8 files, in chunks of whole lines of about `chunk_chars` characters (bad bytes become U+FFFD)."
+    "The text of UTF-8 files in chunks of whole lines, about `chunk_chars` characters (bad bytes: U+FFFD)."
     for p in paths:
         buf, n = [], 0
         with open(p, encoding='utf-8', errors='replace', newline='') as f:
