@@ -7,20 +7,22 @@ from __future__ import annotations
 import argparse, codecs, dataclasses, html, os, sys, time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 from fastcore.basics import patch
 
 import torch
 
 from .config import ConfigError, get_device
 from .model import GPT, KVCache, filter_logits
-from .tokenizer import Tokenizer, check_messages
+from .tokenizer import TOOL_TOKENS, Tokenizer, check_messages, tool_call
 from .checkpoint import Checkpoint, CheckpointError, load_trained
+from .calc import calculate
 
 # %% auto #0
-__all__ = ['COMMANDS', 'QUIT', 'load_model', 'sample_next', 'apply_repetition_penalty', 'PromptCache', 'check_sampling',
-           'generate_tokens', 'TextStream', 'stream_text', 'SamplingSettings', 'fit_chat', 'strip_stream',
-           'ChatSession', 'handle_command', 'ChatWidget', 'chat', 'clean_text', 'repl', 'main']
+__all__ = ['TOOL_TEXT', 'MAX_TOOL_CALLS', 'COMMANDS', 'QUIT', 'load_model', 'sample_next', 'apply_repetition_penalty',
+           'PromptCache', 'check_sampling', 'generate_tokens', 'TextStream', 'stream_text', 'tool_result_ids',
+           'generate_with_tools', 'reply_messages', 'SamplingSettings', 'fit_chat', 'strip_stream', 'ChatSession',
+           'handle_command', 'ChatWidget', 'chat', 'clean_text', 'repl', 'main']
 
 # %% ../nbs/05_sampling.ipynb #d440f406
 def load_model(path, device: str | torch.device = 'auto') -> tuple[GPT, Tokenizer, Checkpoint]:
@@ -178,15 +180,22 @@ def generate_tokens(
         steps.close()
 
 # %% ../nbs/05_sampling.ipynb #606ee94f
-class TextStream:
-    "Token ids in, text out: `add(id)` returns the characters completed so far, holding back an unfinished UTF-8 character."
+TOOL_TEXT = {'call': '[calculator: ', 'call_end': '', 'result': ' → ', 'result_end': ']'}  # how calls show
 
-    def __init__(self, tokenizer: Tokenizer, skip_special: bool = True):
+
+class TextStream:
+    "Token ids in, text out: `add(id)` returns the characters completed so far, holding back a split character."
+
+    def __init__(self, tokenizer: Tokenizer, skip_special: bool = True, show_tools: bool = True):
         self.tokenizer, self.skip_special = tokenizer, skip_special
         self.decoder = codecs.getincrementaldecoder('utf-8')(errors='replace')
+        tools = {tokenizer.special_id(n): TOOL_TEXT[n] for n in TOOL_TOKENS} if tokenizer.has_tools else {}
+        self.tool_text = tools if show_tools and skip_special else {}
 
     def add(self, token_id: int) -> str:
         "The text that token `token_id` completes ('' while a character is unfinished)."
+        if token_id in self.tool_text:  # a call or a result: shown as `[calculator: 12 + 35 → 47]`
+            return self.flush() + self.tool_text[token_id]
         if self.skip_special and token_id in self.tokenizer.special_ids:
             return ''
         return self.decoder.decode(self.tokenizer.token_bytes(token_id))
@@ -196,9 +205,11 @@ class TextStream:
         return self.decoder.decode(b'', final=True)
 
 
-def stream_text(tokenizer: Tokenizer, token_ids: Iterable[int], skip_special: bool = True) -> Iterator[str]:
-    "Text pieces of `token_ids` as they arrive (from a list or a live `generate_tokens` stream); never half a character."
-    stream = TextStream(tokenizer, skip_special)
+def stream_text(
+    tokenizer: Tokenizer, token_ids: Iterable[int], skip_special: bool = True, show_tools: bool = True
+) -> Iterator[str]:
+    "Text pieces of `token_ids` as they arrive (a list or a live stream); never half a character."
+    stream = TextStream(tokenizer, skip_special, show_tools)
     for i in token_ids:
         piece = stream.add(i)
         if piece:
@@ -206,6 +217,90 @@ def stream_text(tokenizer: Tokenizer, token_ids: Iterable[int], skip_special: bo
     tail = stream.flush()
     if tail:
         yield tail
+
+# %% ../nbs/05_sampling.ipynb #c9b76606
+MAX_TOOL_CALLS = 8  # calls per reply; past that, each call gets an error result
+
+
+def tool_result_ids(
+    tokenizer: Tokenizer, ids: list[int], tool: Callable[[str], str] = calculate, calls: int = 1
+) -> list[int]:
+    "The ids the program appends after `ids`, which end with `<|/call|>`: `<|result|>`, the result, `<|/result|>`."
+    start = max(i for i, t in enumerate(ids) if t == tokenizer.call_id)
+    expression = tokenizer.decode(ids[start + 1 : -1])
+    if calls > MAX_TOOL_CALLS:
+        result = f'error: more than {MAX_TOOL_CALLS} calls in one reply'
+    else:
+        try:
+            result = tool(expression)
+        except Exception as e:  # a tool that raises still answers: the model reads an error
+            result = f'error: the tool failed ({type(e).__name__})'
+    return [tokenizer.result_id, *tokenizer.encode(str(result)), tokenizer.result_end_id]
+
+# %% ../nbs/05_sampling.ipynb #56a4ea9c
+def generate_with_tools(
+    model: GPT,
+    tokenizer: Tokenizer,
+    prompt_ids: Iterable[int],
+    max_new_tokens: int = 256,
+    tool: Callable[[str], str] | None = calculate,
+    stop_ids: Iterable[int] = (),
+    generator: torch.Generator | int | None = None,
+    cache: PromptCache | None = None,
+    **sampling,
+) -> Iterator[int]:
+    "`generate_tokens`, and at each `<|/call|>` the tool's result appended: yields the model's and the program's ids."
+    if tool is None or not tokenizer.has_tools:
+        yield from generate_tokens(
+            model, prompt_ids, max_new_tokens, stop_ids=stop_ids, generator=generator, cache=cache, **sampling
+        )
+        return
+    ids = [int(i) for i in (prompt_ids.tolist() if hasattr(prompt_ids, 'tolist') else prompt_ids)]
+    if isinstance(generator, int):  # one generator for the whole reply, not one reseeded per stretch
+        generator = torch.Generator(model.lm_head.weight.device).manual_seed(generator)
+    cache = cache if cache is not None else PromptCache(model)
+    stops = (*stop_ids, tokenizer.call_end_id)
+    left, calls = max_new_tokens, 0
+    while left > 0:
+        stretch = generate_tokens(
+            model, ids, left, stop_ids=stops, generator=generator, cache=cache, **sampling
+        )
+        for i in stretch:
+            ids.append(i)
+            left -= 1
+            yield i
+        if ids[-1] != tokenizer.call_end_id:
+            return  # the turn ended, or the budget ran out
+        calls += 1
+        result = tool_result_ids(tokenizer, ids, tool, calls)
+        if len(result) > left or len(ids) + len(result) >= model.config.seq_len:
+            return  # no room for the result and a word after it
+        ids += result
+        left -= len(result)
+        yield from result
+
+# %% ../nbs/05_sampling.ipynb #9c95cd5d
+def reply_messages(tokenizer: Tokenizer, ids: Iterable[int]) -> list[dict]:
+    "A reply's ids (calls and results included) as chat messages: assistant text and calls, `tool` results."
+    msgs, part, stops = [], [], {tokenizer.eot_id, tokenizer.eos_id}
+    for i in ids:
+        if i in stops:
+            break
+        if i == tokenizer.call_id or i == tokenizer.result_id:
+            text, part = tokenizer.decode(part), []
+        elif i == tokenizer.call_end_id:
+            msgs.append(
+                {'role': 'assistant', 'content': text, 'tool_calls': [tool_call(tokenizer.decode(part))]}
+            )
+            part = []
+        elif i == tokenizer.result_end_id:
+            msgs.append({'role': 'tool', 'content': tokenizer.decode(part)})
+            part = []
+        else:
+            part.append(i)
+    if part or not msgs or msgs[-1]['role'] == 'tool':
+        msgs.append({'role': 'assistant', 'content': tokenizer.decode(part)})
+    return msgs
 
 # %% ../nbs/05_sampling.ipynb #b7a6de0b
 @dataclass(frozen=True)
@@ -279,9 +374,11 @@ class ChatSession:
         system: str | None = None,
         settings: SamplingSettings | None = None,
         raw: bool = False,
+        tool: Callable[[str], str] | None = calculate,
         **overrides,
     ):
         self.model, self.tokenizer, self.raw = model, tokenizer, raw
+        self.tool = tool  # what a call runs (None = calls are not run: the model's text stays as it is)
         self.settings = dataclasses.replace(settings or SamplingSettings(), **overrides)
         self.system = system or None
         self.stop_ids = (tokenizer.eot_id, tokenizer.eos_id)
@@ -354,23 +451,25 @@ def stream(self: ChatSession, text: str) -> Iterator[str]:
     else:
         self.last = {'dropped': 0}
     self.last.update(prompt_tokens=len(ids), cached_tokens=self.cache.reusable(ids))
-    tokens = generate_tokens(
+    tokens = generate_with_tools(
         self.model,
+        self.tokenizer,
         ids,
         s.max_new_tokens,
-        s.temperature,
-        s.top_k,
-        s.top_p,
-        s.repetition_penalty,
+        None if self.raw else self.tool,
         self.stop_ids,
         self.generator,
         self.cache,
+        temperature=s.temperature,
+        top_k=s.top_k,
+        top_p=s.top_p,
+        repetition_penalty=s.repetition_penalty,
     )
-    out, count, finished = TextStream(self.tokenizer), {'n': 0, 'last': None}, False
+    out, reply, finished = TextStream(self.tokenizer), [], False
 
     def text():
         for i in tokens:
-            count['n'], count['last'] = count['n'] + 1, i
+            reply.append(i)
             yield out.add(i)
         yield out.flush()
 
@@ -382,10 +481,14 @@ def stream(self: ChatSession, text: str) -> Iterator[str]:
         finished = True
     finally:
         tokens.close()
-        if not self.raw:
+        called = self.tool is not None and self.tokenizer.has_tools and self.tokenizer.call_id in reply
+        if called and not self.raw:  # calls and results join the history as messages
+            self.history += reply_messages(self.tokenizer, reply)
+        elif not self.raw:
             self.history.append({'role': 'assistant', 'content': ''.join(pieces)})
-        end = 'stop token' if count['last'] in self.stop_ids else 'length' if finished else 'interrupted'
-        self.last.update(new_tokens=count['n'], seconds=time.perf_counter() - t0, end=end)
+        last = reply[-1] if reply else None
+        end = 'stop token' if last in self.stop_ids else 'length' if finished else 'interrupted'
+        self.last.update(new_tokens=len(reply), seconds=time.perf_counter() - t0, end=end)
 
 
 @patch
@@ -400,6 +503,7 @@ COMMANDS = {
     '/temp X': 'temperature (0 = greedy)',
     '/topk N': 'top-k (0 = off)',
     '/topp P': 'top-p (1 = off)',
+    '/tools on|off': 'run the calculator when the model calls it, or not',
     '/help': 'this help',
     '/quit': 'leave (also /exit, Ctrl-D)',
 }
@@ -413,12 +517,13 @@ def _help(session: ChatSession) -> str:
             '  Ctrl-C stops a reply; Ctrl-D exits.',
             f'  settings: {session.settings.describe()}',
             f"  system prompt: {session.system!r}",
+            f"  tools: {'calculator' if session.tool is not None else 'none'}",
         ]
     )
 
 
 def handle_command(session: ChatSession, line: str):
-    "Run a REPL command (`/reset`, `/system`, `/temp`, `/topk`, `/topp`, `/help`, `/quit`) on `session`; returns a message to show, or `QUIT`."
+    "Run a REPL command (`/reset`, `/system`, `/temp`, `/topk`, `/topp`, `/tools`, ...): a message to show, or `QUIT`."
     cmd, _, arg = line.strip().partition(' ')
     arg = arg.strip()
     if cmd in ('/quit', '/exit'):
@@ -431,6 +536,11 @@ def handle_command(session: ChatSession, line: str):
     if cmd == '/system':
         session.system = arg or None
         return f'system prompt set: {arg!r}' if arg else 'system prompt removed'
+    if cmd == '/tools':
+        if arg not in ('on', 'off'):
+            return f"error: /tools needs on or off, got {arg!r}"
+        session.tool = calculate if arg == 'on' else None
+        return 'the calculator runs when the model calls it' if arg == 'on' else "calls stay the model's text"
     setters = {'/temp': ('temperature', float), '/topk': ('top_k', int), '/topp': ('top_p', float)}
     if cmd not in setters:
         return f"unknown command {cmd!r}; commands: {', '.join(c.split()[0] for c in COMMANDS)}"
@@ -726,6 +836,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar='DEV',
         help='auto | cpu | cuda | cuda:N | mps (default: %(default)s)',
     )
+    p.add_argument(
+        '--tools',
+        choices=['calculator', 'none'],
+        default='calculator',
+        help="run the calculator when the model calls it, or leave calls as text (default: %(default)s)",
+    )
     p.add_argument('--quiet', action='store_true', help='no start-up banner')
     return p
 
@@ -752,15 +868,21 @@ def main(argv: list[str] | None = None) -> int:
         session = ChatSession.from_checkpoint(
             args.checkpoint, args.device, args.system, settings=settings, raw=args.raw
         )
+        session.tool = calculate if args.tools == 'calculator' else None
     except (CheckpointError, ConfigError, ValueError, FileNotFoundError) as e:
         print(f'error: {e}', file=sys.stderr)
         return 2
     session.update(seed=session.seed)  # a fresh seed becomes explicit, so /reset replays it
     if not args.quiet:
         ck, m = session.checkpoint, session.model
+        has = session.tokenizer.has_tools
+        tools = (
+            'none' if session.tool is None or args.raw else 'calculator' if has else 'none (no tool tokens)'
+        )
         print(
             f'minigpt_sample: {ck.path} (step {ck.step}, {m.num_params() / 1e6:.2f}M parameters, context {m.config.seq_len} tokens) '
-            f"on {session.device}, {'raw completion' if args.raw else 'chat'}\nsampling: {session.settings.describe()}",
+            f"on {session.device}, {'raw completion' if args.raw else 'chat'}, tools: {tools}\n"
+            f"sampling: {session.settings.describe()}",
             file=sys.stderr,
         )
         if args.prompt is None and sys.stdin.isatty():
