@@ -144,10 +144,12 @@ def generate_tokens(
     stop_ids: Iterable[int] = (),
     generator: torch.Generator | int | None = None,
     cache: PromptCache | None = None,
+    ban_ids: Iterable[int] = (),
 ) -> Iterator[int]:
     """Yield up to `max_new_tokens` token ids continuing `prompt_ids`, one at a time. A token in `stop_ids` is
     yielded and ends the stream; so does a full context. `generator` (or an int seed) makes sampling repeatable;
-    `cache` (a `PromptCache`) carries computed positions over from the previous call."""
+    `cache` (a `PromptCache`) carries computed positions over from the previous call; `ban_ids` are never
+    chosen."""
     ids = [int(i) for i in (prompt_ids.tolist() if hasattr(prompt_ids, 'tolist') else prompt_ids)]
     check_sampling(temperature, top_k, top_p, repetition_penalty, max_new_tokens)
     L, V = model.config.seq_len, model.config.vocab_size
@@ -163,14 +165,27 @@ def generate_tokens(
         )
     cache = cache if cache is not None else PromptCache(model)
     cache.start(ids)  # the loop computes what follows the cached start, and fills on
-    penalty = (
-        None
-        if repetition_penalty == 1
-        else lambda logits, seq: apply_repetition_penalty(logits, seq[0], repetition_penalty)
-    )
-    x = torch.tensor([ids], dtype=torch.long, device=model.lm_head.weight.device)
+    device = model.lm_head.weight.device
+    ban = torch.tensor(sorted({int(i) for i in ban_ids}), dtype=torch.long, device=device)
+
+    def process(logits, seq):  # the repetition penalty, then the banned tokens
+        if repetition_penalty != 1:
+            logits = apply_repetition_penalty(logits, seq[0], repetition_penalty)
+        return logits.index_fill(-1, ban, float('-inf')) if len(ban) else logits
+
+    needed = repetition_penalty != 1 or len(ban) > 0
+    x = torch.tensor([ids], dtype=torch.long, device=device)
     steps = decode_steps(
-        model, x, max_new_tokens, temperature, top_k, top_p, stop_ids, generator, cache.kv, penalty
+        model,
+        x,
+        max_new_tokens,
+        temperature,
+        top_k,
+        top_p,
+        stop_ids,
+        generator,
+        cache.kv,
+        process if needed else None,
     )
     try:
         for nxt in steps:
@@ -249,10 +264,18 @@ def generate_with_tools(
     cache: PromptCache | None = None,
     **sampling,
 ) -> Iterator[int]:
-    "`generate_tokens`, and at each `<|/call|>` the tool's result appended: yields the model's and the program's ids."
-    if tool is None or not tokenizer.has_tools:
+    "`generate_tokens`, and at each `<|/call|>` the tool's result appended; `tool=None` forbids calls."
+    if tool is None or not tokenizer.has_tools:  # no tool to run: the model may not call one
+        ban = [tokenizer.call_id] if tokenizer.has_tools else []
         yield from generate_tokens(
-            model, prompt_ids, max_new_tokens, stop_ids=stop_ids, generator=generator, cache=cache, **sampling
+            model,
+            prompt_ids,
+            max_new_tokens,
+            stop_ids=stop_ids,
+            generator=generator,
+            cache=cache,
+            ban_ids=ban,
+            **sampling,
         )
         return
     ids = [int(i) for i in (prompt_ids.tolist() if hasattr(prompt_ids, 'tolist') else prompt_ids)]
@@ -378,7 +401,7 @@ class ChatSession:
         **overrides,
     ):
         self.model, self.tokenizer, self.raw = model, tokenizer, raw
-        self.tool = tool  # what a call runs (None = calls are not run: the model's text stays as it is)
+        self.tool = tool  # what a call runs (None: the model may not call)
         self.settings = dataclasses.replace(settings or SamplingSettings(), **overrides)
         self.system = system or None
         self.stop_ids = (tokenizer.eot_id, tokenizer.eos_id)
@@ -503,7 +526,7 @@ COMMANDS = {
     '/temp X': 'temperature (0 = greedy)',
     '/topk N': 'top-k (0 = off)',
     '/topp P': 'top-p (1 = off)',
-    '/tools on|off': 'run the calculator when the model calls it, or not',
+    '/tools on|off': 'let the model call the calculator, or not',
     '/help': 'this help',
     '/quit': 'leave (also /exit, Ctrl-D)',
 }
@@ -540,7 +563,7 @@ def handle_command(session: ChatSession, line: str):
         if arg not in ('on', 'off'):
             return f"error: /tools needs on or off, got {arg!r}"
         session.tool = calculate if arg == 'on' else None
-        return 'the calculator runs when the model calls it' if arg == 'on' else "calls stay the model's text"
+        return 'the model may call the calculator' if arg == 'on' else 'the model may not call the calculator'
     setters = {'/temp': ('temperature', float), '/topk': ('top_k', int), '/topp': ('top_p', float)}
     if cmd not in setters:
         return f"unknown command {cmd!r}; commands: {', '.join(c.split()[0] for c in COMMANDS)}"
@@ -840,7 +863,7 @@ def _parser() -> argparse.ArgumentParser:
         '--tools',
         choices=['calculator', 'none'],
         default='calculator',
-        help="run the calculator when the model calls it, or leave calls as text (default: %(default)s)",
+        help="let the model call the calculator, or forbid calls (default: %(default)s)",
     )
     p.add_argument('--quiet', action='store_true', help='no start-up banner')
     return p
