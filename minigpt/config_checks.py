@@ -274,6 +274,7 @@ def _check_data_runtime(d, r):
         f"data.val_fraction must be between 0 and 1 (exclusive), got {d.val_fraction}",
     )
     _check(len(d.sources) > 0, "data.sources is empty: name at least one source, e.g. ['synthetic']")
+    _check(0 <= d.tool_share <= 1, f"data.tool_share must be between 0 and 1, got {d.tool_share}")
     _check(
         d.max_samples_per_source > 0,
         f"data.max_samples_per_source must be positive, got {d.max_samples_per_source}",

@@ -6,10 +6,12 @@
 from __future__ import annotations
 import json, math, random
 from typing import Callable
+from .tokenizer import tool_call
+from .calc import calculate
 
 # %% auto #0
-__all__ = ['ANSWER_TEMPLATES', 'SYNTHETIC_KINDS', 'gen_arithmetic', 'gen_equation', 'gen_word_problem', 'gen_javascript',
-           'gen_chat', 'gen_story', 'gen_drill']
+__all__ = ['ANSWER_TEMPLATES', 'SYNTHETIC_KINDS', 'gen_arithmetic', 'gen_equation', 'gen_word_problem', 'tool_messages',
+           'gen_javascript', 'gen_chat', 'gen_story', 'gen_drill']
 
 # %% ../nbs/E_curriculum.ipynb #fbcfa22c
 def _msgs(*pairs) -> list[dict]:
@@ -83,6 +85,10 @@ def _arith_record(
     worked = ANSWER_TEMPLATES['arithmetic'].format(
         steps='\n'.join(steps), a=a, sym=sym, b=b, result=answer_text
     )
+    if sym == '÷' and extra.get('remainder'):  # the quotient and the remainder: two calls
+        calls = [('Quotient: ', f'{a} // {b}', '. '), ('Remainder: ', f'{a} % {b}', '.')]
+    else:
+        calls = [('', f'{a} {sym} {b}', '.')]
     task = {
         'kind': 'arithmetic',
         'question': question,
@@ -94,6 +100,7 @@ def _arith_record(
         'answer': answer,
         **extra,
         'answer_text': answer_text,
+        'calls': calls,  # how the answer reads with a calculator: (text before, expression, text after)
     }
     return _record(task, question, worked)
 
@@ -263,7 +270,7 @@ def _wp_shopping(rng, name, friend, item, items):
     n, p = rng.randint(2, 15), rng.randint(2, 25)
     q = f'{name} buys {n} {items} that cost ${p} each. How much does {name} spend?'
     s, ans = [f'Each {item} costs ${p}, and there are {n} of them.', f'{n} × ${p} = ${n * p}.'], n * p
-    return q, s, ans
+    return q, s, ans, [(f'{n} {items} at ${p} each cost $', f'{n} × {p}', '.')]
 
 
 def _wp_change(rng, name, friend, item, items):
@@ -272,14 +279,15 @@ def _wp_change(rng, name, friend, item, items):
     q = f'{name} buys {n} {items} at ${p} each and pays with a ${bill} bill. How much change does {name} get?'
     ans = bill - n * p
     s = [f'The {items} cost {n} × ${p} = ${n * p}.', f'The change is ${bill} - ${n * p} = ${bill - n * p}.']
-    return q, s, ans
+    calls = [(f'The {items} cost $', f'{n} × {p}', '. '), ('The change is $', f'{bill} - {n * p}', '.')]
+    return q, s, ans, calls
 
 
 def _wp_sharing(rng, name, friend, item, items):
     k, each = rng.randint(2, 9), rng.randint(2, 20)
     q = f'{name} shares {k * each} {items} equally among {k} friends. How many {items} does each friend get?'
     s, ans = [f'Divide the {items} into {k} equal groups.', f'{k * each} ÷ {k} = {each}.'], each
-    return q, s, ans
+    return q, s, ans, [('Each friend gets ', f'{k * each} ÷ {k}', f' {items}.')]
 
 
 def _wp_speed(rng, name, friend, item, items):
@@ -287,14 +295,14 @@ def _wp_speed(rng, name, friend, item, items):
     what = rng.choice(['train', 'car', 'bus', 'bike', 'boat'])
     q = f'A {what} travels at {v} km per hour for {h} hours. How far does it go?'
     s, ans = ['Distance is speed times time.', f'{v} km/h × {h} h = {v * h} km.'], v * h
-    return q, s, ans
+    return q, s, ans, [('Distance is speed times time: ', f'{v} × {h}', ' km.')]
 
 
 def _wp_saving(rng, name, friend, item, items):
     w, save = rng.randint(2, 20), rng.randint(3, 30)
     q = f'{name} saves ${save} every week. How many weeks does it take to save ${w * save}?'
     s, ans = [f'Each week adds ${save}.', f'${w * save} ÷ ${save} = {w} weeks.'], w
-    return q, s, ans
+    return q, s, ans, [('It takes ', f'{w * save} ÷ {save}', ' weeks.')]
 
 # %% ../nbs/E_curriculum.ipynb #04de596f
 def _wp_pages(rng, name, friend, item, items):
@@ -305,7 +313,11 @@ def _wp_pages(rng, name, friend, item, items):
         f'{name} reads {per} × {days} = {per * days} pages.',
         f'{pages} - {per * days} = {pages - per * days} pages are left.',
     ]
-    return q, s, ans
+    calls = [
+        (f'{name} reads ', f'{per} × {days}', ' pages. '),
+        ('Left: ', f'{pages} - {per * days}', ' pages.'),
+    ]
+    return q, s, ans, calls
 
 
 def _wp_seats(rng, name, friend, item, items):
@@ -314,7 +326,8 @@ def _wp_seats(rng, name, friend, item, items):
     q = f'A hall has {r} rows of {c} chairs. {taken} chairs are taken. How many chairs are free?'
     ans = r * c - taken
     s = [f'There are {r} × {c} = {r * c} chairs.', f'{r * c} - {taken} = {r * c - taken} chairs are free.']
-    return q, s, ans
+    calls = [('There are ', f'{r} × {c}', ' chairs. '), ('Free: ', f'{r * c} - {taken}', ' chairs.')]
+    return q, s, ans, calls
 
 
 def _wp_garden(rng, name, friend, item, items):
@@ -322,11 +335,11 @@ def _wp_garden(rng, name, friend, item, items):
     if rng.random() < 0.5:
         q = f'A garden is {l} m long and {w} m wide. What is its area in square metres?'
         s, ans = ['Area is length times width.', f'{l} × {w} = {l * w} square metres.'], l * w
-    else:
-        q = f'A garden is {l} m long and {w} m wide. How many metres of fence go around it?'
-        ans = 2 * (l + w)
-        s = ['The perimeter is 2 × (length + width).', f'2 × ({l} + {w}) = 2 × {l + w} = {2 * (l + w)} m.']
-    return q, s, ans
+        return q, s, ans, [('The area is ', f'{l} × {w}', ' square metres.')]
+    q = f'A garden is {l} m long and {w} m wide. How many metres of fence go around it?'
+    ans = 2 * (l + w)
+    s = ['The perimeter is 2 × (length + width).', f'2 × ({l} + {w}) = 2 × {l + w} = {2 * (l + w)} m.']
+    return q, s, ans, [('The fence is ', f'2 × ({l} + {w})', ' m long.')]
 
 
 def _wp_ages(rng, name, friend, item, items):
@@ -338,7 +351,11 @@ def _wp_ages(rng, name, friend, item, items):
         f'{friend} is {k} × {age} = {k * age} years old now.',
         f'In {y} years {friend} will be {k * age} + {y} = {k * age + y}.',
     ]
-    return q, s, ans
+    calls = [
+        (f'{friend} is ', f'{k} × {age}', ' years old now. '),
+        (f'In {y} years: ', f'{k * age} + {y}', '.'),
+    ]
+    return q, s, ans, calls
 
 
 def _wp_stock(rng, name, friend, item, items):
@@ -350,7 +367,7 @@ def _wp_stock(rng, name, friend, item, items):
         f'After giving some away: {a} - {b} = {a - b}.',
         f'After getting more: {a - b} + {c} = {a - b + c}.',
     ]
-    return q, s, ans
+    return q, s, ans, [(f'{name} has ', f'{a} - {b} + {c}', f' {items} now.')]
 
 # %% ../nbs/E_curriculum.ipynb #5d20eb81
 _WORD_PROBLEMS = [
@@ -372,20 +389,30 @@ def gen_word_problem(rng: random.Random) -> dict:
     name, friend = rng.sample(_NAMES, 2)
     item, items = rng.choice(_ITEMS)
     t = rng.randrange(len(_WORD_PROBLEMS))
-    q, s, ans = _WORD_PROBLEMS[t](rng, name, friend, item, items)
+    q, s, ans, calls = _WORD_PROBLEMS[t](rng, name, friend, item, items)
     worked = ANSWER_TEMPLATES['word_problem'].format(steps='\n'.join(s), answer=ans)
-    return _record(
-        {
-            'kind': 'word_problem',
-            'template': t,
-            'question': q,
-            'worked': worked,
-            'answer': ans,
-            'answer_text': str(ans),
-        },
-        q,
-        worked,
-    )
+    task = {
+        'kind': 'word_problem',
+        'template': t,
+        'question': q,
+        'worked': worked,
+        'answer': ans,
+        'answer_text': str(ans),
+        'calls': calls,
+    }
+    return _record(task, q, worked)
+
+# %% ../nbs/E_curriculum.ipynb #16a41379
+def tool_messages(task: dict) -> list[dict]:
+    "The conversation of an arithmetic or word problem solved with calculator calls (`task['calls']`)."
+    msgs, after = [{'role': 'user', 'content': task['question']}], ''
+    for before, expression, after_result in task['calls']:
+        msgs.append({'role': 'assistant', 'content': after + before, 'tool_calls': [tool_call(expression)]})
+        msgs.append({'role': 'tool', 'content': calculate(expression)})
+        after = after_result
+    answer = task['answer_text'] if task['kind'] != 'arithmetic' or task['op'] == 'divide' else task['answer']
+    msgs.append({'role': 'assistant', 'content': f"{after}\nThe answer is {answer}.".lstrip('\n')})
+    return msgs
 
 # %% ../nbs/E_curriculum.ipynb #dfc27460
 def _js_list(xs) -> str:

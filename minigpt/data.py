@@ -15,7 +15,7 @@ from tqdm.auto import tqdm
 
 from .config import Config, DataConfig, ConfigError, add_config_args, config_from_args
 from .config import atomic_write, fsync_path, replace_path
-from .tokenizer import Tokenizer
+from .tokenizer import Tokenizer, call_expression
 from .sources import DataError, example_preview, hub_unavailable, load_sources, split_records
 
 # the names that moved to minigpt.sources (appendix D) are still importable from minigpt.data
@@ -63,10 +63,13 @@ FORMAT_VERSION = 1
 
 
 def loss_bytes(ex: dict) -> int:
-    "UTF-8 bytes of the text that carries loss: the document, or the assistant messages of a chat."
+    "UTF-8 bytes of the text that carries loss: the document, or what the assistant writes in a chat (calls too)."
     if 'text' in ex:
         return len(ex['text'].encode('utf-8'))
-    return sum(len(m['content'].encode('utf-8')) for m in ex['messages'] if m['role'] == 'assistant')
+    said = [
+        (m['content'] or '') + (call_expression(m) or '') for m in ex['messages'] if m['role'] == 'assistant'
+    ]
+    return sum(len(s.encode('utf-8')) for s in said)
 
 
 def encode_examples(

@@ -12,8 +12,8 @@ from typing import Callable, Iterable, Iterator
 from urllib.parse import urlparse
 
 from .config import Config, DataConfig
-from .tokenizer import check_messages
-from .curriculum import SYNTHETIC_KINDS, _msgs
+from .tokenizer import call_expression, check_messages
+from .curriculum import SYNTHETIC_KINDS, _msgs, tool_messages
 
 # %% auto #0
 __all__ = ['SOURCES', 'DataError', 'stable_id', 'chat_example', 'text_example', 'example_text', 'example_preview', 'Source',
@@ -45,8 +45,11 @@ def text_example(source: str, id: str, text: str, **extra) -> dict:
 
 
 def example_text(ex: dict) -> str:
-    "The plain text of an Example: its `text`, or its messages' contents joined with newlines."
-    return ex['text'] if 'text' in ex else '\n'.join(m['content'] for m in ex['messages'])
+    "The plain text of an Example: its `text`, or its messages' contents (and calls) joined with newlines."
+    if 'text' in ex:
+        return ex['text']
+    parts = [[m['content'] or '', call_expression(m) or ''] for m in ex['messages']]
+    return '\n'.join(p for pair in parts for p in pair if p)
 
 
 def example_preview(ex: dict, width: int = 100) -> str:
@@ -340,7 +343,8 @@ def text_adapter(rows, cfg=None):
 def check_record_messages(messages, where: str) -> list[dict]:
     "The tokenizer's `check_messages`, as a `DataError` that says `where`; it also needs an assistant turn."
     try:
-        out = [{'role': m['role'], 'content': m['content']} for m in check_messages(messages)]
+        keep = ('role', 'content', 'tool_calls')
+        out = [{k: m[k] for k in keep if k in m} for m in check_messages(messages)]
     except (TypeError, ValueError) as e:
         raise DataError(f"{where}: {e}") from None
     if not any(m['role'] == 'assistant' for m in out):
@@ -357,7 +361,11 @@ def chat_adapter(rows: Iterable[dict], cfg: DataConfig | None = None) -> Iterato
 
 # %% ../nbs/D_sources.ipynb #083991e1
 def synthetic_examples(
-    n: int, seed: int = 0, kinds: Iterable[str] | None = None, source: str = 'synthetic'
+    n: int,
+    seed: int = 0,
+    kinds: Iterable[str] | None = None,
+    source: str = 'synthetic',
+    tool_share: float = 0.0,
 ) -> Iterator[dict]:
     "`n` curriculum Examples of `kinds` (default: all, in their mix); record `i` depends only on `(seed, i)`."
     kinds = list(kinds or SYNTHETIC_KINDS)
@@ -370,11 +378,15 @@ def synthetic_examples(
         rng = random.Random(f'{seed}:{i}')
         kind = rng.choices(kinds, weights)[0]
         rec = SYNTHETIC_KINDS[kind][0](rng)
+        with_calls = (
+            rng.random() < tool_share and 'calls' in rec['task']
+        )  # drawn after the record: it stays the same
         if 'text' in rec:
             yield text_example(source, f'{kind}-' + stable_id(rec['text']), rec['text'], task=rec['task'])
         else:
-            rid = f'{kind}-' + stable_id(json.dumps(rec['messages']))
-            yield chat_example(source, rid, rec['messages'], task=rec['task'])
+            rid = f'{kind}-' + stable_id(json.dumps(rec['messages']))  # the same id with or without calls
+            msgs = tool_messages(rec['task']) if with_calls else rec['messages']
+            yield chat_example(source, rid, msgs, task=rec['task'])
 
 # %% ../nbs/D_sources.ipynb #8781f830
 def synthetic_adapter(rows, cfg=None):
@@ -561,7 +573,7 @@ def load_source(name: str, cfg: DataConfig | None = None, verbose: bool = True) 
     cfg = cfg or DataConfig()
     src, cap, t0 = get_source(name), source_cap(name, cfg), time.time()
     if name == 'synthetic':
-        recs = _take(synthetic_examples(min(cap, cfg.synthetic_samples)), cap)
+        recs = _take(synthetic_examples(min(cap, cfg.synthetic_samples), tool_share=cfg.tool_share), cap)
         return LoadResult(name, 'synthetic', recs, None, time.time() - t0)
     if name in cfg.local_files:
         path = cfg.local_files[name]
@@ -594,7 +606,7 @@ def load_source(name: str, cfg: DataConfig | None = None, verbose: bool = True) 
         kinds = ', '.join(src.fallback)
         note = f'[data] {name}: hub not used ({reason}); loading {n} synthetic records ({kinds}) instead'
         print(note, flush=True)
-    recs = _take(synthetic_examples(n, seed=_fallback_seed(name), kinds=src.fallback, source=name), cap)
+    recs = _take(synthetic_examples(n, _fallback_seed(name), src.fallback, name, cfg.tool_share), cap)
     return LoadResult(name, 'synthetic', recs, reason, time.time() - t0)
 
 # %% ../nbs/D_sources.ipynb #3833acec
