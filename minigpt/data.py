@@ -63,7 +63,7 @@ FORMAT_VERSION = 1
 
 
 def loss_bytes(ex: dict) -> int:
-    "UTF-8 bytes of the text that carries loss: the document, or what the assistant writes in a chat (calls too)."
+    "UTF-8 bytes of the text that carries loss: the document, or what the assistant writes (calls too)."
     if 'text' in ex:
         return len(ex['text'].encode('utf-8'))
     said = [
