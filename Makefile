@@ -2,7 +2,7 @@
 PY ?= python
 RUN ?= artifacts/tiny
 
-.PHONY: install train finetune test test-all sync outputs docs docs-check colab-check test-colab
+.PHONY: install train finetune serve test test-all sync outputs docs docs-check colab-check test-colab
 
 install:  ## install minigpt and its development tools (torch comes from PyPI unless already installed)
 	$(PY) -m pip install -q -e ".[dev]"
@@ -14,6 +14,10 @@ train: install  ## the main job: train the tiny preset offline (resuming if it w
 finetune: train  ## after `make train`: fine-tune the tiny model on the chat mix (oasst1, gsm8k, code_alpaca; offline fallbacks), then chat with it
 	minigpt_finetune --init-from $(RUN) --output-dir $(RUN)-sft --resume auto
 	minigpt_sample --checkpoint $(RUN)-sft --temperature 0 --prompt "What is 12 + 35?"
+
+PORT ?= 8000
+serve: install  ## after `make train`: serve the tiny model at http://127.0.0.1:$(PORT) (a chat page, and the OpenAI chat API at /v1); Ctrl-C stops
+	minigpt_serve --checkpoint $(RUN) --port $(PORT)
 
 test: install  ## the tests that live in the notebooks (heavy cells skipped)
 	$(PY) tools/run_tests.py
