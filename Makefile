@@ -2,7 +2,7 @@
 PY ?= python
 RUN ?= artifacts/tiny
 
-.PHONY: install train finetune serve test test-all sync outputs docs docs-check colab-check test-colab
+.PHONY: install train finetune serve test test-all sync outputs docs docs-check colab-check test-colab test-minimums
 
 install:  ## install minigpt and its development tools (torch comes from PyPI unless already installed)
 	$(PY) -m pip install -q -e ".[dev]"
@@ -45,3 +45,21 @@ COLAB_CONSTRAINTS ?= constraints/colab-2026-11.txt
 test-colab:  ## a venv holding Colab's package versions (constraints/), the install cell run in it (what it changes is printed), then colab-check there
 	$(PY) tools/colab_env.py --venv $(COLAB_VENV) --constraints $(COLAB_CONSTRAINTS)
 	$(PY) tools/colab_check.py --python $(COLAB_VENV)/bin/python
+
+MIN_VENV ?= .venv-min
+MIN_CONSTRAINTS ?= constraints/minimums.txt
+MIN_PYTHON := $(shell sed -n 's/^min_python *= *//p' settings.ini)
+# a Python at settings.ini's min_python: python3.10 on the PATH, else pyenv's; or say which: make test-minimums MIN_PY=...
+MIN_PY ?= $(firstword $(foreach p,python$(MIN_PYTHON) $(wildcard $(shell pyenv root 2>/dev/null)/versions/$(MIN_PYTHON).*/bin/python),\
+            $(shell $(p) -c 'import sys; assert sys.version.startswith("$(MIN_PYTHON).")' >/dev/null 2>&1 && echo $(p))))
+test-minimums:  ## the notebook tests at the oldest supported versions (constraints/minimums.txt) and Python (min_python), in a venv; torch from $$TORCH_PIP_ARGS (default PyPI: a CUDA build, several GB)
+	@test -n "$(MIN_PY)" || { echo "error: no Python $(MIN_PYTHON) found; install it or pass MIN_PY=/path/to/python$(MIN_PYTHON)" >&2; exit 2; }
+	$(PY) tools/check_minimums.py --constraints $(MIN_CONSTRAINTS)
+	test -x $(MIN_VENV)/bin/python || $(MIN_PY) -m venv $(MIN_VENV)
+	$(MIN_VENV)/bin/python -m pip install -q --upgrade pip
+	$(MIN_VENV)/bin/python -m pip install -q $(TORCH_PIP_ARGS) -c $(MIN_CONSTRAINTS) torch
+	$(MIN_VENV)/bin/python -m pip install -q -c $(MIN_CONSTRAINTS) -e ".[dev]"
+	$(MIN_VENV)/bin/python -m pip check
+	$(MIN_VENV)/bin/python tools/check_minimums.py --installed --constraints $(MIN_CONSTRAINTS)
+	cd /tmp && $(abspath $(MIN_VENV))/bin/python -c "import sys, torch, transformers, minigpt; print('python', sys.version.split()[0], '| torch', torch.__version__, '| transformers', transformers.__version__, '| minigpt', minigpt.__file__)"
+	MPLBACKEND=Agg $(MIN_VENV)/bin/python tools/run_tests.py
