@@ -626,7 +626,11 @@ class ChatWidget:
         self._render()
 
     def _repr_mimebundle_(self, **kw):
-        return self.box._repr_mimebundle_(**kw)
+        if hasattr(self.box, '_repr_mimebundle_'):  # ipywidgets 8
+            return self.box._repr_mimebundle_(**kw)
+        # ipywidgets 7 (Colab's) shows widgets through _ipython_display_ only: the same bundle, built here
+        view = {'version_major': 2, 'version_minor': 0, 'model_id': self.box.model_id}
+        return {'text/plain': repr(self.box), 'application/vnd.jupyter.widget-view+json': view}
 
     def _set(self, name, value):
         try:
