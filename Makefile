@@ -2,7 +2,7 @@
 PY ?= python
 RUN ?= artifacts/tiny
 
-.PHONY: install train finetune serve test test-all sync outputs docs docs-check colab-check test-colab test-minimums
+.PHONY: install train finetune serve test test-all sync outputs docs docs-check docs-links colab-check test-colab test-minimums
 
 install:  ## install minigpt and its development tools (torch comes from PyPI unless already installed)
 	$(PY) -m pip install -q -e ".[dev]"
@@ -34,8 +34,12 @@ outputs:  ## run the notebooks (heavy cells skipped) and store their outputs and
 docs-check:  ## nbdev's docs processing of every notebook (show_doc cells run), without Quarto; writes _proc/
 	$(PY) tools/check_docs.py
 
-docs: docs-check  ## the docs site in _docs/: nbdev_docs when Quarto is installed, else a plain HTML preview
+docs-links:  ## the API entries and doc links the site will show: entries shown twice, links to the wrong entry or none, borrowed docstrings
+	$(PY) tools/check_doclinks.py
+
+docs: docs-check  ## the docs site in _docs/: nbdev_docs when Quarto is installed, else an offline preview (sidebar, contents, search); then the link check's findings
 	@if command -v quarto >/dev/null 2>&1; then nbdev_docs; else $(PY) tools/preview_docs.py; fi
+	-@$(PY) tools/check_doclinks.py
 
 colab-check:  ## every notebook alone in an empty directory with a fresh HOME, as in Colab (heavy cells skipped)
 	$(PY) tools/colab_check.py
