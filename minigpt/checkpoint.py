@@ -4,7 +4,7 @@
 
 # %% ../nbs/F_checkpoints.ipynb #31483e13
 from __future__ import annotations
-import contextlib, errno, json, math, random, shutil
+import contextlib, errno, json, math, random, shutil, time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,12 +12,12 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .config import Config, ConfigError, atomic_dir, read_json, replace_path
+from .config import Config, ConfigError, atomic_dir, atomic_write, read_json, replace_path
 from .tokenizer import Tokenizer
 from .model import GPT
 
 # %% auto #0
-__all__ = ['WEIGHTS', 'STATE', 'CONFIG', 'TOKENIZER', 'SAMPLE_PROMPTS', 'CHAT_PROMPTS', 'CheckpointError', 'rng_state',
+__all__ = ['WEIGHTS', 'STATE', 'CONFIG', 'TOKENIZER', 'BEST', 'SAMPLE_PROMPTS', 'CHAT_PROMPTS', 'CheckpointError', 'rng_state',
            'set_rng_state', 'nonfinite_tensors', 'bare_model', 'save_checkpoint', 'checkpoint_step', 'list_checkpoints',
            'find_checkpoint', 'Checkpoint', 'checkpoint_config', 'check_state', 'load_checkpoint', 'check_compatible',
            'load_trained', 'remove_checkpoint', 'clean_checkpoints', 'token_byte_lengths', 'loss_totals',
@@ -352,6 +352,99 @@ def clean_checkpoints(ckpt_root) -> list[str]:
             missing = [f for f in (WEIGHTS, STATE, CONFIG) if not (p / f).is_file()]
             shutil.rmtree(p, ignore_errors=True)
             done.append(f"removed {n}: an incomplete checkpoint (no {', '.join(missing)})")
+    return done
+
+# %% ../nbs/F_checkpoints.ipynb #121094b5
+def _claim_run_dir(run_dir, resume_from=None, overwrite: bool = False, move: bool = True) -> Path | None:
+    "One run per directory: refuse a new run (or another directory's checkpoint) where checkpoints are; `overwrite` moves them aside. Returns where they went."
+    run_dir = Path(run_dir)
+    root = run_dir / 'checkpoints'
+    if resume_from is not None and Path(resume_from).resolve().parent == root.resolve():
+        if overwrite:
+            raise ConfigError(
+                f"overwrite=True (--overwrite) starts over, but the checkpoint to resume from, {resume_from}, "
+                f"is in that run directory: drop one of the two"
+            )
+        return None  # this directory's own run, continued
+    held = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith('.')) if root.is_dir() else []
+    if not held:
+        return None
+    if not overwrite:
+        what = 'start a new run' if resume_from is None else f'continue {resume_from} there'
+        raise CheckpointError(
+            f"{run_dir} already holds a run (checkpoints/{held[-1]}, {len(held)} in all): refusing to {what}. "
+            f"To continue that run: --resume auto (resume='auto'). To start over: --overwrite (overwrite=True), "
+            f"which first moves the old run to {run_dir}.old-<time>. Or choose another --output-dir."
+        )
+    if not move:
+        return None
+    aside = run_dir.with_name(f"{run_dir.name}.old-{time.strftime('%Y%m%d-%H%M%S')}")
+    while aside.exists():
+        aside = aside.with_name(aside.name + '+')
+    replace_path(run_dir, aside)
+    run_dir.mkdir(parents=True)
+    return aside
+
+# %% ../nbs/F_checkpoints.ipynb #4ad01a8d
+def _clean_leftovers(run_dir) -> list[str]:
+    "Tidy what a killed run left: unfinished checkpoint saves and prunes, temporary files, unfinished data builds. Returns what it did."
+    run_dir = Path(run_dir)
+    done = [f'in checkpoints/, {s}' for s in clean_checkpoints(run_dir / 'checkpoints')]
+    for d in (run_dir, run_dir / 'samples', run_dir / 'data'):
+        for p in d.glob('.*.tmp'):
+            if p.is_file():
+                p.unlink()
+                done.append(f'removed {p.relative_to(run_dir)} (left by an interrupted write)')
+    for p in (run_dir / 'data').glob('.building-*'):
+        if p.is_dir():
+            shutil.rmtree(p, ignore_errors=True)
+            done.append(f'removed {p.relative_to(run_dir)} (an unfinished data build)')
+    return done
+
+# %% ../nbs/F_checkpoints.ipynb #f9449f8b
+BEST = 'best.json'  # in checkpoints/: the checkpoint with the lowest validation loss
+
+
+def _write_best(ckpt_root, step: int, val_loss: float) -> Path:
+    "Record checkpoint `step` as the best so far (lowest validation loss) in `best.json`."
+    return atomic_write(Path(ckpt_root) / BEST, {'step': step, 'val_loss': val_loss, 'path': _step_dir(Path(ckpt_root), step).name})
+
+
+def _read_best(ckpt_root) -> dict | None:
+    "The run's `best.json`, or None when it is missing or unreadable."
+    try:
+        d = json.loads((Path(ckpt_root) / BEST).read_text())
+    except (OSError, ValueError):
+        return None
+    return d if isinstance(d, dict) and type(d.get('step')) is int and isinstance(d.get('path'), str) else None
+
+
+def _prune_checkpoints(ckpt_root, keep: int, current=None) -> list[str]:
+    "Remove all but the newest `keep` checkpoints; the best one (`best.json`) and `current` stay. Returns the names removed."
+    best = (_read_best(ckpt_root) or {}).get('path')
+    gone = []
+    for p in list_checkpoints(ckpt_root)[:-keep]:
+        if p.name != best and (current is None or p != Path(current)):
+            remove_checkpoint(p)
+            gone.append(p.name)
+    return gone
+
+# %% ../nbs/F_checkpoints.ipynb #0c674422
+def _set_aside_after(ckpt_root, step: int) -> list[str]:
+    "Rename the checkpoints after `step` to `abandoned_step_N` (a resume from `step` abandons them); drop a `best.json` past it. Returns what it did."
+    root, done = Path(ckpt_root), []
+    for p in list_checkpoints(root):
+        if checkpoint_step(p) > step:
+            dest, n = root / f'abandoned_{p.name}', 1
+            while dest.exists():
+                n += 1
+                dest = root / f'abandoned_{p.name}-{n}'  # abandoned before, by an earlier resume
+            replace_path(p, dest)
+            done.append(f'{p.name} is later than the resumed step {step}: set aside as {dest.name}')
+    best = _read_best(root)
+    if (root / BEST).exists() and (best is None or best['step'] > step):
+        (root / BEST).unlink()
+        done.append(f'{BEST} named a checkpoint after step {step}: removed')
     return done
 
 # %% ../nbs/F_checkpoints.ipynb #02e88665

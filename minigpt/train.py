@@ -4,14 +4,13 @@
 
 # %% ../nbs/04_training.ipynb #fd0137b4
 from __future__ import annotations
-import argparse, contextlib, errno, json, math, os, shutil, signal, sys, threading, time
-from dataclasses import dataclass, field
+import argparse, contextlib, errno, json, math, os, signal, sys, threading, time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
 
 import torch
 import torch.distributed as dist
-import torch.nn.functional as F
+from torch.nn.parallel import DistributedDataParallel as DDP
 from tqdm.auto import tqdm
 
 from fastcore.basics import patch
@@ -19,14 +18,11 @@ from fastcore.basics import patch
 from minigpt.config import (
     Config,
     ConfigError,
-    Precision,
     add_config_args,
     atomic_write,
     config_from_args,
-    describe,
     load_overrides,
     parse_set,
-    replace_path,
     setup_runtime,
 )
 from minigpt.checkpoint import (
@@ -37,16 +33,18 @@ from minigpt.checkpoint import (
     TOKENIZER,
     Checkpoint,
     CheckpointError,
+    _claim_run_dir,
+    _clean_leftovers,
+    _prune_checkpoints,
+    _set_aside_after,
+    _write_best,
     check_compatible,
     check_state,
-    checkpoint_step,
-    clean_checkpoints,
     list_checkpoints,
     load_checkpoint,
     loss_summary,
     loss_totals,
     nonfinite_tensors,
-    remove_checkpoint,
     rng_state,
     save_checkpoint,
     set_rng_state,
@@ -58,7 +56,7 @@ from . import data as mdata
 
 # %% auto #0
 __all__ = ['MAX_BAD_STEPS', 'SAMPLE_NEW_TOKENS', 'lr_factor', 'WarmupCosineScheduler', 'Muon', 'MuonAdamW', 'build_optimizer',
-           'RunLog', 'read_metrics', 'StopSignals', 'Dist', 'init_distributed', 'TrainingError', 'Trainer', 'train',
+           'RunLog', 'read_metrics', 'TrainingError', 'Dist', 'init_distributed', 'Trainer', 'StopSignals', 'train',
            'compile_or_eager', 'main']
 
 # %% ../nbs/04_training.ipynb #9f971c45
@@ -228,33 +226,15 @@ def read_metrics(run_dir) -> list[dict]:
             pass  # a line cut short when the process was killed mid-write
     return rows
 
-# %% ../nbs/04_training.ipynb #d72d2738
-class StopSignals:
-    "Context manager: SIGINT/SIGTERM set `self.requested` (the loop saves and stops); a second SIGINT raises KeyboardInterrupt."
+# %% ../nbs/04_training.ipynb #00b68f59
+class TrainingError(RuntimeError):
+    "Training cannot continue (e.g. the loss stayed non-finite); the message says what to try."
 
-    def __init__(self):
-        self.requested, self._old = None, {}
 
-    def _handle(self, signum, frame):
-        name = signal.Signals(signum).name
-        if self.requested and signum == signal.SIGINT:
-            raise KeyboardInterrupt
-        self.requested = name
-        print(
-            f"\n{name} received: finishing this step and saving a checkpoint (press Ctrl-C again to stop at once)",
-            flush=True,
-        )
-
-    def __enter__(self):
-        if threading.current_thread() is threading.main_thread():
-            for s in (signal.SIGINT, signal.SIGTERM):
-                self._old[s] = signal.signal(s, self._handle)
-        return self
-
-    def __exit__(self, *exc):
-        for s, h in self._old.items():
-            signal.signal(s, h)
-        self._old = {}
+MAX_BAD_STEPS = 5  # non-finite losses in a row before the run stops
+SAMPLE_NEW_TOKENS = (
+    48  # tokens each of the trainer's sample completions adds to its prompt (`Trainer.complete`'s default)
+)
 
 # %% ../nbs/04_training.ipynb #7e682f4e
 @dataclass
@@ -291,15 +271,13 @@ def init_distributed(device_pref: str = 'auto') -> Dist:
         dist.init_process_group(backend='nccl' if use_cuda else 'gloo')
     return d
 
-# %% ../nbs/04_training.ipynb #00b68f59
-class TrainingError(RuntimeError):
-    "Training cannot continue (e.g. the loss stayed non-finite); the message says what to try."
 
-
-MAX_BAD_STEPS = 5  # non-finite losses in a row before the run stops
-SAMPLE_NEW_TOKENS = (
-    48  # tokens each of the trainer's sample completions adds to its prompt (`Trainer.complete`'s default)
-)
+@torch.no_grad()
+def _all_sum(x: torch.Tensor, d: Dist) -> torch.Tensor:
+    "`x` summed over all processes (in place); `x` itself in a single process."
+    if d.enabled:
+        dist.all_reduce(x, op=dist.ReduceOp.SUM)
+    return x
 
 # %% ../nbs/04_training.ipynb #cc089476
 def _in_notebook() -> bool:
@@ -332,22 +310,24 @@ class Trainer:
         ckpt = self._find_resume(resume)  # every refusal comes before the first write to the run directory
         if ckpt is not None:
             check_compatible(ckpt.config, cfg, ckpt.path)
-        self._claim_run_dir(ckpt, overwrite)
+        aside = _claim_run_dir(self.run_dir, ckpt.path if ckpt else None, overwrite, move=self.dist.is_main)
+        if aside is not None:
+            self.log.print(f'--overwrite: the previous run in {self.run_dir} was moved to {aside}')
+        if overwrite:
+            self.dist.barrier()  # the other processes wait for the move
         self.device, self.precision = setup_runtime(cfg, verbose=self.verbose)
         if self.dist.enabled and self.device.type == 'cuda':
             self.device = torch.device('cuda', self.dist.local_rank)
-        if self.dist.is_main:
-            self._clean_leftovers()
+        for s in _clean_leftovers(self.run_dir) if self.dist.is_main else []:
+            self.log.print(f'leftover of an interrupted run: {s}')
         self.tokenizer = self._prepare_tokenizer(ckpt)
         self._prepare_data()
         self._build_model()
         self.step, self.best_val, self.last_val, self.history = 0, float('inf'), None, []
         if ckpt is not None:
             self._restore(ckpt)
-        else:
-            self.log.truncate_after(
-                0
-            )  # rows of a run killed before its first checkpoint: this run writes them again
+        else:  # rows of a run killed before its first checkpoint: this run writes them again
+            self.log.truncate_after(0)
         if self.dist.is_main:
             cfg.to_json(self.run_dir / CONFIG)
         self.live_plot = (self.verbose and _in_notebook()) if live_plot is None else live_plot
@@ -376,59 +356,6 @@ def _find_resume(self: Trainer, resume) -> Checkpoint | None:
         resume = load_checkpoint(resume)
     check_state(resume.state, resume.path / STATE, resume=True)
     return resume
-
-# %% ../nbs/04_training.ipynb #9218fac3
-@patch
-def _claim_run_dir(self: Trainer, ckpt: Checkpoint | None, overwrite: bool):
-    "One run per directory: a new run (or another directory's checkpoint) is refused where checkpoints are; `overwrite` moves them aside."
-    root = self.run_dir / 'checkpoints'
-    if (
-        ckpt is not None and ckpt.path.resolve().parent == root.resolve()
-    ):  # this directory's own run, continued
-        if overwrite:
-            raise ConfigError(
-                f"overwrite=True (--overwrite) starts over, but the checkpoint to resume from, {ckpt.path}, "
-                f"is in that run directory: drop one of the two"
-            )
-        return
-    held = (
-        sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith('.'))
-        if root.is_dir()
-        else []
-    )
-    if held and not overwrite:
-        what = 'start a new run' if ckpt is None else f'continue {ckpt.path} there'
-        raise TrainingError(
-            f"{self.run_dir} already holds a run (checkpoints/{held[-1]}, {len(held)} in all): refusing to {what}. "
-            f"To continue that run: --resume auto (resume='auto'). To start over: --overwrite (overwrite=True), "
-            f"which first moves the old run to {self.run_dir}.old-<time>. Or choose another --output-dir."
-        )
-    if held and self.dist.is_main:
-        aside = self.run_dir.with_name(f"{self.run_dir.name}.old-{time.strftime('%Y%m%d-%H%M%S')}")
-        while aside.exists():
-            aside = aside.with_name(aside.name + '+')
-        replace_path(self.run_dir, aside)
-        self.run_dir.mkdir(parents=True)
-        self.log.print(f'--overwrite: the previous run in {self.run_dir} was moved to {aside}')
-    if overwrite:
-        self.dist.barrier()  # the other ranks wait for the move
-
-# %% ../nbs/04_training.ipynb #8686881e
-@patch
-def _clean_leftovers(self: Trainer):
-    "Tidy what a killed run left: unfinished checkpoint saves and prunes, temporary files, unfinished data builds; each is logged."
-    done = [f'in checkpoints/, {s}' for s in clean_checkpoints(self.run_dir / 'checkpoints')]
-    for d in (self.run_dir, self.run_dir / 'samples', self.run_dir / 'data'):
-        for p in d.glob('.*.tmp'):
-            if p.is_file():
-                p.unlink()
-                done.append(f'removed {p.relative_to(self.run_dir)} (left by an interrupted write)')
-    for p in (self.run_dir / 'data').glob('.building-*'):
-        if p.is_dir():
-            shutil.rmtree(p, ignore_errors=True)
-            done.append(f'removed {p.relative_to(self.run_dir)} (an unfinished data build)')
-    for s in done:
-        self.log.print(f'leftover of an interrupted run: {s}')
 
 # %% ../nbs/04_training.ipynb #982232de
 @patch
@@ -481,113 +408,32 @@ def _prepare_data(self: Trainer):
 
 # %% ../nbs/04_training.ipynb #58c0e6f8
 @patch
+def _new_model(self: Trainer) -> GPT:
+    "The bare model, before it moves to the device: a fresh `GPT`."
+    return GPT(self.cfg.model)
+
+
+@patch
+def _new_optimizer(self: Trainer) -> torch.optim.Optimizer:
+    "The optimizer of `self.model`: the one `training.optimizer` names (`build_optimizer`)."
+    return build_optimizer(self.model, self.cfg.training, self.device)
+
+
+@patch
 def _build_model(self: Trainer):
-    cfg, t = self.cfg, self.cfg.training
-    self.model = GPT(cfg.model).to(self.device)
-    self.opt = build_optimizer(self.model, t, self.device)
+    "The model on the run's device, its optimizer, the schedule and the grad scaler; `fwd` is what the step calls."
+    t = self.cfg.training
+    self.model = self._new_model().to(self.device)
+    self.opt = self._new_optimizer()
     self.sched = WarmupCosineScheduler(self.opt, t.warmup_steps, t.total_steps, t.min_lr_ratio)
     self.scaler = torch.amp.GradScaler(self.device.type, enabled=self.precision.use_scaler)
     self.flops_per_token = self.model.flops_per_token()
-    self.fwd = self.model
-    if cfg.runtime.use_compile:
-        self.fwd = compile_or_eager(self.model, self.log.print)
-    self._compile_pending = (
-        self.fwd is not self.model
-    )  # the first forward compiles; a failure there falls back to eager
+    self.fwd = compile_or_eager(self.model, self.log.print) if self.cfg.runtime.use_compile else self.model
+    self._compile_pending = self.fwd is not self.model  # the first forward compiles; a failure there falls back
     if self.dist.enabled:
-        from torch.nn.parallel import DistributedDataParallel as DDP
-
         self.fwd = DDP(self.fwd, device_ids=[self.dist.local_rank] if self.device.type == 'cuda' else None)
 
-# %% ../nbs/04_training.ipynb #ebb2ba5f
-@patch
-def _state(self: Trainer) -> dict:
-    return {
-        'step': self.step,
-        'optimizer': self.opt.state_dict(),
-        'scheduler': self.sched.state_dict(),
-        'scaler': self.scaler.state_dict(),
-        'rng': rng_state(),
-        'data': {'next_step': self.step},
-        'best_val': self.best_val,
-        'tokenizer_hash': self.tokenizer.fingerprint(),
-        'config': self.cfg.to_dict(),
-    }
-
-
-@patch
-def _restore(self: Trainer, ckpt: Checkpoint):
-    st = ckpt.state
-    ckpt.load_into(self.model, device=self.device)
-    try:  # a state that does not fit is refused before anything in the run directory changes
-        self.opt.load_state_dict(st['optimizer'])
-        self.sched.load_state_dict(st['scheduler'])
-        if st.get('scaler'):
-            self.scaler.load_state_dict(st['scaler'])
-        set_rng_state(st['rng'])
-    except Exception as e:
-        raise CheckpointError(
-            f"{ckpt.path / STATE} does not fit this run: {type(e).__name__}: {str(e).strip()[:300]}"
-        ) from None
-    self.step, self.best_val = int(st['step']), float(st.get('best_val', float('inf')))
-    self._apply_schedule()
-    if self.dist.is_main:
-        self._set_aside_after(self.step)
-    self.log.truncate_after(self.step)
-    self.log.print(f'resumed from {ckpt.path} at step {self.step}')
-
-# %% ../nbs/04_training.ipynb #cc1ea67a
-@patch
-def _apply_schedule(self: Trainer):
-    "After loading optimizer and scheduler state: take lr, betas, weight decay and the schedule from this run's config."
-    t = self.cfg.training
-    s = self.sched
-    s.warmup_steps, s.total_steps, s.min_lr_ratio = t.warmup_steps, t.total_steps, t.min_lr_ratio
-    s.base_lrs = [t.lr] * len(self.opt.param_groups)
-    f = lr_factor(s.last_epoch, t.warmup_steps, t.total_steps, t.min_lr_ratio)
-    for g in self.opt.param_groups:
-        g['initial_lr'], g['lr'], g['betas'] = t.lr, t.lr * f, (t.beta1, t.beta2)
-        if g['weight_decay'] > 0:
-            g['weight_decay'] = t.weight_decay
-    s._last_lr = [g['lr'] for g in self.opt.param_groups]
-
-# %% ../nbs/04_training.ipynb #8a38f288
-def _read_best(ckpt_root) -> dict | None:
-    "The run's `best.json` (the checkpoint with the lowest validation loss), or None when it is missing or unreadable."
-    try:
-        d = json.loads((Path(ckpt_root) / 'best.json').read_text())
-    except (OSError, ValueError):
-        return None
-    return (
-        d if isinstance(d, dict) and type(d.get('step')) is int and isinstance(d.get('path'), str) else None
-    )
-
-
-@patch
-def _set_aside_after(self: Trainer, step: int):
-    "Resuming from an older checkpoint abandons the later ones: rename them so 'latest' means this line again."
-    root = self.run_dir / 'checkpoints'
-    for p in list_checkpoints(root):
-        if checkpoint_step(p) > step:
-            dest, n = root / f'abandoned_{p.name}', 1
-            while dest.exists():
-                n += 1
-                dest = root / f'abandoned_{p.name}-{n}'  # abandoned before, by an earlier resume
-            replace_path(p, dest)
-            self.log.print(f'{p.name} is later than the resumed step {step}: set aside as {dest.name}')
-    best = _read_best(root)
-    if (root / 'best.json').exists() and (best is None or best['step'] > step):
-        (root / 'best.json').unlink()
-
 # %% ../nbs/04_training.ipynb #4193fee6
-@torch.no_grad()
-def _all_sum(x: torch.Tensor, d: Dist) -> torch.Tensor:
-    "`x` summed over all processes (in place); `x` itself in a single process."
-    if d.enabled:
-        dist.all_reduce(x, op=dist.ReduceOp.SUM)
-    return x
-
-
 @patch
 def _forward(self: Trainer, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     "The training forward pass and its loss; if the first compiled forward fails inside the compiler, one line in the log, then eager."
@@ -663,6 +509,150 @@ def validate(self: Trainer, max_batches: int | None = None) -> dict:
     self.last_val = out
     return out
 
+# %% ../nbs/04_training.ipynb #ebb2ba5f
+@patch
+def _state(self: Trainer) -> dict:
+    return {
+        'step': self.step,
+        'optimizer': self.opt.state_dict(),
+        'scheduler': self.sched.state_dict(),
+        'scaler': self.scaler.state_dict(),
+        'rng': rng_state(),
+        'data': {'next_step': self.step},
+        'best_val': self.best_val,
+        'tokenizer_hash': self.tokenizer.fingerprint(),
+        'config': self.cfg.to_dict(),
+    }
+
+
+@patch
+def _restore(self: Trainer, ckpt: Checkpoint):
+    st = ckpt.state
+    ckpt.load_into(self.model, device=self.device)
+    try:  # a state that does not fit is refused before anything in the run directory changes
+        self.opt.load_state_dict(st['optimizer'])
+        self.sched.load_state_dict(st['scheduler'])
+        if st.get('scaler'):
+            self.scaler.load_state_dict(st['scaler'])
+        set_rng_state(st['rng'])
+    except Exception as e:
+        raise CheckpointError(
+            f"{ckpt.path / STATE} does not fit this run: {type(e).__name__}: {str(e).strip()[:300]}"
+        ) from None
+    self.step, self.best_val = int(st['step']), float(st.get('best_val', float('inf')))
+    self._apply_schedule()
+    for s in _set_aside_after(self.run_dir / 'checkpoints', self.step) if self.dist.is_main else []:
+        self.log.print(s)  # a resume from an older checkpoint abandons the later ones (appendix F)
+    self.log.truncate_after(self.step)
+    self.log.print(f'resumed from {ckpt.path} at step {self.step}')
+
+# %% ../nbs/04_training.ipynb #cc1ea67a
+@patch
+def _apply_schedule(self: Trainer):
+    "After loading optimizer and scheduler state: take lr, betas, weight decay and the schedule from this run's config."
+    t = self.cfg.training
+    s = self.sched
+    s.warmup_steps, s.total_steps, s.min_lr_ratio = t.warmup_steps, t.total_steps, t.min_lr_ratio
+    s.base_lrs = [t.lr] * len(self.opt.param_groups)
+    f = lr_factor(s.last_epoch, t.warmup_steps, t.total_steps, t.min_lr_ratio)
+    for g in self.opt.param_groups:
+        g['initial_lr'], g['lr'], g['betas'] = t.lr, t.lr * f, (t.beta1, t.beta2)
+        if g['weight_decay'] > 0:
+            g['weight_decay'] = t.weight_decay
+    s._last_lr = [g['lr'] for g in self.opt.param_groups]
+
+# %% ../nbs/04_training.ipynb #c29489c5
+@patch
+def save(self: Trainer) -> Path | None:
+    "Checkpoint this step (rank 0), mark it best if its validation loss is the best so far, prune old ones; non-finite weights stop the run."
+    bad = nonfinite_tensors(self.model)  # on every rank: they hold the same weights and must stop together
+    if bad:
+        last = list_checkpoints(self.run_dir / 'checkpoints')
+        raise TrainingError(
+            f"the weights are not finite at step {self.step} ({len(bad)} tensor(s) hold NaN or infinity, first {bad[0]}): "
+            f"not saved, the run stopped. Last good checkpoint: {last[-1] if last else 'none'}. Try a lower training.lr, "
+            f"training.mixed_precision=fp32 or bf16, or a smaller training.grad_clip."
+        )
+    if not self.dist.is_main:
+        self.dist.barrier()
+        return None
+    root, v = self.run_dir / 'checkpoints', self.last_val
+    is_best = v is not None and v['step'] == self.step and v['val'] is not None and v['val']['loss'] < self.best_val
+    if is_best:
+        self.best_val = v['val']['loss']
+    path = save_checkpoint(root, self.step, self.model, self._state(), self.cfg, self.tokenizer_file)
+    if is_best:
+        _write_best(root, self.step, self.best_val)
+    _prune_checkpoints(root, self.cfg.training.keep_checkpoints, current=path)
+    self.dist.barrier()
+    return path
+
+# %% ../nbs/04_training.ipynb #d72d2738
+class StopSignals:
+    "Context manager: SIGINT/SIGTERM set `self.requested` (the loop saves and stops); a second SIGINT raises KeyboardInterrupt."
+
+    def __init__(self):
+        self.requested, self._old = None, {}
+
+    def _handle(self, signum, frame):
+        name = signal.Signals(signum).name
+        if self.requested and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        self.requested = name
+        print(
+            f"\n{name} received: finishing this step and saving a checkpoint (press Ctrl-C again to stop at once)",
+            flush=True,
+        )
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            for s in (signal.SIGINT, signal.SIGTERM):
+                self._old[s] = signal.signal(s, self._handle)
+        return self
+
+    def __exit__(self, *exc):
+        for s, h in self._old.items():
+            signal.signal(s, h)
+        self._old = {}
+
+# %% ../nbs/04_training.ipynb #27ca51cc
+@patch
+def _count_bad(self: Trainer, row: dict, bad: int) -> int:
+    "Mark `row` skipped or not and return the non-finite steps in a row; after `MAX_BAD_STEPS` of them the run stops."
+    # an fp16 overflow (finite loss, infinite gradients) is routine: the scaler skips it and lowers its scale
+    skipped = not row.pop('finite')
+    if skipped and (not math.isfinite(row['loss']) or not self.scaler.is_enabled()):
+        bad += 1
+        self.log.print(
+            f"step {row['step']}: loss is {row['loss']}, grad norm {row['grad_norm']}: update skipped ({bad} in a row)"
+        )
+        if bad >= MAX_BAD_STEPS:
+            last = list_checkpoints(self.run_dir / 'checkpoints')
+            raise TrainingError(
+                f"the loss was not finite for {bad} steps in a row (last at step {row['step']}); the run stopped "
+                f"without saving. Last good checkpoint: {last[-1] if last else 'none'}. Try a lower training.lr, "
+                f"training.mixed_precision=fp32 or bf16, or a smaller training.grad_clip."
+            )
+    else:
+        bad = 0
+    row['skipped'] = skipped
+    return bad
+
+# %% ../nbs/04_training.ipynb #73c8c677
+@patch
+def _stop_reason(self: Trainer, stop: StopSignals, start: float) -> str | None:
+    "Why the run stops after this step (a signal, the time budget), or None; every rank takes the same decision."
+    t, d = self.cfg.training, self.dist
+    over = bool(t.max_minutes) and time.time() - start > 60 * t.max_minutes
+    flag = torch.tensor([2.0 if stop.requested else 1.0 if over else 0.0], device=self.device)
+    if d.enabled:
+        dist.all_reduce(flag, op=dist.ReduceOp.MAX)
+    if flag.item() == 2:
+        return stop.requested or 'a stop request on another rank'
+    if flag.item() == 1:
+        return f'the time budget of {t.max_minutes} minutes'
+    return None
+
 # %% ../nbs/04_training.ipynb #4ddbb973
 @patch
 def complete(
@@ -708,64 +698,7 @@ def write_samples(self: Trainer) -> Path | None:
     f = self.run_dir / 'samples' / f'samples_step_{self.step:06d}.txt'
     return atomic_write(f, '\n'.join(lines))
 
-# %% ../nbs/04_training.ipynb #c29489c5
-@patch
-def save(self: Trainer) -> Path | None:
-    "Checkpoint this step (rank 0), mark it best if its validation loss is the best so far, prune old ones; non-finite weights stop the run."
-    bad = nonfinite_tensors(self.model)  # on every rank: they hold the same weights and must stop together
-    if bad:
-        last = list_checkpoints(self.run_dir / 'checkpoints')
-        raise TrainingError(
-            f"the weights are not finite at step {self.step} ({len(bad)} tensor(s) hold NaN or infinity, first {bad[0]}): "
-            f"not saved, the run stopped. Last good checkpoint: {last[-1] if last else 'none'}. Try a lower training.lr, "
-            f"training.mixed_precision=fp32 or bf16, or a smaller training.grad_clip."
-        )
-    if not self.dist.is_main:
-        self.dist.barrier()
-        return None
-    root = self.run_dir / 'checkpoints'
-    v = self.last_val
-    is_best = (
-        v is not None and v['step'] == self.step and v['val'] is not None and v['val']['loss'] < self.best_val
-    )
-    if is_best:
-        self.best_val = v['val']['loss']
-    path = save_checkpoint(root, self.step, self.model, self._state(), self.cfg, self.tokenizer_file)
-    best_file = root / 'best.json'
-    if is_best:
-        atomic_write(best_file, {'step': self.step, 'val_loss': self.best_val, 'path': path.name})
-    best = (_read_best(root) or {}).get('path')
-    ckpts = list_checkpoints(root)
-    for p in ckpts[: -self.cfg.training.keep_checkpoints]:
-        if p.name != best and p != path:
-            remove_checkpoint(p)
-    self.dist.barrier()
-    return path
-
-# %% ../nbs/04_training.ipynb #27ca51cc
-@patch
-def _count_bad(self: Trainer, row: dict, bad: int) -> int:
-    "Mark `row` skipped or not and return the non-finite steps in a row; after `MAX_BAD_STEPS` of them the run stops."
-    # an fp16 overflow (finite loss, infinite gradients) is routine: the scaler skips it and lowers its scale
-    skipped = not row.pop('finite')
-    if skipped and (not math.isfinite(row['loss']) or not self.scaler.is_enabled()):
-        bad += 1
-        self.log.print(
-            f"step {row['step']}: loss is {row['loss']}, grad norm {row['grad_norm']}: update skipped ({bad} in a row)"
-        )
-        if bad >= MAX_BAD_STEPS:
-            last = list_checkpoints(self.run_dir / 'checkpoints')
-            raise TrainingError(
-                f"the loss was not finite for {bad} steps in a row (last at step {row['step']}); the run stopped "
-                f"without saving. Last good checkpoint: {last[-1] if last else 'none'}. Try a lower training.lr, "
-                f"training.mixed_precision=fp32 or bf16, or a smaller training.grad_clip."
-            )
-    else:
-        bad = 0
-    row['skipped'] = skipped
-    return bad
-
-
+# %% ../nbs/04_training.ipynb #cb8f77fc
 @patch
 def _add_speed(self: Trainer, row: dict, dt: float, start: float):
     "Add throughput to `row`: tokens per second of this step, seconds since `fit` began, and the model FLOPs utilisation on a GPU."
@@ -777,7 +710,7 @@ def _add_speed(self: Trainer, row: dict, dt: float, start: float):
     if u is not None:
         row['mfu'] = u
 
-# %% ../nbs/04_training.ipynb #73c8c677
+
 @patch
 def _validate_and_log(self: Trainer, row: dict):
     "A validation pass; its numbers go to `metrics.jsonl`, the history and one printed line."
@@ -797,21 +730,6 @@ def _validate_and_log(self: Trainer, row: dict):
         f"step {self.step}: train loss {row['loss']:.3f} | val loss {vrow['val_loss']:.3f}, "
         f"bpb {vrow['val_bpb'] or float('nan'):.3f}"
     )
-
-
-@patch
-def _stop_reason(self: Trainer, stop: StopSignals, start: float) -> str | None:
-    "Why the run stops after this step (a signal, the time budget), or None; every rank takes the same decision."
-    t, d = self.cfg.training, self.dist
-    over = bool(t.max_minutes) and time.time() - start > 60 * t.max_minutes
-    flag = torch.tensor([2.0 if stop.requested else 1.0 if over else 0.0], device=self.device)
-    if d.enabled:
-        dist.all_reduce(flag, op=dist.ReduceOp.MAX)
-    if flag.item() == 2:
-        return stop.requested or 'a stop request on another rank'
-    if flag.item() == 1:
-        return f'the time budget of {t.max_minutes} minutes'
-    return None
 
 # %% ../nbs/04_training.ipynb #8de4a96e
 @patch
