@@ -36,10 +36,8 @@ from minigpt.checkpoint import (
     check_compatible,
     list_checkpoints,
     load_checkpoint,
-    loss_summary,
-    loss_totals,
-    token_byte_lengths,
 )
+from .metrics import heldout_loss
 from .train import Trainer, TrainingError
 
 # %% auto #0
@@ -477,15 +475,10 @@ def chat_format_rate(model, tokenizer, prompts: list[str], max_new_tokens: int =
     return ok / max(len(prompts), 1)
 
 
-@torch.no_grad()
 def heldout_bpb(model, tokenizer, data_dir, batch_size: int = 16, max_batches: int | None = 20) -> dict:
-    "Loss and bits per byte of `model` on the validation split of `data_dir` (only loss-carrying tokens count: the assistant's, for chats)."
-    c = model.config
-    batches = mdata.val_batches(data_dir, None, c.seq_len, batch_size, max_batches)
-    dev = next(model.parameters()).device
-    return loss_summary(
-        loss_totals(model.eval(), batches, token_byte_lengths(tokenizer, c.vocab_size).to(dev), dev)
-    )
+    "Loss and bits per byte of `model` (left in eval mode) on the validation split of `data_dir`: appendix G's `heldout_loss`, overall."
+    model.eval()  # only loss-carrying tokens count: the assistant's, for chats
+    return heldout_loss(model, tokenizer, data_dir, batch_size=batch_size, max_batches=max_batches)['overall']
 
 # %% ../nbs/08_finetune.ipynb #2fc6203a
 def _base_run_dir(ck: Checkpoint) -> Path:

@@ -26,9 +26,7 @@ from minigpt.config import (
     setup_runtime,
 )
 from minigpt.checkpoint import (
-    CHAT_PROMPTS,
     CONFIG,
-    SAMPLE_PROMPTS,
     STATE,
     TOKENIZER,
     Checkpoint,
@@ -42,14 +40,12 @@ from minigpt.checkpoint import (
     check_state,
     list_checkpoints,
     load_checkpoint,
-    loss_summary,
-    loss_totals,
     nonfinite_tensors,
     rng_state,
     save_checkpoint,
     set_rng_state,
-    token_byte_lengths,
 )
+from .metrics import CHAT_PROMPTS, SAMPLE_PROMPTS, heldout_loss, token_byte_lengths
 from .tokenizer import Tokenizer
 from .model import GPT, param_groups, mfu
 from . import data as mdata
@@ -401,9 +397,7 @@ def _prepare_data(self: Trainer):
         self.data_meta = mdata.prepare_data(cfg, self.tokenizer, d, verbose=False)
     t, m = cfg.training, cfg.model
     self.train_batches = mdata.Batches(d, 'train', m.seq_len, t.batch_size, seed=t.seed)
-    self.val_sources = [
-        s for s, v in self.data_meta['splits']['val']['sources'].items() if v['tokens'] > m.seq_len
-    ]
+    self.has_val = any(v['loss_tokens'] for v in self.data_meta['splits']['val']['sources'].values())
     self.token_bytes = token_byte_lengths(self.tokenizer, m.vocab_size).to(self.device)
 
 # %% ../nbs/04_training.ipynb #58c0e6f8
@@ -483,31 +477,25 @@ def train_step(self: Trainer) -> dict:
 
 # %% ../nbs/04_training.ipynb #0d7db443
 @patch
-@torch.no_grad()
 def validate(self: Trainer, max_batches: int | None = None) -> dict:
-    "Held-out loss, perplexity and bits-per-byte, overall and per source (the first `max_batches` of each source; ranks share them)."
-    n = max_batches or self.cfg.training.eval_batches
-    self.model.eval()
-    res, tot = {}, torch.zeros(3, dtype=torch.float64, device=self.device)
-    m, d = self.cfg.model, self.dist
-    for src in self.val_sources:
-        batches = mdata.val_batches(
-            self.run_dir / 'data', src, m.seq_len, self.cfg.training.batch_size, n, d.rank, d.world_size
+    "Held-out loss, perplexity and bits per byte, overall and per source: appendix G's `heldout_loss` on the first `max_batches` of each source."
+    t, d, v = self.cfg.training, self.dist, None
+    if self.has_val:  # ranks share the batches; every rank gets the sums of all
+        v = heldout_loss(
+            self.model,
+            self.tokenizer,
+            self.run_dir / 'data',
+            self.cfg.model.seq_len,
+            t.batch_size,
+            max_batches or t.eval_batches,
+            self.device,
+            self.precision,
+            token_bytes=self.token_bytes,
+            rank=d.rank,
+            world_size=d.world_size,
         )
-        acc = _all_sum(
-            loss_totals(self.model, batches, self.token_bytes, self.device, self.precision), self.dist
-        )
-        tot += acc
-        if acc[1] > 0:
-            res[src] = acc
-    self.model.train()
-    out = {
-        'step': self.step,
-        'val': loss_summary(tot) if tot[1] > 0 else None,
-        'per_source': {k: loss_summary(v) for k, v in res.items()},
-    }
-    self.last_val = out
-    return out
+    self.last_val = {'step': self.step, 'val': v['overall'] if v else None, 'per_source': v['per_source'] if v else {}}
+    return self.last_val
 
 # %% ../nbs/04_training.ipynb #ebb2ba5f
 @patch
@@ -698,7 +686,7 @@ def write_samples(self: Trainer) -> Path | None:
     f = self.run_dir / 'samples' / f'samples_step_{self.step:06d}.txt'
     return atomic_write(f, '\n'.join(lines))
 
-# %% ../nbs/04_training.ipynb #cb8f77fc
+# %% ../nbs/04_training.ipynb #53ce938c
 @patch
 def _add_speed(self: Trainer, row: dict, dt: float, start: float):
     "Add throughput to `row`: tokens per second of this step, seconds since `fit` began, and the model FLOPs utilisation on a GPU."
