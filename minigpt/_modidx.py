@@ -518,5 +518,6 @@ d = { 'settings': { 'branch': 'main',
                                'minigpt.train.init_distributed': ('training.html#init_distributed', 'minigpt/train.py'),
                                'minigpt.train.lr_factor': ('training.html#lr_factor', 'minigpt/train.py'),
                                'minigpt.train.main': ('training.html#main', 'minigpt/train.py'),
+                               'minigpt.train.muon_ns_dtype': ('training.html#muon_ns_dtype', 'minigpt/train.py'),
                                'minigpt.train.read_metrics': ('training.html#read_metrics', 'minigpt/train.py'),
                                'minigpt.train.train': ('training.html#train', 'minigpt/train.py')}}}

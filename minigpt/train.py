@@ -21,6 +21,7 @@ from minigpt.config import (
     add_config_args,
     atomic_write,
     config_from_args,
+    has_native_bf16,
     load_overrides,
     parse_set,
     setup_runtime,
@@ -51,9 +52,9 @@ from .model import GPT, param_groups, mfu
 from . import data as mdata
 
 # %% auto #0
-__all__ = ['MAX_BAD_STEPS', 'SAMPLE_NEW_TOKENS', 'lr_factor', 'WarmupCosineScheduler', 'Muon', 'MuonAdamW', 'build_optimizer',
-           'RunLog', 'read_metrics', 'TrainingError', 'Dist', 'init_distributed', 'Trainer', 'StopSignals', 'train',
-           'compile_or_eager', 'main']
+__all__ = ['MAX_BAD_STEPS', 'SAMPLE_NEW_TOKENS', 'lr_factor', 'WarmupCosineScheduler', 'Muon', 'muon_ns_dtype', 'MuonAdamW',
+           'build_optimizer', 'RunLog', 'read_metrics', 'TrainingError', 'Dist', 'init_distributed', 'Trainer',
+           'StopSignals', 'train', 'compile_or_eager', 'main']
 
 # %% ../nbs/04_training.ipynb #9f971c45
 def lr_factor(step: int, warmup_steps: int, total_steps: int, min_lr_ratio: float = 0.1) -> float:
@@ -80,29 +81,35 @@ class WarmupCosineScheduler(torch.optim.lr_scheduler.LRScheduler):
         return [base * f for base in self.base_lrs]
 
 # %% ../nbs/04_training.ipynb #def80709
-def _newton_schulz(g: torch.Tensor, steps: int = 5, eps: float = 1e-7) -> torch.Tensor:
-    "An approximately orthogonal matrix with `g`'s singular vectors (its singular values pushed towards 1), in fp32."
-    a, b, c = 3.4445, -4.7750, 2.0315  # the quintic of torch.optim.Muon
-    x = g.float() / (g.norm() + eps)
+def _newton_schulz(g: torch.Tensor, steps: int = 5, eps: float = 1e-7, dtype=torch.float32) -> torch.Tensor:
+    "An approximately orthogonal matrix with `g`'s singular vectors (its singular values pushed towards 1), computed in `dtype`."
+    a, b, c = 3.4445, -4.7750, 2.0315  # the quintic of torch.optim.Muon, computed as it does
+    x = g.to(dtype)
     tall = x.size(0) > x.size(1)
     if tall:
         x = x.mT
+    x = x / x.norm().clamp(min=eps)
     for _ in range(steps):
         s = x @ x.mT
-        x = a * x + (b * s + c * s @ s) @ x
+        x = torch.addmm(x, torch.addmm(s, s, s, beta=b, alpha=c), x, beta=a)  # a·x + (b·s + c·s²)·x
     return x.mT if tall else x
 
 # %% ../nbs/04_training.ipynb #a3e48874
 class Muon(torch.optim.Optimizer):
-    "`torch.optim.Muon`'s update (Nesterov momentum, Newton-Schulz, lr matched to AdamW's RMS), orthogonalised in fp32, not bf16."
+    "`torch.optim.Muon`'s update (Nesterov momentum, Newton-Schulz, lr matched to AdamW's RMS), orthogonalized in `ns_dtype`."
 
     def __init__(
-        self, params, lr: float = 1e-3, weight_decay: float = 0.1, momentum: float = 0.95, ns_steps: int = 5
+        self,
+        params,
+        lr: float = 1e-3,
+        weight_decay: float = 0.1,
+        momentum: float = 0.95,
+        ns_steps: int = 5,
+        ns_dtype: torch.dtype = torch.float32,
     ):
-        super().__init__(
-            params,
-            dict(lr=lr, weight_decay=weight_decay, momentum=momentum, nesterov=True, ns_steps=ns_steps),
-        )
+        defaults = dict(lr=lr, weight_decay=weight_decay, momentum=momentum, nesterov=True, ns_steps=ns_steps)
+        super().__init__(params, defaults)
+        self.ns_dtype = ns_dtype  # not in the groups: the state dict does not carry it, the device that loads it decides
 
     @torch.no_grad()
     def step(self, closure=None):
@@ -112,11 +119,18 @@ class Muon(torch.optim.Optimizer):
                     continue
                 buf = self.state[p].setdefault('momentum_buffer', torch.zeros_like(p))
                 buf.lerp_(p.grad, 1 - g['momentum'])
-                o = _newton_schulz(p.grad.lerp(buf, g['momentum']), g['ns_steps']).to(p.dtype)
+                update = p.grad.lerp(buf, g['momentum']) if g['nesterov'] else buf
+                o = _newton_schulz(update, g['ns_steps'], dtype=self.ns_dtype).to(p.dtype)
                 p.mul_(1 - g['lr'] * g['weight_decay'])
-                p.add_(
-                    o, alpha=-g['lr'] * 0.2 * math.sqrt(max(p.shape[:2]))
-                )  # 'match_rms_adamw': reuse AdamW's lr
+                p.add_(o, alpha=-g['lr'] * (0.2 * math.sqrt(max(p.shape[:2]))))  # 'match_rms_adamw': AdamW's lr
+
+# %% ../nbs/04_training.ipynb #71605f29
+def muon_ns_dtype(device, native_bf16: bool | None = None) -> torch.dtype:
+    "The dtype of Muon's Newton-Schulz: bf16 on a GPU with bf16 tensor cores (or `native_bf16`), fp32 on a T4 and every CPU."
+    device = torch.device(device)
+    if device.type != 'cuda':
+        return torch.float32
+    return torch.bfloat16 if (has_native_bf16(device) if native_bf16 is None else native_bf16) else torch.float32
 
 # %% ../nbs/04_training.ipynb #27960175
 class MuonAdamW(torch.optim.Optimizer):
@@ -150,22 +164,16 @@ class MuonAdamW(torch.optim.Optimizer):
         self.param_groups = self.muon.param_groups + self.adamw.param_groups
 
 # %% ../nbs/04_training.ipynb #9c7cc6bc
-def build_optimizer(model: torch.nn.Module, t, device: torch.device) -> torch.optim.Optimizer:
+def build_optimizer(model: torch.nn.Module, t, device, native_bf16: bool | None = None) -> torch.optim.Optimizer:
     "The optimizer `training.optimizer` names: AdamW, or Muon (the blocks' 2-D weights) + AdamW (embeddings, norms, head)."
+    device = torch.device(device)
     kw = {'fused': True} if device.type == 'cuda' else {}
     if t.optimizer == 'adamw':
         return torch.optim.AdamW(param_groups(model, t.weight_decay), lr=t.lr, betas=(t.beta1, t.beta2), **kw)
-    hidden = [
-        p for n, p in model.named_parameters() if p.requires_grad and p.dim() == 2 and '.layers.' in f'.{n}'
-    ]
+    hidden = [p for n, p in model.named_parameters() if p.requires_grad and p.dim() == 2 and '.layers.' in f'.{n}']
     ids = {id(p) for p in hidden}
     rest = [p for p in model.parameters() if p.requires_grad and id(p) not in ids]
-    # on a GPU torch's own Muon (bf16 Newton-Schulz is fast there); on a CPU without bf16 units the fp32 twin
-    muon = (
-        torch.optim.Muon(hidden, lr=t.lr, weight_decay=t.weight_decay, adjust_lr_fn='match_rms_adamw')
-        if device.type == 'cuda'
-        else Muon(hidden, lr=t.lr, weight_decay=t.weight_decay)
-    )
+    muon = Muon(hidden, lr=t.lr, weight_decay=t.weight_decay, ns_dtype=muon_ns_dtype(device, native_bf16))
     adamw = torch.optim.AdamW(
         [
             {'params': [p for p in rest if p.dim() >= 2], 'weight_decay': t.weight_decay},
@@ -686,7 +694,7 @@ def write_samples(self: Trainer) -> Path | None:
     f = self.run_dir / 'samples' / f'samples_step_{self.step:06d}.txt'
     return atomic_write(f, '\n'.join(lines))
 
-# %% ../nbs/04_training.ipynb #53ce938c
+# %% ../nbs/04_training.ipynb #abfdbbfe
 @patch
 def _add_speed(self: Trainer, row: dict, dt: float, start: float):
     "Add throughput to `row`: tokens per second of this step, seconds since `fit` began, and the model FLOPs utilisation on a GPU."
