@@ -52,9 +52,9 @@ from .model import GPT, param_groups, mfu
 from . import data as mdata
 
 # %% auto #0
-__all__ = ['MAX_BAD_STEPS', 'SAMPLE_NEW_TOKENS', 'lr_factor', 'WarmupCosineScheduler', 'Muon', 'muon_ns_dtype', 'MuonAdamW',
-           'build_optimizer', 'RunLog', 'read_metrics', 'TrainingError', 'Dist', 'init_distributed', 'Trainer',
-           'StopSignals', 'train', 'compile_or_eager', 'main']
+__all__ = ['SYNC_EVERY', 'MAX_BAD_STEPS', 'SAMPLE_NEW_TOKENS', 'lr_factor', 'WarmupCosineScheduler', 'Muon', 'muon_ns_dtype',
+           'MuonAdamW', 'build_optimizer', 'Prefetcher', 'RunLog', 'read_metrics', 'TrainingError', 'Dist',
+           'init_distributed', 'Trainer', 'StopSignals', 'train', 'compile_or_eager', 'main']
 
 # %% ../nbs/04_training.ipynb #9f971c45
 def lr_factor(step: int, warmup_steps: int, total_steps: int, min_lr_ratio: float = 0.1) -> float:
@@ -113,18 +113,31 @@ class Muon(torch.optim.Optimizer):
 
     @torch.no_grad()
     def step(self, closure=None):
+        found_inf = getattr(self, 'found_inf', None)  # set for one step by the trainer or a GradScaler
+        grad_scale = getattr(self, 'grad_scale', None)  # a GradScaler's gradients not yet unscaled
         for g in self.param_groups:
             for p in g['params']:
                 if p.grad is None:
                     continue
+                grad = p.grad if grad_scale is None else p.grad / grad_scale
                 buf = self.state[p].setdefault('momentum_buffer', torch.zeros_like(p))
-                buf.lerp_(p.grad, 1 - g['momentum'])
-                update = p.grad.lerp(buf, g['momentum']) if g['nesterov'] else buf
+                lr_adj = g['lr'] * (0.2 * math.sqrt(max(p.shape[:2])))  # 'match_rms_adamw': AdamW's lr serves
+                if found_inf is None:
+                    buf.lerp_(grad, 1 - g['momentum'])
+                else:  # skipped on the device when found_inf is not 0: momentum and weights stay as they were
+                    keep = (found_inf == 0).to(p.dtype)
+                    grad = grad.masked_fill(keep == 0, 0.0)
+                    buf.lerp_(grad, (1 - g['momentum']) * keep)
+                update = grad.lerp(buf, g['momentum']) if g['nesterov'] else buf
                 o = _newton_schulz(update, g['ns_steps'], dtype=self.ns_dtype).to(p.dtype)
-                p.mul_(1 - g['lr'] * g['weight_decay'])
-                p.add_(o, alpha=-g['lr'] * (0.2 * math.sqrt(max(p.shape[:2]))))  # 'match_rms_adamw': AdamW's lr
+                if found_inf is None:
+                    p.mul_(1 - g['lr'] * g['weight_decay'])
+                    p.add_(o, alpha=-lr_adj)
+                else:
+                    p.mul_(1 - g['lr'] * g['weight_decay'] * keep)
+                    p.addcmul_(o, keep, value=-lr_adj)
 
-# %% ../nbs/04_training.ipynb #71605f29
+# %% ../nbs/04_training.ipynb #2f8d33cd
 def muon_ns_dtype(device, native_bf16: bool | None = None) -> torch.dtype:
     "The dtype of Muon's Newton-Schulz: bf16 on a GPU with bf16 tensor cores (or `native_bf16`), fp32 on a T4 and every CPU."
     device = torch.device(device)
@@ -142,10 +155,20 @@ class MuonAdamW(torch.optim.Optimizer):
             muon.param_groups + adamw.param_groups, {}
         )  # the same group dicts: a scheduler sets both
 
+    @property
+    def _step_supports_amp_scaling(self) -> bool:
+        "Whether a step can be skipped on the device (`found_inf`): Muon can, AdamW when fused."
+        return getattr(self.adamw, '_step_supports_amp_scaling', False)
+
     @torch.no_grad()
     def step(self, closure=None):
-        self.muon.step()
-        self.adamw.step()
+        amp = {k: getattr(self, k) for k in ('grad_scale', 'found_inf') if hasattr(self, k)}
+        for opt in (self.muon, self.adamw):  # a skip decided on the device goes to both
+            for k, v in amp.items():
+                setattr(opt, k, v)
+            opt.step()
+            for k in amp:
+                delattr(opt, k)
 
     def zero_grad(self, set_to_none: bool = True):
         self.muon.zero_grad(set_to_none)
@@ -167,7 +190,7 @@ class MuonAdamW(torch.optim.Optimizer):
 def build_optimizer(model: torch.nn.Module, t, device, native_bf16: bool | None = None) -> torch.optim.Optimizer:
     "The optimizer `training.optimizer` names: AdamW, or Muon (the blocks' 2-D weights) + AdamW (embeddings, norms, head)."
     device = torch.device(device)
-    kw = {'fused': True} if device.type == 'cuda' else {}
+    kw = {'fused': True} if device.type in ('cuda', 'cpu') else {}  # one kernel, and it can skip a step on the device
     if t.optimizer == 'adamw':
         return torch.optim.AdamW(param_groups(model, t.weight_decay), lr=t.lr, betas=(t.beta1, t.beta2), **kw)
     hidden = [p for n, p in model.named_parameters() if p.requires_grad and p.dim() == 2 and '.layers.' in f'.{n}']
@@ -184,6 +207,46 @@ def build_optimizer(model: torch.nn.Module, t, device, native_bf16: bool | None 
         **kw,
     )
     return MuonAdamW(muon, adamw)
+
+# %% ../nbs/04_training.ipynb #8bc1cd28
+SYNC_EVERY = 8  # steps between the loop's looks at the host (numbers read back, stop requests checked), at most
+
+
+class Prefetcher:
+    "Batches by number on `device`; with `ahead` (the default on CUDA) the next one is copied while this one is used."
+
+    def __init__(self, get_batch, device, ahead: bool | None = None):
+        self.get_batch, self.device = get_batch, torch.device(device)
+        self.cuda = self.device.type == 'cuda'
+        self.ahead = self.cuda if ahead is None else ahead
+        self.stream = torch.cuda.Stream(self.device) if self.cuda else None
+        self.next = None  # (number, batch) copied ahead
+
+    def _load(self, n: int):
+        x, y = self.get_batch(n)
+        if not self.cuda:
+            return x.to(self.device), y.to(self.device)
+        with torch.cuda.stream(self.stream):  # from pinned memory, the copy does not block the host
+            return tuple(t.pin_memory().to(self.device, non_blocking=True) for t in (x, y))
+
+    def get(self, n: int, following: int | None = None):
+        "Batch `n` (copied ahead if it was the one announced); then start on batch `following`."
+        batch = self.next[1] if self.next is not None and self.next[0] == n else self._load(n)
+        if self.cuda:  # the compute stream waits for the copy, and the memory is not reused before it is done
+            torch.cuda.current_stream(self.device).wait_stream(self.stream)
+            for t in batch:
+                t.record_stream(torch.cuda.current_stream(self.device))
+        self.next = (following, self._load(following)) if self.ahead and following is not None else None
+        return batch
+
+# %% ../nbs/04_training.ipynb #7f8df658
+def _allow_tf32(device) -> bool:
+    "On CUDA, let fp32 matrix products run on TF32 tensor cores; on any other device change nothing. Returns whether it did."
+    if torch.device(device).type != 'cuda':
+        return False
+    torch.backends.cuda.matmul.allow_tf32 = True
+    torch.backends.cudnn.allow_tf32 = True
+    return True
 
 # %% ../nbs/04_training.ipynb #c015a382
 class RunLog:
@@ -322,6 +385,7 @@ class Trainer:
         self.device, self.precision = setup_runtime(cfg, verbose=self.verbose)
         if self.dist.enabled and self.device.type == 'cuda':
             self.device = torch.device('cuda', self.dist.local_rank)
+        _allow_tf32(self.device)
         for s in _clean_leftovers(self.run_dir) if self.dist.is_main else []:
             self.log.print(f'leftover of an interrupted run: {s}')
         self.tokenizer = self._prepare_tokenizer(ckpt)
@@ -405,6 +469,7 @@ def _prepare_data(self: Trainer):
         self.data_meta = mdata.prepare_data(cfg, self.tokenizer, d, verbose=False)
     t, m = cfg.training, cfg.model
     self.train_batches = mdata.Batches(d, 'train', m.seq_len, t.batch_size, seed=t.seed)
+    self.batches = Prefetcher(self.train_batches.get_batch, self.device)  # on CUDA: copied one batch ahead
     self.has_val = any(v['loss_tokens'] for v in self.data_meta['splits']['val']['sources'].values())
     self.token_bytes = token_byte_lengths(self.tokenizer, m.vocab_size).to(self.device)
 
@@ -453,35 +518,44 @@ def _forward(self: Trainer, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 # %% ../nbs/04_training.ipynb #7edbf6e5
 @patch
 def train_step(self: Trainer) -> dict:
-    "One optimizer step over `grad_accum_steps` micro-batches; returns its metrics."
-    t, d = self.cfg.training, self.dist
+    "One optimizer step over `grad_accum_steps` micro-batches; its loss, grad norm and `finite` stay on the device."
+    t, d, n = self.cfg.training, self.dist, self.cfg.training.grad_accum_steps
     self.fwd.train()
     loss_sum = torch.zeros((), device=self.device)
-    for i in range(t.grad_accum_steps):
-        x, y = self.train_batches.get_batch((self.step * t.grad_accum_steps + i) * d.world_size + d.rank)
-        x, y = x.to(self.device, non_blocking=True), y.to(self.device, non_blocking=True)
-        sync = (
-            contextlib.nullcontext() if (not d.enabled or i == t.grad_accum_steps - 1) else self.fwd.no_sync()
-        )
+    for i in range(n):
+        b = (self.step * n + i) * d.world_size + d.rank  # this process's micro-batch i of this step
+        x, y = self.batches.get(b, following=b + d.world_size)  # the next one is copied meanwhile (CUDA)
+        sync = contextlib.nullcontext() if not d.enabled or i == n - 1 else self.fwd.no_sync()
         with sync:
             with self.precision.autocast(self.device):
                 loss = self._forward(x, y)
-            self.scaler.scale(loss / t.grad_accum_steps).backward()
+            self.scaler.scale(loss / n).backward()
         loss_sum += loss.detach().float()
-    loss = (_all_sum(loss_sum, d) / (t.grad_accum_steps * d.world_size)).item()
+    loss = _all_sum(loss_sum, d) / (n * d.world_size)
     self.scaler.unscale_(self.opt)
-    gnorm = torch.nn.utils.clip_grad_norm_(
-        self.model.parameters(), t.grad_clip if t.grad_clip > 0 else float('inf')
-    ).item()
-    finite = math.isfinite(loss) and math.isfinite(gnorm)
+    clip = t.grad_clip if t.grad_clip > 0 else float('inf')
+    gnorm = torch.nn.utils.clip_grad_norm_(self.model.parameters(), clip)
+    finite = torch.isfinite(loss) & torch.isfinite(gnorm)
     lr = self.opt.param_groups[0]['lr']
-    if finite or self.scaler.is_enabled():
-        self.scaler.step(self.opt)  # the scaler itself skips non-finite steps
-    self.scaler.update()
+    self._optimizer_step(finite)
     self.opt.zero_grad(set_to_none=True)
     self.sched.step()
     self.step += 1
     return {'step': self.step, 'loss': loss, 'lr': lr, 'grad_norm': gnorm, 'finite': finite}
+
+
+@patch
+def _optimizer_step(self: Trainer, finite: torch.Tensor):
+    "Step the optimizer unless the step is not `finite`: decided on the device where the optimizer can, else on the host."
+    if self.scaler.is_enabled():
+        self.scaler.step(self.opt)  # fp16: the scaler skips a step whose gradients are not finite
+    elif getattr(self.opt, '_step_supports_amp_scaling', False):
+        self.opt.found_inf = (~finite).float()  # fused AdamW and Muon skip on the device: no wait
+        self.opt.step()
+        del self.opt.found_inf
+    elif finite.item():  # any other optimizer: the host decides, after waiting for the device
+        self.opt.step()
+    self.scaler.update()
 
 # %% ../nbs/04_training.ipynb #0d7db443
 @patch
@@ -694,13 +768,13 @@ def write_samples(self: Trainer) -> Path | None:
     f = self.run_dir / 'samples' / f'samples_step_{self.step:06d}.txt'
     return atomic_write(f, '\n'.join(lines))
 
-# %% ../nbs/04_training.ipynb #abfdbbfe
+# %% ../nbs/04_training.ipynb #c42acbc3
 @patch
-def _add_speed(self: Trainer, row: dict, dt: float, start: float):
-    "Add throughput to `row`: tokens per second of this step, seconds since `fit` began, and the model FLOPs utilisation on a GPU."
+def _add_speed(self: Trainer, row: dict, steps: int, dt: float, start: float):
+    "Add throughput to `row`: tokens per second over the last `steps` steps (`dt` seconds), seconds since `fit` began, and the MFU on a GPU."
     t = self.cfg.training
     tokens_per_step = t.batch_size * t.grad_accum_steps * self.cfg.model.seq_len * self.dist.world_size
-    row['tokens_per_sec'] = tokens_per_step / max(dt, 1e-9)
+    row['tokens_per_sec'] = steps * tokens_per_step / max(dt, 1e-9)
     row['elapsed'] = time.time() - start
     u = mfu(row['tokens_per_sec'], self.flops_per_token, self.device)
     if u is not None:
@@ -752,45 +826,56 @@ def _plot(self: Trainer, handle=None):
     return handle
 
 # %% ../nbs/04_training.ipynb #675575fa
+def _on_host(rows: list[dict]) -> list[dict]:
+    "The steps' rows with their device tensors (loss, grad norm, finite) read back, all in one transfer."
+    vals = torch.stack([torch.stack([r['loss'], r['grad_norm'].float(), r['finite'].float()]) for r in rows])
+    return [{**r, 'loss': l, 'grad_norm': g, 'finite': f == 1} for r, (l, g, f) in zip(rows, vals.tolist())]
+
+
 @patch
 def fit(self: Trainer, max_steps: int | None = None) -> 'Trainer':
     "Train until `training.total_steps` (or `max_steps`, a signal, or `training.max_minutes`), with a checkpoint at the end."
     t = self.cfg.training
     end = t.total_steps if max_steps is None else min(t.total_steps, max_steps)
-    start, bad, handle, reason = time.time(), 0, None, None
     if self.step >= end:
         self.log.print(f'nothing to do: the run is at step {self.step} of {end}')
         return self
+    start, bad, handle, reason, pending = time.time(), 0, None, None, []
+    looked = (start, self.step)  # when the loop last looked at the host, and at which step
     bar = tqdm(total=end, initial=self.step, desc='train', disable=not self.verbose, dynamic_ncols=True)
-    with (
-        StopSignals() as stop,
-        contextlib.closing(bar),
-    ):  # closed on an error too, before the error is printed
+    with StopSignals() as stop, contextlib.closing(bar):  # the bar is closed on an error too, before it is printed
         while self.step < end:
-            t0 = time.time()
-            row = self.train_step()
-            dt = time.time() - t0
+            pending.append(self.train_step())
             bar.update(1)
-            bad = self._count_bad(row, bad)
-            self._add_speed(row, dt, start)
-            bar.set_postfix(
-                loss=f"{row['loss']:.3f}", lr=f"{row['lr']:.2e}", tok_s=f"{row['tokens_per_sec']:,.0f}"
-            )
-            if self.step % t.log_interval == 0 or self.step == end:
+            s = self.step
+            log = s % t.log_interval == 0 or s == end
+            evaluate = s % t.eval_interval == 0 or s == end
+            sample = bool(t.sample_interval) and s % t.sample_interval == 0 and s < end
+            save = s % t.checkpoint_interval == 0 or s == end
+            if not (log or evaluate or sample or save or s % SYNC_EVERY == 0):
+                continue  # no look at the host: the next step is queued while the device computes
+            rows, pending = _on_host(pending), []
+            for r in rows:
+                bad = self._count_bad(r, bad)
+            row = rows[-1]
+            self._add_speed(row, s - looked[1], time.time() - looked[0], start)
+            if log:
                 self.log.metrics(**row)
                 self.history.append(row)
+                bar.set_postfix(loss=f"{row['loss']:.3f}", lr=f"{row['lr']:.2e}", tok_s=f"{row['tokens_per_sec']:,.0f}")
                 if self.live_plot:
                     handle = self._plot(handle)
-            if self.step % t.eval_interval == 0 or self.step == end:
+            if evaluate:
                 self._validate_and_log(row)
-            if t.sample_interval and self.step % t.sample_interval == 0 and self.step < end:
+            if sample:
                 self.write_samples()
             reason = self._stop_reason(stop, start)
             # no routine checkpoint in the middle of a run of skipped updates: retention must not push out the good ones
-            if reason or self.step == end or (self.step % t.checkpoint_interval == 0 and not bad):
+            if reason or s == end or (save and not bad):
                 path = self.save()
             if reason:
                 break
+            looked = (time.time(), s)
     bar.close()
     if self.live_plot and handle is not None:
         self._plot(handle)
