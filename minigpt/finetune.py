@@ -363,7 +363,7 @@ def _new_model(self: FineTuner) -> GPT:
     load_model(model, str(self.run_dir / 'init' / WEIGHTS), strict=True)
     if self.lora_cfg:
         add_lora(model, self.lora_cfg)
-    self.adapted = model  # (save swaps self.model for a merged copy for a moment; this stays the trained model)
+    self.adapted = model  # save swaps self.model for a merged copy for a moment; this stays the trained one
     return model
 
 
@@ -372,7 +372,8 @@ def _new_optimizer(self: FineTuner) -> torch.optim.Optimizer:
     "AdamW over the trainable parameters only (the adapters, with LoRA)."
     t = self.cfg.training
     kw = {'fused': True} if self.device.type == 'cuda' else {}
-    return torch.optim.AdamW(param_groups(self.model, t.weight_decay), lr=t.lr, betas=(t.beta1, t.beta2), **kw)
+    groups = param_groups(self.model, t.weight_decay)
+    return torch.optim.AdamW(groups, lr=t.lr, betas=(t.beta1, t.beta2), **kw)
 
 # %% ../nbs/08_finetune.ipynb #d076f424
 @patch
@@ -476,7 +477,7 @@ def chat_format_rate(model, tokenizer, prompts: list[str], max_new_tokens: int =
 
 
 def heldout_bpb(model, tokenizer, data_dir, batch_size: int = 16, max_batches: int | None = 20) -> dict:
-    "Loss and bits per byte of `model` (left in eval mode) on the validation split of `data_dir`: appendix G's `heldout_loss`, overall."
+    "Loss and bits per byte of `model` (left in eval mode) on `data_dir`'s validation split (`heldout_loss`)."
     model.eval()  # only loss-carrying tokens count: the assistant's, for chats
     return heldout_loss(model, tokenizer, data_dir, batch_size=batch_size, max_batches=max_batches)['overall']
 
