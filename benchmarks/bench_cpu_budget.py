@@ -135,7 +135,7 @@ def run_recipe(
         row = tr.train_step()
         step_cpu += cpu_s() - s0
         train_wall += time.perf_counter() - w0
-        losses.append(row['loss'])
+        losses.append(row['loss'].item())  # a tensor until read
         if probe and tr.step >= probe and (tr.step == probe or tr.step % 10 == 0):
             # the schedule's length from the CPU time per step so far (the first step excluded), re-estimated every 10 steps
             # because other processes on the machine make steps slower or faster as the run goes

@@ -31,58 +31,14 @@ from minigpt.checkpoint import (
     CheckpointError,
     load_checkpoint,
     load_trained,
-    loss_summary,
-    loss_totals,
-    token_byte_lengths,
 )
+from .metrics import heldout_loss
 
 # %% auto #0
-__all__ = ['TASKS', 'DEFAULT_LIMITS', 'heldout_loss', 'run_dir_of', 'eval_data_dir', 'numbers_in', 'extract_answer', 'is_correct',
-           'task_gold', 'heldout_problems', 'read_gsm8k', 'generate_replies', 'eval_arithmetic', 'eval_word_problems',
+__all__ = ['TASKS', 'DEFAULT_LIMITS', 'run_dir_of', 'eval_data_dir', 'numbers_in', 'extract_answer', 'is_correct', 'task_gold',
+           'heldout_problems', 'read_gsm8k', 'generate_replies', 'eval_arithmetic', 'eval_word_problems',
            'eval_javascript', 'eval_prompts', 'evaluate', 'plot_bpb', 'plot_digits', 'report_markdown', 'write_report',
            'main']
-
-# %% ../nbs/06_eval.ipynb #f247f023
-def heldout_loss(
-    model,
-    tokenizer,
-    data_dir,
-    seq_len: int | None = None,
-    batch_size: int = 16,
-    max_batches: int | None = 10,
-    device='cpu',
-    precision=None,
-) -> dict:
-    "Loss, perplexity and bits per byte on the validation split of `data_dir`, overall and per source, with the share covered."
-    meta, seq_len = mdata.read_meta(data_dir), seq_len or model.config.seq_len
-    tb = token_byte_lengths(tokenizer, model.config.vocab_size).to(device)
-    per, tot = {}, torch.zeros(3, dtype=torch.float64, device=device)
-    how = {
-        r['name']: r['how'] for r in meta['sources']
-    }  # hub | local | synthetic (a stand-in when the hub was out of reach)
-    for src, info in meta['splits']['val']['sources'].items():
-        if info['loss_tokens'] == 0:
-            continue
-        acc = loss_totals(
-            model, mdata.val_batches(data_dir, src, seq_len, batch_size, max_batches), tb, device, precision
-        )
-        if acc[1] == 0:
-            continue
-        tot += acc
-        per[src] = {
-            **loss_summary(acc),
-            'coverage': round(acc[1].item() / info['loss_tokens'], 4),
-            'how': how.get(src, '?'),
-        }
-    if tot[1] == 0:
-        raise DataError(f"the validation split in {data_dir} has no loss-carrying tokens")
-    total_loss_tokens = sum(v['loss_tokens'] for k, v in meta['splits']['val']['sources'].items() if k in per)
-    return {
-        'overall': {**loss_summary(tot), 'coverage': round(tot[1].item() / total_loss_tokens, 4)},
-        'per_source': per,
-        'val_fraction': meta['data_config']['val_fraction'],
-        'data_dir': str(data_dir),
-    }
 
 # %% ../nbs/06_eval.ipynb #d136c6cc
 def run_dir_of(ckpt) -> Path:

@@ -36,11 +36,9 @@ from minigpt.checkpoint import (
     check_compatible,
     list_checkpoints,
     load_checkpoint,
-    loss_summary,
-    loss_totals,
-    token_byte_lengths,
 )
-from .train import Trainer, TrainingError, WarmupCosineScheduler, compile_or_eager
+from .metrics import heldout_loss
+from .train import Trainer, TrainingError
 
 # %% auto #0
 __all__ = ['ADAPTER', 'FINETUNE', 'FINETUNE_DEFAULTS', 'LORA_DEFAULTS', 'LoRALinear', 'LoRAConfig', 'add_lora', 'lora_modules',
@@ -359,31 +357,23 @@ def _prepare_tokenizer(self: FineTuner, ckpt):
 
 # %% ../nbs/08_finetune.ipynb #f63cb7f1
 @patch
-def _build_model(self: FineTuner):
-    "As `Trainer`: a GPT, then the initial weights, then (LoRA) the adapters; the optimizer sees trainable parameters only."
-    cfg, t = self.cfg, self.cfg.training
-    self.model = GPT(cfg.model)
-    load_model(self.model, str(self.run_dir / 'init' / WEIGHTS), strict=True)
+def _new_model(self: FineTuner) -> GPT:
+    "A `GPT` with the initial weights, then (LoRA) the adapters."
+    model = GPT(self.cfg.model)
+    load_model(model, str(self.run_dir / 'init' / WEIGHTS), strict=True)
     if self.lora_cfg:
-        add_lora(self.model, self.lora_cfg)
-    self.adapted = (
-        self.model
-    )  # (save swaps self.model for a merged copy for a moment; this stays the trained model)
-    self.model.to(self.device)
-    self.opt = torch.optim.AdamW(
-        param_groups(self.model, t.weight_decay),
-        lr=t.lr,
-        betas=(t.beta1, t.beta2),
-        **({'fused': True} if self.device.type == 'cuda' else {}),
-    )
-    self.sched = WarmupCosineScheduler(self.opt, t.warmup_steps, t.total_steps, t.min_lr_ratio)
-    self.scaler = torch.amp.GradScaler(self.device.type, enabled=self.precision.use_scaler)
-    self.flops_per_token = self.model.flops_per_token()
-    self.fwd = compile_or_eager(self.model, self.log.print) if cfg.runtime.use_compile else self.model
-    if self.dist.enabled:
-        from torch.nn.parallel import DistributedDataParallel as DDP
+        add_lora(model, self.lora_cfg)
+    self.adapted = model  # save swaps self.model for a merged copy for a moment; this stays the trained one
+    return model
 
-        self.fwd = DDP(self.fwd, device_ids=[self.dist.local_rank] if self.device.type == 'cuda' else None)
+
+@patch
+def _new_optimizer(self: FineTuner) -> torch.optim.Optimizer:
+    "AdamW over the trainable parameters only (the adapters, with LoRA)."
+    t = self.cfg.training
+    kw = {'fused': True} if self.device.type == 'cuda' else {}
+    groups = param_groups(self.model, t.weight_decay)
+    return torch.optim.AdamW(groups, lr=t.lr, betas=(t.beta1, t.beta2), **kw)
 
 # %% ../nbs/08_finetune.ipynb #d076f424
 @patch
@@ -486,15 +476,10 @@ def chat_format_rate(model, tokenizer, prompts: list[str], max_new_tokens: int =
     return ok / max(len(prompts), 1)
 
 
-@torch.no_grad()
 def heldout_bpb(model, tokenizer, data_dir, batch_size: int = 16, max_batches: int | None = 20) -> dict:
-    "Loss and bits per byte of `model` on the validation split of `data_dir` (only loss-carrying tokens count: the assistant's, for chats)."
-    c = model.config
-    batches = mdata.val_batches(data_dir, None, c.seq_len, batch_size, max_batches)
-    dev = next(model.parameters()).device
-    return loss_summary(
-        loss_totals(model.eval(), batches, token_byte_lengths(tokenizer, c.vocab_size).to(dev), dev)
-    )
+    "Loss and bits per byte of `model` (left in eval mode) on `data_dir`'s validation split (`heldout_loss`)."
+    model.eval()  # only loss-carrying tokens count: the assistant's, for chats
+    return heldout_loss(model, tokenizer, data_dir, batch_size=batch_size, max_batches=max_batches)['overall']
 
 # %% ../nbs/08_finetune.ipynb #2fc6203a
 def _base_run_dir(ck: Checkpoint) -> Path:
