@@ -58,7 +58,7 @@ setuptools.setup(
     project_urls=project_urls,
     packages=setuptools.find_packages(include=[cfg['lib_name'], cfg['lib_name'] + '.*']),
     include_package_data=True,
-    package_data={cfg['lib_name']: ['fixtures/*']},  # the course data the lessons read (fixture_path)
+    package_data={cfg['lib_name']: ['fixtures/*', 'reference/*']},  # course data (fixture_path), the reference model
     install_requires=requirements,
     extras_require={'dev': dev_requirements},
     python_requires='>=' + min_python,

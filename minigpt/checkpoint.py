@@ -4,8 +4,9 @@
 
 # %% ../nbs/F_checkpoints.ipynb #31483e13
 from __future__ import annotations
-import contextlib, errno, json, random, shutil, time
+import contextlib, errno, json, os, random, shutil, time
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -23,10 +24,10 @@ from minigpt.metrics import (  # moved to appendix G; still importable from here
 )
 
 # %% auto #0
-__all__ = ['WEIGHTS', 'STATE', 'CONFIG', 'TOKENIZER', 'BEST', 'CheckpointError', 'rng_state', 'set_rng_state',
-           'nonfinite_tensors', 'bare_model', 'save_checkpoint', 'checkpoint_step', 'list_checkpoints',
-           'find_checkpoint', 'Checkpoint', 'checkpoint_config', 'check_state', 'load_checkpoint', 'check_compatible',
-           'load_trained', 'remove_checkpoint', 'clean_checkpoints']
+__all__ = ['WEIGHTS', 'STATE', 'CONFIG', 'TOKENIZER', 'REFERENCE', 'BEST', 'CheckpointError', 'rng_state', 'set_rng_state',
+           'nonfinite_tensors', 'bare_model', 'save_checkpoint', 'reference_dir', 'resolve_path', 'checkpoint_step',
+           'list_checkpoints', 'find_checkpoint', 'Checkpoint', 'checkpoint_config', 'check_state', 'load_checkpoint',
+           'check_compatible', 'load_trained', 'demo_checkpoint', 'remove_checkpoint', 'clean_checkpoints']
 
 # %% ../nbs/F_checkpoints.ipynb #b224501f
 class CheckpointError(RuntimeError):
@@ -131,6 +132,29 @@ def save_checkpoint(
             shutil.copyfile(tokenizer_file, tmp / TOKENIZER)
     return final
 
+# %% ../nbs/F_checkpoints.ipynb #e1a03543
+REFERENCE = 'minigpt:reference'  # the name of the trained model that ships with the package
+
+
+def reference_dir() -> Path:
+    "Where the package keeps its reference model (appendix K builds it)."
+    return Path(str(resources.files('minigpt') / 'reference'))
+
+
+def resolve_path(path) -> Path:
+    "`path` as a path; the name `minigpt:reference` always means the package's reference model."
+    if str(path).startswith('minigpt:'):
+        if str(path) != REFERENCE:
+            raise CheckpointError(f"unknown model name {str(path)!r}: the package ships {REFERENCE!r}")
+        d = reference_dir()
+        if not (d / WEIGHTS).is_file():
+            raise CheckpointError(
+                f"{REFERENCE}: this installation has no reference model ({d} is missing or incomplete); "
+                "reinstall minigpt, or rebuild it with `make reference`"
+            )
+        return d
+    return Path(path)
+
 # %% ../nbs/F_checkpoints.ipynb #99e459ec
 def checkpoint_step(p) -> int:
     "The step of a checkpoint directory named `step_N`."
@@ -150,8 +174,8 @@ def _complete(p: Path) -> bool:
 
 
 def find_checkpoint(path) -> Path:
-    "A checkpoint directory from a run directory, its `checkpoints/` folder (the latest) or a checkpoint."
-    path = Path(path)
+    "A checkpoint directory from a run directory, its `checkpoints/` (the latest), a checkpoint or a name."
+    path = resolve_path(path)
     if not path.exists():
         raise CheckpointError(f"checkpoint path {path} does not exist")
     if path.is_file() and path.name in (WEIGHTS, STATE):
@@ -323,6 +347,16 @@ def load_trained(path, device='cpu') -> tuple[GPT, Tokenizer, Checkpoint]:
         )
     model = ck.load_into(GPT(ck.config.model), device=device).to(device).eval()
     return model, tok, ck
+
+# %% ../nbs/F_checkpoints.ipynb #a689ffea
+def demo_checkpoint(run='artifacts/tiny', verbose: bool = True) -> str:
+    "Your own run of the main job if it holds a checkpoint, else the reference model; says which."
+    mine = list_checkpoints(Path(run) / 'checkpoints')
+    pick = str(run) if mine else REFERENCE
+    if verbose:
+        whose = f'your own run, {run}' if mine else f'the reference model ({REFERENCE}): no run in {run} yet'
+        print(f'model: {whose}')
+    return pick
 
 # %% ../nbs/F_checkpoints.ipynb #6dcb6f4a
 def remove_checkpoint(p) -> None:
