@@ -58,7 +58,8 @@ setuptools.setup(
     project_urls=project_urls,
     packages=setuptools.find_packages(include=[cfg['lib_name'], cfg['lib_name'] + '.*']),
     include_package_data=True,
-    package_data={cfg['lib_name']: ['fixtures/*', 'reference/*']},  # course data (fixture_path), the reference model
+    # course data (fixture_path) and the reference model (minigpt:reference)
+    package_data={cfg['lib_name']: ['fixtures/*', 'reference/*']},
     install_requires=requirements,
     extras_require={'dev': dev_requirements},
     python_requires='>=' + min_python,
