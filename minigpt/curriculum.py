@@ -85,7 +85,7 @@ def _arith_record(
     worked = ANSWER_TEMPLATES['arithmetic'].format(
         steps='\n'.join(steps), a=a, sym=sym, b=b, result=answer_text
     )
-    if sym == '÷' and extra.get('remainder'):  # the quotient and the remainder: two calls
+    if sym == '÷':  # the quotient and the remainder: two calls (whether one is left shows only after)
         calls = [('Quotient: ', f'{a} // {b}', '. '), ('Remainder: ', f'{a} % {b}', '.')]
     else:
         calls = [('', f'{a} {sym} {b}', '.')]
