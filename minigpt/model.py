@@ -17,7 +17,7 @@ __all__ = ['PEAK_FLOPS', 'attention_reference', 'rope_tables', 'apply_rope', 'ex
            'GPT', 'KVCache', 'filter_logits', 'next_token', 'decode_steps', 'attention_maps', 'param_breakdown',
            'peak_flops', 'mfu', 'param_groups', 'llama_config']
 
-# %% ../nbs/02_model.ipynb #4c31ce2d
+# %% ../nbs/02_model.ipynb #1d4b8255
 def attention_reference(
     q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, start: int = 0
 ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -44,11 +44,12 @@ def rope_tables(head_dim: int, seq_len: int, theta: float = 10000.0) -> tuple[to
 def apply_rope(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
     """Rotate `x` (`(..., T, head_dim)`) pair by pair, dimension `j` with `j + head_dim/2` (Llama's layout).
     The tables are cast to `x`'s dtype: bf16 stays bf16."""
-    cos, sin = cos.to(x.dtype), sin.to(x.dtype)
+    if cos.dtype != x.dtype:
+        cos, sin = cos.to(x.dtype), sin.to(x.dtype)
     x1, x2 = x.chunk(2, dim=-1)
     return torch.cat([x1 * cos - x2 * sin, x2 * cos + x1 * sin], dim=-1)
 
-# %% ../nbs/02_model.ipynb #505f9fe7
+# %% ../nbs/02_model.ipynb #8e311f48
 def expand_kv(t: torch.Tensor, n_heads: int) -> torch.Tensor:
     "Keys or values `(B, n_kv_heads, S, D)` repeated to `(B, n_heads, S, D)`: head `h` is `t[:, h // group]`."
     return t.repeat_interleave(n_heads // t.size(1), dim=1)
@@ -252,7 +253,7 @@ class KVCache:
         self.pos = 0
         return self
 
-# %% ../nbs/02_model.ipynb #ccffa19a
+# %% ../nbs/02_model.ipynb #8ef0ec0c
 @patch
 def attend_cached(self: Attention, q, k, v, kv_cache: KVCache):
     """Write the new keys and values into `kv_cache`, then attend from the new queries to every cached
