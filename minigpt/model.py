@@ -13,11 +13,11 @@ from fastcore.basics import patch
 from .config import ModelConfig
 
 # %% auto #0
-__all__ = ['PEAK_FLOPS', 'attention_reference', 'rope_tables', 'apply_rope', 'Attention', 'MLP', 'RMSNorm', 'Block', 'KVCache',
-           'GPT', 'filter_logits', 'next_token', 'decode_steps', 'attention_maps', 'param_breakdown', 'peak_flops',
-           'mfu', 'param_groups', 'llama_config']
+__all__ = ['PEAK_FLOPS', 'attention_reference', 'rope_tables', 'apply_rope', 'expand_kv', 'Attention', 'MLP', 'RMSNorm', 'Block',
+           'GPT', 'KVCache', 'filter_logits', 'next_token', 'decode_steps', 'attention_maps', 'param_breakdown',
+           'peak_flops', 'mfu', 'param_groups', 'llama_config']
 
-# %% ../nbs/02_model.ipynb #b6a872b3
+# %% ../nbs/02_model.ipynb #1d4b8255
 def attention_reference(
     q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, start: int = 0
 ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -27,28 +27,36 @@ def attention_reference(
     `start + t` and sees keys `0 .. start + t`."""
     T, S = q.size(-2), k.size(-2)
     scores = q @ k.transpose(-2, -1) / math.sqrt(q.size(-1))  # (B, H, T, S)
-    future = torch.ones(T, S, dtype=torch.bool, device=q.device).triu(
-        start + 1
-    )  # True above the causal diagonal
+    # True above the causal diagonal: the future of each query
+    future = torch.ones(T, S, dtype=torch.bool, device=q.device).triu(start + 1)
     weights = scores.masked_fill(future, float('-inf')).softmax(-1)
     return weights @ v, weights
 
 # %% ../nbs/02_model.ipynb #bc2c8e9e
 def rope_tables(head_dim: int, seq_len: int, theta: float = 10000.0) -> tuple[torch.Tensor, torch.Tensor]:
-    "`cos` and `sin` of the rotation angles, each `(seq_len, head_dim // 2)`: position `m`, pair `i` turns by `m * theta^(-2i/head_dim)`."
+    """fp32 `cos` and `sin` of the rotation angles, each `(seq_len, head_dim // 2)`:
+    at position `m`, pair `i` turns by `m * theta^(-2i/head_dim)`."""
     inv_freq = 1.0 / (theta ** (torch.arange(0, head_dim, 2, dtype=torch.float32) / head_dim))
     angles = torch.outer(torch.arange(seq_len, dtype=torch.float32), inv_freq)
     return angles.cos(), angles.sin()
 
 
 def apply_rope(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
-    "Rotate `x` (`(..., T, head_dim)`) pair by pair; dimension `j` pairs with `j + head_dim/2` (Llama's convention)."
+    """Rotate `x` (`(..., T, head_dim)`) pair by pair, dimension `j` with `j + head_dim/2` (Llama's layout).
+    The tables are cast to `x`'s dtype: bf16 stays bf16."""
+    if cos.dtype != x.dtype:
+        cos, sin = cos.to(x.dtype), sin.to(x.dtype)
     x1, x2 = x.chunk(2, dim=-1)
     return torch.cat([x1 * cos - x2 * sin, x2 * cos + x1 * sin], dim=-1)
 
+# %% ../nbs/02_model.ipynb #8e311f48
+def expand_kv(t: torch.Tensor, n_heads: int) -> torch.Tensor:
+    "Keys or values `(B, n_kv_heads, S, D)` repeated to `(B, n_heads, S, D)`: head `h` is `t[:, h // group]`."
+    return t.repeat_interleave(n_heads // t.size(1), dim=1)
+
 # %% ../nbs/02_model.ipynb #52b8f0cb
 class Attention(nn.Module):
-    "Causal self-attention with rotary positions and grouped-query heads; `kv_cache` enables incremental decoding."
+    "Causal self-attention with rotary positions and grouped-query heads (Llama's attention layer)."
 
     def __init__(self, cfg: ModelConfig, layer_idx: int = 0):
         super().__init__()
@@ -67,31 +75,25 @@ class Attention(nn.Module):
         v = self.v_proj(x).view(B, T, self.n_kv_heads, self.head_dim).transpose(1, 2)
         return apply_rope(q, cos, sin), apply_rope(k, cos, sin), v
 
-    def expand_kv(self, k, v):
-        "Repeat each key/value head for the query heads of its group (a no-op without GQA)."
-        if self.n_kv_heads == self.n_heads:
-            return k, v
-        r = self.n_heads // self.n_kv_heads
-        return k.repeat_interleave(r, dim=1), v.repeat_interleave(r, dim=1)
+    def attend(self, q, k, v, mask=None, causal=False):
+        "SDPA of `n_heads` queries over `n_kv_heads` keys and values, no copies (GQA); dropout in training."
+        p = self.dropout if self.training else 0.0
+        gqa = self.n_kv_heads != self.n_heads
+        return F.scaled_dot_product_attention(
+            q, k, v, attn_mask=mask, dropout_p=p, is_causal=causal, enable_gqa=gqa
+        )
 
 # %% ../nbs/02_model.ipynb #8b363e2a
 @patch
 def forward(self: Attention, x, cos, sin, kv_cache=None):
+    """Attention output `(B, T, d_model)` for the stream `x` `(B, T, d_model)`, rotated by the tables `cos`,
+    `sin` of its positions. With `kv_cache`, `x` continues the cached positions (`attend_cached`)."""
     B, T, _ = x.shape
     q, k, v = self.qkv(x, cos, sin)
-    start = 0
-    if kv_cache is not None:
-        start = kv_cache.pos
-        k, v = kv_cache.update(self.layer_idx, k, v)  # all keys/values so far, (B, n_kv_heads, start + T, D)
-    k, v = self.expand_kv(k, v)
-    p = self.dropout if self.training else 0.0
-    if start == 0:  # training, or the prompt: the causal kernel
-        y = F.scaled_dot_product_attention(q, k, v, dropout_p=p, is_causal=T > 1)
-    elif T == 1:  # one new token: it may see every cached position, so no mask at all
-        y = F.scaled_dot_product_attention(q, k, v, dropout_p=p)
-    else:  # a chunk after a cached prefix: query t sees keys 0 .. start + t
-        allowed = torch.ones(T, start + T, dtype=torch.bool, device=x.device).tril(start)
-        y = F.scaled_dot_product_attention(q, k, v, attn_mask=allowed, dropout_p=p)
+    if kv_cache is None:
+        y = self.attend(q, k, v, causal=True)  # (B, n_heads, T, head_dim)
+    else:
+        y = self.attend_cached(q, k, v, kv_cache)
     return self.o_proj(y.transpose(1, 2).reshape(B, T, -1))
 
 # %% ../nbs/02_model.ipynb #47712e52
@@ -105,6 +107,7 @@ class MLP(nn.Module):
         self.down_proj = nn.Linear(cfg.ffn_dim, cfg.d_model, bias=False)
 
     def forward(self, x):
+        "`(..., d_model)` -> `(..., d_model)`, through `ffn_dim` gated hidden units."
         return self.down_proj(F.silu(self.gate_proj(x)) * self.up_proj(x))
 
 # %% ../nbs/02_model.ipynb #9e759fde
@@ -116,6 +119,7 @@ class RMSNorm(nn.Module):
         self.weight, self.eps = nn.Parameter(torch.ones(dim)), eps
 
     def forward(self, x):
+        "`x` normalised over its last dimension, in `x`'s dtype (the statistic in fp32)."
         if x.dtype == torch.float32:
             return F.rms_norm(x, (x.size(-1),), self.weight, self.eps)
         return self.weight * F.rms_norm(x.float(), (x.size(-1),), eps=self.eps).to(x.dtype)
@@ -133,35 +137,11 @@ class Block(nn.Module):
         self.drop = nn.Dropout(cfg.dropout)
 
     def forward(self, x, cos, sin, kv_cache=None):
+        "The stream `x` `(B, T, d_model)` with both branches added; `cos`, `sin`, `kv_cache` as `Attention`."
         h = self.self_attn(self.input_layernorm(x), cos, sin, kv_cache)
         x = x + (self.drop(h) if self.drop.p else h)
         h = self.mlp(self.post_attention_layernorm(x))
         return x + (self.drop(h) if self.drop.p else h)
-
-# %% ../nbs/02_model.ipynb #dc53b6ce
-class KVCache:
-    "Preallocated per-layer keys and values for incremental decoding: pass it to `GPT.forward(..., kv_cache=)`."
-
-    def __init__(self, n_layers: int, max_len: int):
-        self.n_layers, self.max_len, self.pos = n_layers, max_len, 0
-        self.k: list[torch.Tensor | None] = [None] * n_layers
-        self.v: list[torch.Tensor | None] = [None] * n_layers
-
-    def update(self, layer: int, k: torch.Tensor, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        "Store `k`, `v` (`(B, H, T, D)`) at positions `pos .. pos+T` of `layer`; return all keys and values up to there."
-        if self.k[layer] is None:
-            B, H, _, D = k.shape
-            self.k[layer] = k.new_zeros(B, H, self.max_len, D)
-            self.v[layer] = v.new_zeros(B, H, self.max_len, D)
-        K, V, end = self.k[layer], self.v[layer], self.pos + k.size(2)
-        K[:, :, self.pos : end] = k
-        V[:, :, self.pos : end] = v
-        return K[:, :, :end], V[:, :, :end]
-
-    def reset(self) -> 'KVCache':
-        "Forget the stored tokens (the buffers are kept and overwritten)."
-        self.pos = 0
-        return self
 
 # %% ../nbs/02_model.ipynb #74c01c93
 class GPT(nn.Module):
@@ -172,7 +152,8 @@ class GPT(nn.Module):
         self.config = c = config
         if c.d_model % c.n_heads or c.head_dim % 2:
             raise ValueError(
-                f"d_model ({c.d_model}) must be divisible by n_heads ({c.n_heads}) into an even head size, got head size {c.d_model / c.n_heads:g}"
+                f"d_model ({c.d_model}) must be divisible by n_heads ({c.n_heads}) into an even head size, "
+                f"got head size {c.d_model / c.n_heads:g}"
             )
         if c.n_heads % c.kv_heads:
             raise ValueError(f"n_kv_heads ({c.n_kv_heads}) must divide n_heads ({c.n_heads})")
@@ -193,7 +174,7 @@ class GPT(nn.Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        "Initialise: matrices `N(0, init_std)`, residual projections `N(0, init_std / sqrt(2 n_layers))`, norm gains 1."
+        "Matrices `N(0, init_std)`, residual projections `N(0, init_std / sqrt(2 n_layers))`, norm gains 1."
         c = self.config
         for name, p in self.named_parameters():
             if p.dim() < 2:
@@ -209,19 +190,20 @@ def forward(
     self: GPT,
     idx: torch.Tensor,
     targets: torch.Tensor | None = None,
-    kv_cache: KVCache | None = None,
+    kv_cache=None,
     last_only: bool = False,
 ) -> tuple[torch.Tensor, torch.Tensor | None]:
     """Logits `(B, T, vocab_size)` for token ids `idx` `(B, T)`, and the mean cross-entropy against `targets`
-    (`-100` = no loss) or None. With `kv_cache`, `idx` continues the cached tokens. `last_only` computes the
-    logits of the last position only (`(B, 1, vocab_size)`), all that generation needs."""
+    (`-100` = no loss) or None. With `kv_cache` (a `KVCache`), `idx` continues the cached tokens. `last_only`
+    computes the logits of the last position only (`(B, 1, vocab_size)`), all that generation needs."""
     if idx.dim() != 2:
         raise ValueError(f"idx must be (batch, time) token ids, got shape {tuple(idx.shape)}")
     B, T = idx.shape
     start = kv_cache.pos if kv_cache is not None else 0
     if start + T > self.config.seq_len:
         raise ValueError(
-            f"{start + T} positions ({start} cached + {T} new) exceed the context length seq_len={self.config.seq_len}"
+            f"{start + T} positions ({start} cached + {T} new) exceed the context length "
+            f"seq_len={self.config.seq_len}"
         )
     if kv_cache is not None and start + T > kv_cache.max_len:
         raise ValueError(
@@ -242,16 +224,56 @@ def forward(
     if last_only:
         raise ValueError("targets need the logits of every position; call with last_only=False")
     flat = targets.reshape(-1)
-    loss = F.cross_entropy(
-        logits.reshape(-1, logits.size(-1)).float(), flat, ignore_index=-100, reduction='sum'
-    )
+    per_position = logits.reshape(-1, logits.size(-1)).float()
+    loss = F.cross_entropy(per_position, flat, ignore_index=-100, reduction='sum')
     return logits, loss / (flat != -100).sum().clamp(min=1)
+
+# %% ../nbs/02_model.ipynb #dc53b6ce
+class KVCache:
+    "Preallocated per-layer keys and values for incremental decoding: `GPT.forward`'s `kv_cache`."
+
+    def __init__(self, n_layers: int, max_len: int):
+        self.n_layers, self.max_len, self.pos = n_layers, max_len, 0
+        self.k: list[torch.Tensor | None] = [None] * n_layers
+        self.v: list[torch.Tensor | None] = [None] * n_layers
+
+    def update(self, layer: int, k: torch.Tensor, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        "Store `k`, `v` `(B, H, T, D)` at positions `pos .. pos+T` of `layer`; return all stored up to there."
+        if self.k[layer] is None:
+            B, H, _, D = k.shape
+            self.k[layer] = k.new_zeros(B, H, self.max_len, D)
+            self.v[layer] = v.new_zeros(B, H, self.max_len, D)
+        K, V, end = self.k[layer], self.v[layer], self.pos + k.size(2)
+        K[:, :, self.pos : end] = k
+        V[:, :, self.pos : end] = v
+        return K[:, :, :end], V[:, :, :end]
+
+    def reset(self) -> 'KVCache':
+        "Forget the stored tokens (the buffers are kept and overwritten)."
+        self.pos = 0
+        return self
+
+# %% ../nbs/02_model.ipynb #8ef0ec0c
+@patch
+def attend_cached(self: Attention, q, k, v, kv_cache: KVCache):
+    """Write the new keys and values into `kv_cache`, then attend from the new queries to every cached
+    position: causal for the prompt, unmasked for one new token, causal after the prefix for a chunk."""
+    start, T = kv_cache.pos, q.size(2)
+    k, v = kv_cache.update(self.layer_idx, k, v)  # all keys and values so far: (B, n_kv_heads, start + T, D)
+    if start == 0:  # the prompt: the causal kernel, as in training
+        return self.attend(q, k, v, causal=True)
+    if T == 1:  # one new token: it may see every cached position, so no mask at all
+        return self.attend(q, k, v)
+    # a chunk after a cached prefix: query t sees keys 0 .. start + t
+    allowed = torch.ones(T, start + T, dtype=torch.bool, device=q.device).tril(start)
+    return self.attend(q, k, v, mask=allowed)
 
 # %% ../nbs/02_model.ipynb #ff5c8b2c
 def filter_logits(
     logits: torch.Tensor, temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None
 ) -> torch.Tensor:
-    "Scale `logits` (`(..., vocab)`) by `1/temperature`, keep the `top_k` best and the smallest top-`top_p` mass; the rest become `-inf`."
+    """Scale `logits` (`(..., vocab)`) by `1/temperature`, keep the `top_k` best and the smallest
+    top-`top_p` mass; the rest become `-inf`."""
     if temperature < 0:
         raise ValueError(f"temperature must be >= 0 (0 = greedy), got {temperature}")
     if top_k is not None and (not isinstance(top_k, int) or top_k < 1):
@@ -280,13 +302,13 @@ def next_token(
     top_p: float | None = None,
     generator: torch.Generator | None = None,
 ) -> torch.Tensor:
-    "Token ids (`logits.shape[:-1]`) chosen from `logits` (`(..., vocab)`): the arg-max if `temperature == 0`, else a draw after `filter_logits`."
+    """Token ids (`logits.shape[:-1]`) chosen from `logits` (`(..., vocab)`): the arg-max if
+    `temperature == 0`, else a draw after `filter_logits`."""
     if temperature == 0:
         return logits.argmax(-1)
     probs = filter_logits(logits.float(), temperature, top_k, top_p).softmax(-1)
-    return torch.multinomial(probs.reshape(-1, probs.size(-1)), 1, generator=generator).reshape(
-        probs.shape[:-1]
-    )
+    ids = torch.multinomial(probs.reshape(-1, probs.size(-1)), 1, generator=generator)
+    return ids.reshape(probs.shape[:-1])
 
 # %% ../nbs/02_model.ipynb #7942e9d7
 @torch.inference_mode()
@@ -303,18 +325,19 @@ def decode_steps(
     process: Callable | None = None,
     use_cache: bool = True,
 ) -> Iterator[torch.Tensor]:
-    """Yield the next token ids `(B,)` of the prompts `idx` (`(B, T)`), one step at a time: at most `max_new_tokens`
-    steps, never past `seq_len`. `temperature`, `top_k`, `top_p`, `generator` as `next_token`; a row that emits one of
-    `stop_ids` repeats it from then on, and the loop ends once all rows have. `cache` may hold the first `cache.pos`
-    positions of `idx` already (the rest is computed); `process(logits, ids)` may change the float32 logits `(B, vocab)`
-    before each choice, given the ids so far `(B, n)`."""
+    """Yield the next token ids `(B,)` of the prompts `idx` (`(B, T)`), one step at a time: at most
+    `max_new_tokens` steps, never past `seq_len`. `temperature`, `top_k`, `top_p`, `generator` as
+    `next_token`; a row that emits one of `stop_ids` repeats it from then on, and the loop ends once all
+    rows have. `cache` may hold the first `cache.pos` positions of `idx` already (the rest is computed);
+    `process(logits, ids)` may change the float32 logits `(B, vocab)` before each choice, given the ids so
+    far `(B, n)`."""
     B, T = idx.shape
-    filter_logits(
-        idx.new_zeros(1, 1, dtype=torch.float), temperature, top_k, top_p
-    )  # check the arguments up front
+    # check the arguments up front
+    filter_logits(idx.new_zeros(1, 1, dtype=torch.float), temperature, top_k, top_p)
     if cache is not None and not 0 <= cache.pos < T:
         raise ValueError(
-            f"the cache holds {cache.pos} positions; it must hold fewer than the prompt's {T} (the last one gives the logits)"
+            f"the cache holds {cache.pos} positions; it must hold fewer than the prompt's {T} "
+            "(the last one gives the logits)"
         )
     steps = max(0, min(max_new_tokens, model.config.seq_len - T))
     if isinstance(generator, int):
@@ -361,9 +384,10 @@ def generate(
     generator: torch.Generator | int | None = None,
     use_cache: bool = True,
 ) -> torch.Tensor:
-    """Continue the prompts `idx` (`(B, T)` LongTensor) by up to `max_new_tokens` tokens; returns `(B, T + new)` ids.
-    `temperature=0` is greedy; `top_k`/`top_p` filter as `filter_logits`; `stop_ids` end rows early;
-    `generator` (a `torch.Generator` or an int seed) makes sampling reproducible. The loop is `decode_steps`."""
+    """Continue the prompts `idx` (`(B, T)` LongTensor) by up to `max_new_tokens` tokens; returns
+    `(B, T + new)` ids. `temperature=0` is greedy; `top_k`/`top_p` filter as `filter_logits`; `stop_ids`
+    end rows early; `generator` (a `torch.Generator` or an int seed) makes sampling reproducible. The loop
+    is `decode_steps`."""
     if idx.dim() != 2 or idx.dtype != torch.long:
         raise ValueError(
             f"idx must be a (batch, time) LongTensor, got {idx.dtype} of shape {tuple(idx.shape)}"
@@ -371,8 +395,9 @@ def generate(
     T, L = idx.size(1), self.config.seq_len
     if T + max_new_tokens > L:
         raise ValueError(
-            f"prompt ({T} tokens) + max_new_tokens ({max_new_tokens}) = {T + max_new_tokens} exceeds the context length "
-            f"seq_len={L}; ask for fewer tokens or keep the end of the prompt (idx[:, -{max(L - max_new_tokens, 1)}:])"
+            f"prompt ({T} tokens) + max_new_tokens ({max_new_tokens}) = {T + max_new_tokens} exceeds the "
+            f"context length seq_len={L}; ask for fewer tokens or keep the end of the prompt "
+            f"(idx[:, -{max(L - max_new_tokens, 1)}:])"
         )
     steps = decode_steps(
         self, idx, max_new_tokens, temperature, top_k, top_p, stop_ids, generator, use_cache=use_cache
@@ -388,7 +413,7 @@ def attention_maps(model: GPT, idx: torch.Tensor) -> torch.Tensor:
     def record(att, args, out):
         x, cos, sin = args[:3]
         q, k, v = att.qkv(x, cos, sin)
-        maps.append(attention_reference(q, *att.expand_kv(k, v))[1])
+        maps.append(attention_reference(q, expand_kv(k, att.n_heads), expand_kv(v, att.n_heads))[1])
 
     for layer in model.model.layers:
         hooks.append(layer.self_attn.register_forward_hook(record))
@@ -405,7 +430,7 @@ def attention_maps(model: GPT, idx: torch.Tensor) -> torch.Tensor:
 # %% ../nbs/02_model.ipynb #4a05aa41
 @patch
 def num_params(self: GPT, non_embedding: bool = False) -> int:
-    "Number of parameters (a tied matrix counts once); `non_embedding=True` leaves out the input embedding table."
+    "Number of parameters (a tied matrix counts once); `non_embedding=True` leaves out the embedding table."
     n = sum(p.numel() for p in self.parameters())
     return n - self.model.embed_tokens.weight.numel() if non_embedding else n
 
@@ -430,28 +455,30 @@ def flops_per_token(self: GPT, seq_len: int | None = None) -> int:
     "Training FLOPs per token (forward + backward): `6 * matmul weights + 12 * n_layers * seq_len * d_model`."
     c = self.config
     n_matmul = sum(m.weight.numel() for m in self.modules() if isinstance(m, nn.Linear))
-    return (
-        6 * n_matmul + 12 * c.n_layers * (c.seq_len if seq_len is None else seq_len) * c.n_heads * c.head_dim
-    )
+    T = c.seq_len if seq_len is None else seq_len
+    return 6 * n_matmul + 12 * c.n_layers * T * c.n_heads * c.head_dim
 
 # %% ../nbs/02_model.ipynb #b960e457
-PEAK_FLOPS = {  # dense bf16/fp16 tensor-core peak, FLOP/s (no sparsity)
+# dense bf16/fp16 tensor-core peak in FLOP/s (no sparsity); the more specific names come first
+PEAK_FLOPS = {
     'H100 PCIe': 756e12,
-    'H100': 989e12,
+    'H100': 989e12,  # SXM, e.g. 'NVIDIA H100 80GB HBM3'
+    'H200': 989e12,
     'A100': 312e12,
     'L4': 121e12,
-    'T4': 65e12,
+    'T4': 65e12,  # fp16
 }
 
 
 def peak_flops(device: torch.device | str) -> float | None:
-    "Peak dense bf16/fp16 FLOP/s of `device` (a `torch.device`, `'cuda:0'`, or a GPU name), or None (CPU, unknown GPU)."
+    """Peak dense bf16/fp16 FLOP/s of `device` (a `torch.device`, `'cuda:0'` or a GPU name);
+    None for a CPU or an unknown GPU."""
     if isinstance(device, torch.device) or re.fullmatch(r'(cpu|mps|cuda)(:\d+)?', str(device)):
         device = torch.device(device)
         if device.type != 'cuda':
             return None
         device = torch.cuda.get_device_name(device)
-    for name, peak in PEAK_FLOPS.items():  # the more specific names come first
+    for name, peak in PEAK_FLOPS.items():
         if re.search(rf'\b{re.escape(name)}\b', device, flags=re.IGNORECASE):
             return peak
     return None
@@ -460,7 +487,7 @@ def peak_flops(device: torch.device | str) -> float | None:
 def mfu(
     tokens_per_sec: float, model_or_flops_per_token: GPT | float, device: torch.device | str
 ) -> float | None:
-    "Model FLOPs utilisation: `tokens_per_sec * flops_per_token / peak_flops(device)`, in [0, 1]; None when the peak is unknown (CPU)."
+    "Model FLOPs utilisation: `tokens_per_sec * flops_per_token / peak_flops(device)`; None without a peak."
     fpt = model_or_flops_per_token
     if isinstance(fpt, nn.Module):
         fpt = fpt.flops_per_token()
@@ -469,7 +496,7 @@ def mfu(
 
 # %% ../nbs/02_model.ipynb #e874132e
 def param_groups(model: nn.Module, weight_decay: float) -> list[dict]:
-    "Two AdamW groups: parameters with >= 2 dimensions (matrices, embedding) decay by `weight_decay`; 1-D ones (norm gains) do not."
+    "Two AdamW groups: parameters with >= 2 dimensions decay by `weight_decay`; 1-D ones (norm gains) do not."
     params = [p for p in model.parameters() if p.requires_grad]
     return [
         {'params': [p for p in params if p.dim() >= 2], 'weight_decay': weight_decay},
