@@ -21,15 +21,16 @@ from .config import ConfigError
 from .checkpoint import Checkpoint, CheckpointError
 from .model import GPT
 from .tokenizer import Tokenizer
-from .sample import (PromptCache, SamplingSettings, TextStream, fit_chat, generate_tokens, load_model,
-                            strip_stream, _check_device)
+from .sample import (PromptCache, SamplingSettings, TextStream, fit_chat,
+                            generate_with_tools, load_model, strip_stream, _check_device)
+from .calc import calculate
 
 _log = logging.getLogger('minigpt.serve')
 
 # %% auto #0
 __all__ = ['SUPPORTED', 'IGNORED', 'REFUSED', 'API_ROLES', 'MAX_BODY', 'ROUTES', 'PAGE', 'listen', 'BackgroundServer', 'APIError',
            'ChatRequest', 'parse_chat_request', 'fit_prompt', 'sse_event', 'usage_of', 'stream_chunk', 'completion_of',
-           'StopText', 'Job', 'Engine', 'read_json', 'JobResponse', 'model_id_of', 'create_app', 'chat_page', 'main',
+           'StopText', 'Job', 'Engine', 'read_body', 'JobResponse', 'model_id_of', 'create_app', 'chat_page', 'main',
            'serve']
 
 # %% ../nbs/10_serve.ipynb #7cff12b9
@@ -413,8 +414,9 @@ def run(self: Engine, job: Job):
         return self._finish(job, 'cancelled')
     seed = s.seed if s.seed is not None else int.from_bytes(os.urandom(4), 'little')
     generator = torch.Generator(self.model.lm_head.weight.device).manual_seed(seed)
-    tokens = generate_tokens(self.model, job.ids, s.max_new_tokens, s.temperature, s.top_k, s.top_p,
-                             s.repetition_penalty, self.stop_ids, generator, self.cache)
+    tokens = generate_with_tools(self.model, self.tokenizer, job.ids, s.max_new_tokens, calculate,
+                                 self.stop_ids, generator, self.cache, temperature=s.temperature,
+                                 top_k=s.top_k, top_p=s.top_p, repetition_penalty=s.repetition_penalty)
     text, stop, end = TextStream(self.tokenizer), StopText(job.stop), ['length']
     def pieces():
         for i in tokens:
@@ -445,7 +447,7 @@ def run(self: Engine, job: Job):
 # %% ../nbs/10_serve.ipynb #bef7baef
 MAX_BODY = 1_000_000   # bytes
 
-async def read_json(request: Request):
+async def read_body(request: Request):
     "The request's body, decoded from JSON; an `APIError` if it is empty, too large or not JSON."
     data = b''
     async for part in request.stream():
@@ -615,7 +617,7 @@ def _add_chat(app: FastAPI, tokenizer: Tokenizer, context: int, default_max_toke
 
     @app.post('/v1/chat/completions')
     async def chat_completions(request: Request):
-        req = parse_chat_request(await read_json(request), model_id)
+        req = parse_chat_request(await read_body(request), model_id)
         ids, dropped, budget = fit_prompt(tokenizer, req.messages, context, req.max_tokens,
                                           default_max_tokens)
 
