@@ -107,7 +107,7 @@ class DataConfig:
     code_languages: list[str] = field(default_factory=lambda: ['javascript'])
     synthetic_samples: int = 20000  # records drawn from the synthetic curriculum
     # share of the curriculum's arithmetic and word problems solved with calculator calls (chapter 09)
-    tool_share: float = 0.7
+    tool_share: float = 1.0
     text_delimiter: str = '<|endoftext|>'  # separates documents in the 'text' source's local files
     tokenizer_path: str | None = None  # an existing tokenizer.json; None = train one for the run
 
