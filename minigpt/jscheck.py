@@ -25,15 +25,33 @@ const isProxy = types.isProxy, isPromise = types.isPromise;
 const uncurry = f => Function.prototype.call.bind(f), slice = uncurry(String.prototype.slice);
 const Script = vm.Script, createContext = vm.createContext, compileFunction = vm.compileFunction;
 const runInContext = uncurry(Script.prototype.runInContext);
-const MAX_CHARS = 100000;
+const latin1 = uncurry(Buffer.prototype.latin1Slice), charCode = uncurry(String.prototype.charCodeAt);
+// A pipe write of at most PIPE_BUF bytes (4096 on Linux) is never split or interleaved with another writer's,
+// so the whole record, and so the returned value's JSON, must fit in it.
+const PIPE_BUF = 4096, MAX_CHARS = 3000, HEX = '0123456789abcdef';
 
-// The nonce comes down a pipe into a buffer of its own; it never becomes a string (strings show up in heap snapshots).
+// The nonce comes down a pipe into a buffer of its own, which is never handed to anything the snippet could
+// replace, and it becomes a string only in `finish` (strings show up in heap snapshots, a buffer's bytes do not).
 const nonce = allocSlow(32);
 for (let n = 0, k; n < 32; n += k) if ((k = readSync(0, nonce, n, 32 - n, null)) === 0) exit(3);
 const spec = parse(readFileSync(__dirname + '/spec.json', 'utf8'));
+// V8's flags could switch on its internal functions (%...) for code compiled later: nothing sets them from here on.
+require('v8').setFlagsFromString = () => { throw 'V8 flags are fixed'; };
 
-function finish(fields) {            // the only result record: newline, nonce, JSON fields
-  writeSync(1, '\n'); writeSync(1, nonce); writeSync(1, '{' + fields + '}\n'); exit(0);
+function ascii(s) {                  // JSON text with every non-ASCII character escaped: one byte per character
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = charCode(s, i);
+    out += c < 127 ? s[i] : '\\u' + HEX[c >> 12] + HEX[(c >> 8) & 15] + HEX[(c >> 4) & 15] + HEX[c & 15];
+  }
+  return out;
+}
+function finish(fields) {            // the only result record: nonce, JSON fields, nonce, in ONE write of primitive strings
+  let body = ascii('{' + fields + '}');
+  if (body.length > PIPE_BUF - 80) body = '{"parses":true,"error":"the return value is too large to compare"}';
+  const n = latin1(nonce, 0, 32);
+  writeSync(1, '\n' + n + body + n + '\n');
+  exit(0);
 }
 '''
 
@@ -135,6 +153,29 @@ finish('"parses":true,"got":' + stringify(text === undefined ? 'undefined' : tex
 # %% ../nbs/I_jscheck.ipynb #3020f6f1
 _HARNESS = _HARNESS_SETUP + _HARNESS_READ + _HARNESS_SER + _HARNESS_RUN
 
+# %% ../nbs/I_jscheck.ipynb #60e8c915
+def _unique_keys(pairs: list) -> dict:
+    "A JSON object's pairs as a dict; a key given twice is an error (Python would keep the last)."
+    d = dict(pairs)
+    if len(d) != len(pairs):
+        raise ValueError('a key given twice')
+    return d
+
+
+def _record(raw: bytes) -> dict | None:
+    "The fields between the two nonces: exactly `parses` and one of `got` or `error`, the whole of it JSON; else None."
+    try:
+        rec = json.loads(raw, object_pairs_hook=_unique_keys)
+    except (ValueError, RecursionError):
+        return None
+    ok = (
+        isinstance(rec, dict)
+        and len(rec) == 2
+        and isinstance(rec.get('parses'), bool)
+        and isinstance(rec.get('got', rec.get('error')), str)
+    )
+    return rec if ok else None
+
 # %% ../nbs/I_jscheck.ipynb #91f5e4cc
 def _judge(code: str, call: str, timeout: float, breach: bool = False) -> dict:
     "Run `code`, then `call`, in the sandbox: `{'parses', 'got'}` or `{'parses', 'error'}`, read from the one record that carries this run's nonce."
@@ -152,21 +193,12 @@ def _judge(code: str, call: str, timeout: float, breach: bool = False) -> dict:
         return {'parses': True, 'error': f'timed out: killed after {timeout}s'}
     if why == 'output':
         return {'parses': True, 'error': f'wrote more than {OUTPUT_LIMIT} bytes of output: killed'}
-    parts = out.split(nonce)
-    if len(parts) > 2:
+    parts = out.split(nonce)  # one record is the nonce, the fields, the nonce: three parts
+    if len(parts) > 3:
         return {'parses': True, 'error': 'more than one result record: no verdict'}
-    if len(parts) == 2:
-        try:
-            rec = json.loads(parts[1].split(b'\n', 1)[0])
-        except ValueError:
-            rec = None
-        ok = (
-            isinstance(rec, dict)
-            and len(rec) == 2
-            and isinstance(rec.get('parses'), bool)
-            and isinstance(rec.get('got', rec.get('error')), str)
-        )
-        return rec if ok else {'parses': True, 'error': 'a malformed result record: no verdict'}
+    if len(parts) > 1:
+        rec = _record(parts[1]) if len(parts) == 3 else None
+        return rec or {'parses': True, 'error': 'a malformed result record: no verdict'}
     lines = [l for l in err.decode('utf-8', 'replace').splitlines() if l.strip()]
     said = next(
         (l for l in lines if re.match(r'FATAL ERROR|[A-Za-z]*Error:', l)), lines[-1] if lines else ''
