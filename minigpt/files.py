@@ -446,6 +446,16 @@ def _say(msg) -> None:
         pass  # stderr is gone too: the exit status says it
 
 
+def _full_disk_line(e: BaseException) -> str | None:
+    "The one line for a full disk, whoever raised it (with the disk and path when the error names a file)."
+    if isinstance(e, DiskFullError):
+        return str(e)
+    if not is_disk_full(e):
+        return None
+    where = getattr(e, 'filename', None)
+    return disk_full_message(e, where) if where else f'the disk is full: {e}'
+
+
 def _quiet_stdout() -> None:
     "After a broken pipe: point stdout at /dev/null, so that Python's flush at exit has nowhere to fail."
     try:
@@ -474,20 +484,11 @@ def cli_errors(*errors: type, interrupted: str = 'interrupted (Ctrl-C); nothing 
             except KeyboardInterrupt:
                 _say(interrupted)
                 return EXIT_INTERRUPTED
-            except DiskFullError as e:
-                _say(e)
-                return EXIT_ERROR
-            except catch as e:
-                _say(e)
-                return EXIT_ERROR
             except Exception as e:
-                where = getattr(e, 'filename', None)
-                msg = disk_full_message(e, where) if where else None
-                if msg is None and is_disk_full(e):
-                    msg = f'the disk is full: {e}'
-                if msg is None:
-                    raise
-                _say(msg)
+                full = _full_disk_line(e)
+                if full is None and not isinstance(e, catch):
+                    raise  # a bug: keep the traceback
+                _say(full or e)
                 return EXIT_ERROR
 
         return run
