@@ -25,6 +25,7 @@ __all__ = ['TEMP_PREFIX', 'MAX_JSON_BYTES', 'LOCK_NAME', 'EXIT_ERROR', 'EXIT_INT
 # %% ../nbs/B_files.ipynb #1e6744f8
 TEMP_PREFIX = '.minigpt-'
 _TEMP = re.compile(r'\.minigpt-(tmp|old)-([0-9]{1,10})-(.+)', re.S)
+_LOCK = re.compile(r'\.minigpt-lock-(.+)', re.S)  # a lock beside an output (`RunLock`, below)
 
 
 def temp_name(path, kind: str = 'tmp') -> Path:
@@ -52,6 +53,26 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
+def _remove_stale_lock(p: Path) -> bool:
+    "Remove the lock file `p` (of `RunLock(..., beside=True)`) if nobody holds it: taken first, then removed."
+    if fcntl is None:
+        return False
+    try:
+        fd = os.open(p, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if not os.path.samestat(os.fstat(fd), os.stat(p)):
+            return False
+        p.unlink()
+        return True
+    except OSError:
+        return False  # held by a live process (or gone meanwhile)
+    finally:
+        os.close(fd)
+
+
 def clean_temporaries(directory, name: str | None = None) -> list[str]:
     "Tidy what killed writes left in `directory` (for the target `name` only, if given); returns what it did."
     d, done = Path(directory), []
@@ -60,6 +81,9 @@ def clean_temporaries(directory, name: str | None = None) -> list[str]:
     except (FileNotFoundError, NotADirectoryError):
         return done
     for p in entries:
+        lock = _LOCK.fullmatch(p.name)
+        if lock is not None and (name is None or lock.group(1) == name) and _remove_stale_lock(p):
+            done.append(f'removed {p.name} (a lock its process left when it died)')
         m = _TEMP.fullmatch(p.name)
         if m is None or (name is not None and m.group(3) != name) or pid_alive(int(m.group(2))):
             continue
@@ -360,7 +384,9 @@ class RunLock:
 
     def __init__(self, path, what: str = 'run directory', beside: bool = False):
         self.path, self.what = Path(path), what
-        self.file = self.path.with_name(f'.{self.path.name}.lock') if beside else self.path / LOCK_NAME
+        self.file = (
+            self.path.with_name(f'{TEMP_PREFIX}lock-{self.path.name}') if beside else self.path / LOCK_NAME
+        )
         self.fd = None
 
     def __enter__(self) -> RunLock:
