@@ -4,12 +4,14 @@
 
 # %% ../nbs/A_config_internals.ipynb #34472c79
 from __future__ import annotations
-import difflib, json, math, re, sys, types, typing
+import difflib, json, math, os, re, sys, types, typing
 from dataclasses import fields
+from pathlib import PurePath
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'OPTIMIZERS', 'N_BYTES', 'N_SPECIAL_TOKENS', 'MIN_VOCAB_SIZE', 'MAX_PARAMS', 'MAX_SEQ_LEN',
-           'ConfigError', 'unknown_error', 'split_key', 'coerce', 'estimate_params', 'validate', 'fit_warmup']
+__all__ = ['PRECISIONS', 'OPTIMIZERS', 'N_BYTES', 'N_SPECIAL_TOKENS', 'MIN_VOCAB_SIZE', 'MAX_PARAMS', 'MAX_SEQ_LEN', 'MAX_STEPS',
+           'MAX_RECORDS', 'MAX_VOCAB_SIZE', 'MAX_ACTIVATION_BYTES', 'ConfigError', 'unknown_error', 'split_key',
+           'coerce', 'estimate_params', 'estimate_activations', 'check_memory', 'validate', 'fit_warmup']
 
 # %% ../nbs/A_config_internals.ipynb #c9a73936
 class ConfigError(ValueError):
@@ -176,6 +178,25 @@ _POSITIVE = (
 )
 
 
+MAX_STEPS = 10**9  # steps and intervals: far beyond any run, short of a typo's extra zeros
+MAX_RECORDS = 10_000_000  # records per source: they are held in memory while the data is built
+MAX_VOCAB_SIZE = 1 << 20  # the embedding and the output layer have a row per token
+_AT_MOST = {  # key: (its upper bound, why)
+    'model.vocab_size': (MAX_VOCAB_SIZE, 'the embedding and the output layer have a row per token'),
+    'training.total_steps': (MAX_STEPS, 'far more than any run needs'),
+    'training.grad_accum_steps': (MAX_STEPS, 'far more than any run needs'),
+    'training.log_interval': (MAX_STEPS, 'far more than any run needs'),
+    'training.eval_interval': (MAX_STEPS, 'far more than any run needs'),
+    'training.sample_interval': (MAX_STEPS, 'far more than any run needs'),
+    'training.checkpoint_interval': (MAX_STEPS, 'far more than any run needs'),
+    'training.eval_batches': (100_000, 'each is a forward pass per source at every evaluation'),
+    'training.keep_checkpoints': (1_000, 'each is a copy of the model and its optimizer on disk'),
+    'data.max_samples_per_source': (MAX_RECORDS, 'records are held in memory while the data is built'),
+    'data.synthetic_samples': (MAX_RECORDS, 'records are held in memory while the data is built'),
+    'runtime.num_threads': (1_024, 'torch starts that many threads'),
+}
+
+
 def _check(cond: bool, msg: str):
     if not cond:
         raise ConfigError(msg)
@@ -195,6 +216,10 @@ def _check_numbers(cfg):
         sec, name = key.split('.')
         v = getattr(getattr(cfg, sec), name)
         _check(v > 0, f"{key} must be positive, got {v}")
+    for key, (limit, why) in _AT_MOST.items():
+        sec, name = key.split('.')
+        v = getattr(getattr(cfg, sec), name)
+        _check(v <= limit, f"{key} must be at most {limit:,} ({why}), got {v:,}")
 
 # %% ../nbs/A_config_internals.ipynb #a6d48deb
 def _check_model(m):
@@ -267,6 +292,24 @@ def _check_training(t):
     _check(t.max_minutes >= 0, f"training.max_minutes must be 0 (no limit) or positive, got {t.max_minutes}")
 
 
+def _check_paths(d, r):
+    "No NUL byte in a path (no file system allows one), and a run directory of its own."
+    paths = {'runtime.output_dir': r.output_dir, 'data.tokenizer_path': d.tokenizer_path}
+    paths.update({f'data.local_files[{k!r}]': v for k, v in d.local_files.items()})
+    for key, v in paths.items():
+        _check(
+            v is None or '\x00' not in v,
+            f"{key} contains a NUL byte, which no file name can hold: {_short(v)}",
+        )
+    out = PurePath(os.path.normpath(r.output_dir or '.'))
+    _check(
+        not (all(part in ('.', '..') for part in out.parts) or str(out) == out.anchor),
+        f"runtime.output_dir {r.output_dir!r} is the current directory, one of its parents or the root: "
+        "a run "
+        "writes (and may replace) its directory as a whole; name one of its own, e.g. 'artifacts/run1'",
+    )
+
+
 def _check_data_runtime(d, r):
     "The `data` and `runtime` sections."
     _check(
@@ -280,6 +323,16 @@ def _check_data_runtime(d, r):
         f"data.max_samples_per_source must be positive, got {d.max_samples_per_source}",
     )
     _check(
+        d.synthetic_samples >= 0, f"data.synthetic_samples must be 0 or positive, got {d.synthetic_samples}"
+    )
+    for name, cap in d.source_caps.items():
+        _check(
+            0 <= cap <= MAX_RECORDS,
+            f"data.source_caps[{name!r}] must be between 0 and {MAX_RECORDS:,} records, got {cap:,}",
+        )
+    _check(d.text_delimiter != '', "data.text_delimiter must not be empty: it separates documents")
+    _check_paths(d, r)
+    _check(
         _DEVICE.fullmatch(r.device) is not None,
         f"runtime.device must be auto, cpu, cuda, cuda:N or mps, got {_short(r.device)}",
     )
@@ -288,6 +341,51 @@ def _check_data_runtime(d, r):
         f"runtime.num_threads must be 0 (torch's default) or positive, got {r.num_threads}",
     )
 
+# %% ../nbs/A_config_internals.ipynb #910bc29a
+MAX_ACTIVATION_BYTES = 1 << 40  # 1 TiB: no single machine this course targets holds one micro-batch of more
+
+
+def estimate_activations(m, batch_size: int) -> int:
+    "Bytes one micro-batch of `batch_size` sequences keeps for the backward pass, at the least (bf16)."
+    per_layer = 4 * m.d_model + 2 * m.kv_heads * m.head_dim + 3 * m.ffn_dim  # norms, q, o, k and v, the MLP
+    per_token = m.n_layers * per_layer + m.vocab_size  # and the logits
+    return 2 * batch_size * m.seq_len * per_token
+
+
+def _bytes(n: int) -> str:
+    for unit in ('bytes', 'KB', 'MB', 'GB', 'TB'):
+        if n < 1024 or unit == 'TB':
+            return f'{n:,} bytes' if unit == 'bytes' else f'{n:,.1f} {unit}'
+        n /= 1024
+
+# %% ../nbs/A_config_internals.ipynb #a6236d9b
+def _check_memory(cfg):
+    "One micro-batch's activations under `MAX_ACTIVATION_BYTES`, refused before anything is allocated."
+    m, b = cfg.model, cfg.training.batch_size
+    need = estimate_activations(m, b)
+    _check(
+        need <= MAX_ACTIVATION_BYTES,
+        f"one micro-batch (training.batch_size {b:,} x model.seq_len {m.seq_len:,} = {b * m.seq_len:,} "
+        f"tokens) needs at least {_bytes(need)} of activations, more than the limit of "
+        f"{_bytes(MAX_ACTIVATION_BYTES)} "
+        "(minigpt.config_checks.MAX_ACTIVATION_BYTES): lower training.batch_size (training.grad_accum_steps "
+        "keeps the effective batch) or model.seq_len",
+    )
+
+
+def check_memory(cfg, available: int, where: str = 'this device') -> int:
+    "The least bytes a training step of `cfg` needs; `ConfigError` if more than `available` on `where`."
+    m = cfg.model
+    weights = 12 * estimate_params(m)  # fp32 weights, their gradients and one optimizer moment
+    need = weights + estimate_activations(m, cfg.training.batch_size)
+    _check(
+        need <= available,
+        f"a training step needs at least {_bytes(need)} ({_bytes(weights)} for the weights, gradients and "
+        f"optimizer, the rest activations of training.batch_size {cfg.training.batch_size}), but {where} has "
+        f"{_bytes(available)}: lower training.batch_size or model.seq_len, or use a smaller model",
+    )
+    return need
+
 # %% ../nbs/A_config_internals.ipynb #046c330c
 def validate(cfg):
     "Check the ranges and cross-field constraints of the `Config` `cfg`; a `ConfigError` names the fields."
@@ -295,6 +393,7 @@ def validate(cfg):
     _check_model(cfg.model)
     _check_training(cfg.training)
     _check_data_runtime(cfg.data, cfg.runtime)
+    _check_memory(cfg)
     return cfg
 
 # %% ../nbs/A_config_internals.ipynb #02fa4e15

@@ -4,11 +4,22 @@
 
 # %% ../nbs/07_export.ipynb #5e63ab18
 from __future__ import annotations
-import argparse, json, sys, warnings
+import argparse, json, math, sys, warnings
 from pathlib import Path
 import torch
+from safetensors import SafetensorError
 from transformers import GenerationConfig, LlamaConfig, LlamaForCausalLM
-from .config import ModelConfig, atomic_dir
+from .config import Config, ConfigError, ModelConfig, validate
+from minigpt.files import (
+    DiskFullError,
+    PathError,
+    RunLock,
+    atomic_dir,
+    check_output,
+    clean_temporaries,
+    cli_errors,
+)
+from .files import is_disk_full, read_json
 from .model import GPT, llama_config
 from .tokenizer import Tokenizer
 from .checkpoint import CheckpointError, bare_model, load_trained
@@ -21,7 +32,7 @@ __all__ = ['to_llama', 'hf_tokenizer', 'hf_generation_config', 'export_hf', 'fro
 def to_llama(
     model: GPT, tokenizer: Tokenizer | None = None, dtype: torch.dtype | str | None = None
 ) -> LlamaForCausalLM:
-    "A `transformers.LlamaForCausalLM` (on the CPU, in eval mode) holding `model`'s weights, in `dtype` (default: the model's)."
+    "A `transformers.LlamaForCausalLM` (CPU, eval mode) with `model`'s weights, in `dtype` (default: theirs)."
     model = _unwrap(model)
     _check_vocab(model, tokenizer)
     dtype = _dtype(dtype) or next(model.parameters()).dtype
@@ -39,7 +50,7 @@ def _unwrap(model) -> GPT:
 
 
 def _token_ids(tokenizer: Tokenizer | None) -> dict:
-    "The special token ids a Hugging Face config carries: `<|bos|>`, `<|eos|>` and `<|eot|>` (both end a reply), `<|pad|>`."
+    "The special token ids a Hugging Face config carries: bos, eos and eot (both stop a reply), pad."
     if tokenizer is None:
         return {}
     return dict(
@@ -76,26 +87,24 @@ def _dtype(d) -> torch.dtype | None:
     raise ValueError(f"unsupported dtype {d!r}; valid: {', '.join(_DTYPES)} (or the torch dtypes)")
 
 # %% ../nbs/07_export.ipynb #10c480d3
-def hf_tokenizer(tokenizer: Tokenizer):
-    "`tokenizer` as a `transformers` tokenizer that puts `<|bos|>` in front of plain text (chats get it from the template)."
+def hf_tokenizer(tokenizer: Tokenizer, model_max_length: int | None = None):
+    """`tokenizer` as a `transformers` tokenizer that puts `<|bos|>` in front of plain text (chats get it from
+    the template) and knows the model's context length, `model_max_length` (the model's `seq_len`)."""
     hf = tokenizer.to_hf()
     hf.add_bos_token = True
+    if model_max_length is not None:
+        hf.model_max_length = model_max_length
     return hf
 
 
 def hf_generation_config(model_config: ModelConfig, tokenizer: Tokenizer) -> GenerationConfig:
-    "Greedy decoding (as top-1 sampling) that stops on `<|eos|>` or `<|eot|>`, pads with `<|pad|>`, runs up to `seq_len` and never emits an id with no token."
+    """Greedy decoding (as top-1 sampling) that stops on `<|eos|>` or `<|eot|>`, pads with `<|pad|>` and never
+    emits an id with no token. No length: a call says how many tokens it wants (`max_new_tokens`)."""
     extra = list(range(tokenizer.vocab_size, model_config.vocab_size))
     # top_k=1: whatever the temperature, the most likely token. `do_sample=False` alone is not enough: older
-    # transformers (5.15) let the text-generation pipeline's own defaults (do_sample=True, temperature 0.7) win
-    # over it, and a top_k with do_sample=False is refused on save.
-    return GenerationConfig(
-        **_token_ids(tokenizer),
-        max_length=model_config.seq_len,
-        do_sample=True,
-        top_k=1,
-        suppress_tokens=extra or None,
-    )
+    # transformers (5.15) let the text-generation pipeline's own defaults (do_sample=True, temperature 0.7)
+    # win over it, and a top_k with do_sample=False is refused on save.
+    return GenerationConfig(**_token_ids(tokenizer), do_sample=True, top_k=1, suppress_tokens=extra or None)
 
 # %% ../nbs/07_export.ipynb #49c45817
 def export_hf(
@@ -104,41 +113,72 @@ def export_hf(
     out_dir,
     dtype: torch.dtype | str | None = None,
     overwrite: bool = False,
+    inputs: dict | None = None,
 ) -> Path:
-    """Write `model` (and `tokenizer`, unless None) as a Hugging Face directory that `AutoModelForCausalLM` and
-    `AutoTokenizer` load; `dtype` (`'float32'`, `'bfloat16'`, `'float16'`) converts the weights. Atomic; returns the directory."""
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise FileExistsError(f"{out} exists and is not a directory")
-    if out.is_dir() and any(out.iterdir()) and not overwrite:
+    """Write `model` (and `tokenizer`, unless None) as a Hugging Face directory that `AutoModelForCausalLM`
+    and `AutoTokenizer` load; `dtype` (`'float32'`, `'bfloat16'`, `'float16'`) converts the weights. All or
+    nothing; `out_dir` may not be, hold or lie inside one of `inputs` (`check_output`). Returns the
+    directory."""
+    out = check_output(out_dir, inputs, what='out_dir')
+    with RunLock(out, what='export directory', beside=True):
+        clean_temporaries(out.parent, out.name)  # a killed export's previous version back, before the checks
+        _check_replaceable(out, overwrite)
+        hf = to_llama(model, tokenizer, dtype)
+        _check_finite(model, hf)
+        if tokenizer is not None:
+            hf.generation_config = hf_generation_config(_unwrap(model).config, tokenizer)
+        with atomic_dir(out) as tmp:
+            hf.save_pretrained(tmp)
+            if tokenizer is not None:
+                hf_tokenizer(tokenizer, _unwrap(model).config.seq_len).save_pretrained(tmp)
+    return out
+
+# %% ../nbs/07_export.ipynb #de9ba1a8
+def _check_replaceable(out: Path, overwrite: bool):
+    "A non-empty `out` is replaced only with `overwrite`, and only if it is an earlier export (config.json)."
+    if not (out.is_dir() and any(out.iterdir())):
+        return
+    if not overwrite:
         raise FileExistsError(
             f"{out} is not empty; choose another directory or pass overwrite=True (--overwrite) to replace it"
         )
-    hf = to_llama(model, tokenizer, dtype)
-    if tokenizer is not None:
-        hf.generation_config = hf_generation_config(_unwrap(model).config, tokenizer)
-    with atomic_dir(out) as tmp:
-        hf.save_pretrained(tmp)
-        if tokenizer is not None:
-            hf_tokenizer(tokenizer).save_pretrained(tmp)
-    return out
+    if not (out / 'config.json').is_file():
+        raise FileExistsError(
+            f"{out} is not a model export (it has no config.json): overwrite=True (--overwrite) replaces "
+            "only an earlier export; empty it yourself or choose another directory"
+        )
+
+
+def _check_finite(model: GPT, hf: LlamaForCausalLM):
+    "Every weight finite, in the model (NaN: it diverged) and converted (inf: beyond the dtype's range)."
+    converted = hf.state_dict()
+    for name, t in _unwrap(model).state_dict().items():
+        if not t.is_floating_point():
+            continue
+        bad = (~torch.isfinite(t)).sum().item()
+        if bad:
+            raise ValueError(
+                f"the weight {name} holds {bad:,} NaN or infinite values (of {t.numel():,}): the model "
+                "diverged; export an earlier checkpoint"
+            )
+        if not torch.isfinite(converted[name]).all():
+            raise ValueError(
+                f"the weight {name} does not fit {converted[name].dtype}: its largest value, "
+                f"{t.abs().max().item():.4g}, becomes infinite; export in bfloat16 or float32"
+            )
 
 # %% ../nbs/07_export.ipynb #38d9badb
-import math
-from safetensors import SafetensorError
-from .config import Config, ConfigError, validate
-
-
 def from_hf(path, device='cpu', dtype: torch.dtype | str = torch.float32) -> tuple[GPT, Tokenizer | None]:
-    "`(GPT, Tokenizer or None)` from a Hugging Face Llama directory (an `export_hf` output); the model is in eval mode on `device`. A bad directory raises `ValueError` (or `FileNotFoundError`) naming it."
+    """`(GPT, Tokenizer or None)` from a Hugging Face Llama directory (an `export_hf` output); the model is in
+    eval mode on `device`. A bad directory raises `ValueError` (or `FileNotFoundError`) naming it."""
     d = Path(path)
     if not (d / 'config.json').is_file():
         raise FileNotFoundError(
             f"no config.json in {d}: expected a Hugging Face model directory such as minigpt_export writes"
         )
     try:
-        raw = json.loads((d / 'config.json').read_text(encoding='utf-8'))
-    except (ValueError, OSError, RecursionError) as e:
+        raw = read_json(d / 'config.json', 'model config')  # a key given twice is refused too
+    except ConfigError as e:
         raise ValueError(f"{d / 'config.json'} is not a readable JSON file: {e}") from None
     try:
         model_config_from_llama(
@@ -163,8 +203,9 @@ def from_hf(path, device='cpu', dtype: torch.dtype | str = torch.float32) -> tup
 
 # %% ../nbs/07_export.ipynb #84784a30
 def model_config_from_llama(config) -> ModelConfig:
-    """The `ModelConfig` of a `transformers.LlamaConfig` (or its dict); a setting `GPT` cannot represent, a missing or
-    mistyped field, or a model too large to allocate (over `config.MAX_PARAMS`) raises `ValueError` before anything is allocated."""
+    """The `ModelConfig` of a `transformers.LlamaConfig` (or its dict); a setting `GPT` cannot represent, a
+    missing or mistyped field, or a model too large to allocate (over `config.MAX_PARAMS`) raises `ValueError`
+    before anything is allocated."""
     c = config.to_dict() if hasattr(config, 'to_dict') else config
     if not isinstance(c, dict):
         raise ValueError(f"a model config must be a JSON object (a dict), got {type(c).__name__}")
@@ -254,7 +295,11 @@ def _tokenizer_from_dir(d: Path) -> Tokenizer | None:
     f = d / 'tokenizer.json'
     if not f.exists():
         return None
-    spec = json.loads(f.read_text(encoding='utf-8'))
+    try:
+        spec = read_json(f, 'tokenizer file')
+    except ConfigError as e:  # binary, malformed, a key given twice, ...
+        warnings.warn(f"{e}; no Tokenizer is returned")
+        return None
     if not isinstance(spec, dict):
         return None
     spec['post_processor'] = (
@@ -267,12 +312,22 @@ def _tokenizer_from_dir(d: Path) -> Tokenizer | None:
         return None
 
 # %% ../nbs/07_export.ipynb #72c8a3b1
+def _checkpoint_inputs(path, ck, label: str = 'the checkpoint') -> dict:
+    "What an export of the checkpoint `ck` (found at `path`) reads: the output may not touch any of it."
+    run_dir = ck.path.parent.parent if ck.path.parent.name == 'checkpoints' else ck.path
+    return {label: [path, ck.path], 'its run directory': run_dir, 'its tokenizer': ck.tokenizer_file}
+
+
 def export_checkpoint(path, out_dir, dtype: torch.dtype | str | None = None, overwrite: bool = False) -> Path:
-    "Export the checkpoint at `path` (a run directory, its `checkpoints/` or one `step_N/`) with its tokenizer to `out_dir`."
-    model, tok, _ = load_trained(path)
-    return export_hf(model, tok, out_dir, dtype=dtype, overwrite=overwrite)
+    "Export the checkpoint at `path` (a run directory, its `checkpoints/`, one `step_N/`) and its tokenizer."
+    check_output(out_dir, {'the checkpoint': path}, what='out_dir')  # before anything is read
+    model, tok, ck = load_trained(path)
+    return export_hf(
+        model, tok, out_dir, dtype=dtype, overwrite=overwrite, inputs=_checkpoint_inputs(path, ck)
+    )
 
 # %% ../nbs/07_export.ipynb #f7ccf23c
+@cli_errors(CheckpointError, FileExistsError, ValueError)
 def main(argv: list[str] | None = None) -> int:
     "CLI: `minigpt_export --checkpoint PATH --out DIR [--dtype float32|bfloat16|float16] [--overwrite]`."
     p = argparse.ArgumentParser(
@@ -295,26 +350,27 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument('--overwrite', action='store_true', help='replace a non-empty --out directory')
     args = p.parse_args(argv)
+    check_output(args.out, {'--checkpoint': args.checkpoint}, what='--out')  # before anything is read
+    model, tok, ck = load_trained(args.checkpoint)
+    print(
+        f'checkpoint {ck.path} (step {ck.step}): {model.num_params():,} parameters, {tok.vocab_size} tokens',
+        flush=True,
+    )
+    print('model config: ' + json.dumps(ck.config.to_dict()['model']), flush=True)
+    inputs = _checkpoint_inputs(args.checkpoint, ck, '--checkpoint')
+    check_output(args.out, inputs, what='--out')
     try:
-        model, tok, ck = load_trained(args.checkpoint)
-        print(
-            f'checkpoint {ck.path} (step {ck.step}): {model.num_params():,} parameters, {tok.vocab_size} tokens',
-            flush=True,
-        )
-        print('model config: ' + json.dumps(ck.config.to_dict()['model']), flush=True)
-        out = export_hf(model, tok, args.out, dtype=args.dtype, overwrite=args.overwrite)
-    except (CheckpointError, FileExistsError, ValueError) as e:
-        print(f'error: {e}', file=sys.stderr)
-        return 2
-    except OSError as e:  # --out under a file, on a read-only or full disk, ...: one line, not a traceback
-        print(
-            f'error: cannot write {args.out}: {e.strerror or e}' + (f' ({e.filename})' if e.filename else ''),
-            file=sys.stderr,
-        )
-        return 2
+        out = export_hf(model, tok, args.out, dtype=args.dtype, overwrite=args.overwrite, inputs=inputs)
+    except OSError as e:  # --out on a read-only disk, in /proc, ...: one line (a full disk has its own)
+        if isinstance(e, (DiskFullError, FileExistsError)) or is_disk_full(e):
+            raise
+        raise PathError(
+            f'cannot write {args.out}: {e.strerror or e}' + (f' ({e.filename})' if e.filename else '')
+        ) from None
     print(f'wrote {out}: ' + ', '.join(sorted(f.name for f in out.iterdir())))
     print(
-        f"load it with transformers.AutoModelForCausalLM.from_pretrained({str(out)!r}) and AutoTokenizer.from_pretrained({str(out)!r})"
+        f"load it with transformers.AutoModelForCausalLM.from_pretrained({str(out)!r}) "
+        f"and AutoTokenizer.from_pretrained({str(out)!r})"
     )
     return 0
 

@@ -4,7 +4,8 @@
 
 # %% ../nbs/I_jscheck.ipynb #b7617785
 from __future__ import annotations
-import dataclasses, functools, json, math, os, re, secrets, selectors, shutil, signal, subprocess, tempfile, time
+import dataclasses, functools, json, math, os, re, secrets, selectors, shutil, signal, subprocess, tempfile
+import time
 from pathlib import Path
 
 # %% auto #0
@@ -17,28 +18,51 @@ _HARNESS_SETUP = r'''
 // Everything the verdict needs is taken here, before the model's code exists in this process: that code may
 // later replace globals, prototypes or module functions (if it ever escapes its context), not these bindings.
 const fs = require('fs'), vm = require('vm'), types = require('util').types;
-const readSync = fs.readSync, readFileSync = fs.readFileSync, writeSync = fs.writeSync, exit = process.reallyExit;
-const allocSlow = Buffer.allocUnsafeSlow, stringify = JSON.stringify, parse = JSON.parse, isArray = Array.isArray;
+const readSync = fs.readSync, readFileSync = fs.readFileSync, writeSync = fs.writeSync;
+const exit = process.reallyExit;
+const allocSlow = Buffer.allocUnsafeSlow, stringify = JSON.stringify, parse = JSON.parse;
+const isArray = Array.isArray;
 const ownKeys = Reflect.ownKeys, create = Object.create, getPrototypeOf = Object.getPrototypeOf;
 const describeProp = Object.getOwnPropertyDescriptor, hasOwn = Object.hasOwn;
 const isProxy = types.isProxy, isPromise = types.isPromise;
 const uncurry = f => Function.prototype.call.bind(f), slice = uncurry(String.prototype.slice);
 const Script = vm.Script, createContext = vm.createContext, compileFunction = vm.compileFunction;
 const runInContext = uncurry(Script.prototype.runInContext);
-const MAX_CHARS = 100000;
+const latin1 = uncurry(Buffer.prototype.latin1Slice), charCode = uncurry(String.prototype.charCodeAt);
+// A pipe write of at most PIPE_BUF bytes (4096 on Linux) is never split or interleaved with another writer's,
+// so the whole record, and so the returned value's JSON, must fit in it.
+const PIPE_BUF = 4096, MAX_CHARS = 3000, HEX = '0123456789abcdef';
 
-// The nonce comes down a pipe into a buffer of its own; it never becomes a string (strings show up in heap snapshots).
+// The nonce comes down a pipe into a buffer of its own, which is never handed to anything the snippet
+// could replace; it becomes a string only in `finish` (strings show up in heap snapshots, a buffer's bytes
+// do not).
 const nonce = allocSlow(32);
 for (let n = 0, k; n < 32; n += k) if ((k = readSync(0, nonce, n, 32 - n, null)) === 0) exit(3);
 const spec = parse(readFileSync(__dirname + '/spec.json', 'utf8'));
+// V8's flags could switch on its internal functions (%...) for code compiled later: they stay as they are.
+require('v8').setFlagsFromString = () => { throw 'V8 flags are fixed'; };
 
-function finish(fields) {            // the only result record: newline, nonce, JSON fields
-  writeSync(1, '\n'); writeSync(1, nonce); writeSync(1, '{' + fields + '}\n'); exit(0);
+function ascii(s) {                  // JSON text, every non-ASCII character escaped: one byte per character
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = charCode(s, i);
+    out += c < 127 ? s[i] : '\\u' + HEX[c >> 12] + HEX[(c >> 8) & 15] + HEX[(c >> 4) & 15] + HEX[c & 15];
+  }
+  return out;
+}
+// The only result record: nonce, JSON fields, nonce, in ONE write of primitive strings.
+function finish(fields) {
+  let body = ascii('{' + fields + '}');
+  if (body.length > PIPE_BUF - 80)
+    body = '{"parses":true,"error":"the return value is too large to compare"}';
+  const n = latin1(nonce, 0, 32);
+  writeSync(1, '\n' + n + body + n + '\n');
+  exit(0);
 }
 '''
 
 # %% ../nbs/I_jscheck.ipynb #3976d50f
-_HARNESS_READ = r'''function own(o, key) {               // an own data property, read without running any getter
+_HARNESS_READ = r'''function own(o, key) {  // an own data property, read without running any getter
   const d = describeProp(o, key);
   if (d === undefined) return undefined;
   if (!hasOwn(d, 'value')) throw 'the return value has a getter, not plain data';
@@ -64,7 +88,8 @@ function describe(e) {               // a thrown value as text, without running 
 '''
 
 # %% ../nbs/I_jscheck.ipynb #ee56c36d
-_HARNESS_SER = r'''function ser(v, depth) {             // JSON of plain data (what JSON.stringify gives for it); no toJSON, getter or trap runs
+_HARNESS_SER = r'''// JSON of plain data (what JSON.stringify gives for it); no toJSON, getter or trap runs
+function ser(v, depth) {
   switch (typeof v) {
     case 'string': case 'number': return stringify(v);
     case 'boolean': return v ? 'true' : 'false';
@@ -107,21 +132,26 @@ _HARNESS_SER = r'''function ser(v, depth) {             // JSON of plain data (w
 '''
 
 # %% ../nbs/I_jscheck.ipynb #705776e1
-_HARNESS_RUN = r'''// 1. Does it parse? The same check as `node --check` (a CommonJS module body), before anything runs.
-try { compileFunction(spec.code, ['exports', 'require', 'module', '__filename', '__dirname'], {__proto__: null, filename: 'candidate.js'}); }
+_HARNESS_RUN = r'''// 1. Does it parse, as `node --check` checks (a CommonJS module body)? Before it runs.
+const params = ['exports', 'require', 'module', '__filename', '__dirname'];
+try { compileFunction(spec.code, params, {__proto__: null, filename: 'candidate.js'}); }
 catch (e) { finish('"parses":false,"error":' + stringify(describe(e))); }
-// 2. Run it in a fresh context whose global object has no prototype (so `this.constructor` leads nowhere outside)
+// 2. Run it in a fresh context whose global object has no prototype (`this.constructor` leads nowhere)
 const sandbox = create(null);
-if (spec.breach) { sandbox.process = process; sandbox.require = require; }   // tests only: a context that has fallen
-const ctx = createContext(sandbox, {__proto__: null, codeGeneration: {__proto__: null, strings: true, wasm: false}});
+if (spec.breach) { sandbox.process = process; sandbox.require = require; }  // tests only: a fallen context
+const codeGeneration = {__proto__: null, strings: true, wasm: false};
+const ctx = createContext(sandbox, {__proto__: null, codeGeneration});
 const opts = {__proto__: null, timeout: spec.timeout_ms, displayErrors: false};
 let got;
 try {
-  const prelude = "'use strict'; { const quiet = () => {}; globalThis.console = {log: quiet, info: quiet, warn: quiet, error: quiet, debug: quiet}; }";
+  const prelude = "'use strict'; { const quiet = () => {}; "
+    + "globalThis.console = {log: quiet, info: quiet, warn: quiet, error: quiet, debug: quiet}; }";
   runInContext(new Script(prelude), ctx, opts);
-  // the test call becomes a function of the context now, before the model's code runs: calling it later is a plain call,
-  // with no vm machinery in between that the code could have rewired
-  const call = runInContext(new Script('(function () { return (\n' + spec.call + '\n); })', {__proto__: null, filename: 'test.js'}), ctx, opts);
+  // the test call becomes a function of the context now, before the model's code runs: calling it later is
+  // a plain call, with no vm machinery in between that the code could have rewired
+  const wrapped = '(function () { return (\n' + spec.call + '\n); })';
+  const test = new Script(wrapped, {__proto__: null, filename: 'test.js'});
+  const call = runInContext(test, ctx, opts);
   const code = new Script(spec.code, {__proto__: null, filename: 'candidate.js'});
   runInContext(code, ctx, opts);
   got = call();
@@ -135,9 +165,34 @@ finish('"parses":true,"got":' + stringify(text === undefined ? 'undefined' : tex
 # %% ../nbs/I_jscheck.ipynb #3020f6f1
 _HARNESS = _HARNESS_SETUP + _HARNESS_READ + _HARNESS_SER + _HARNESS_RUN
 
+# %% ../nbs/I_jscheck.ipynb #60e8c915
+def _unique_keys(pairs: list) -> dict:
+    "A JSON object's pairs as a dict; a key given twice is an error (Python would keep the last)."
+    d = dict(pairs)
+    if len(d) != len(pairs):
+        raise ValueError('a key given twice')
+    return d
+
+
+def _record(raw: bytes) -> dict | None:
+    """The fields between the two nonces: exactly `parses` and one of `got` or `error`, the whole of it
+    JSON; else None."""
+    try:
+        rec = json.loads(raw, object_pairs_hook=_unique_keys)
+    except (ValueError, RecursionError):
+        return None
+    ok = (
+        isinstance(rec, dict)
+        and len(rec) == 2
+        and isinstance(rec.get('parses'), bool)
+        and isinstance(rec.get('got', rec.get('error')), str)
+    )
+    return rec if ok else None
+
 # %% ../nbs/I_jscheck.ipynb #91f5e4cc
 def _judge(code: str, call: str, timeout: float, breach: bool = False) -> dict:
-    "Run `code`, then `call`, in the sandbox: `{'parses', 'got'}` or `{'parses', 'error'}`, read from the one record that carries this run's nonce."
+    """Run `code`, then `call`, in the sandbox: `{'parses', 'got'}` or `{'parses', 'error'}`, read from the
+    one record that carries this run's nonce."""
     sb = node_sandbox()
     if sb is None:
         raise RuntimeError(js_isolation())
@@ -152,21 +207,12 @@ def _judge(code: str, call: str, timeout: float, breach: bool = False) -> dict:
         return {'parses': True, 'error': f'timed out: killed after {timeout}s'}
     if why == 'output':
         return {'parses': True, 'error': f'wrote more than {OUTPUT_LIMIT} bytes of output: killed'}
-    parts = out.split(nonce)
-    if len(parts) > 2:
+    parts = out.split(nonce)  # one record is the nonce, the fields, the nonce: three parts
+    if len(parts) > 3:
         return {'parses': True, 'error': 'more than one result record: no verdict'}
-    if len(parts) == 2:
-        try:
-            rec = json.loads(parts[1].split(b'\n', 1)[0])
-        except ValueError:
-            rec = None
-        ok = (
-            isinstance(rec, dict)
-            and len(rec) == 2
-            and isinstance(rec.get('parses'), bool)
-            and isinstance(rec.get('got', rec.get('error')), str)
-        )
-        return rec if ok else {'parses': True, 'error': 'a malformed result record: no verdict'}
+    if len(parts) > 1:
+        rec = _record(parts[1]) if len(parts) == 3 else None
+        return rec or {'parses': True, 'error': 'a malformed result record: no verdict'}
     lines = [l for l in err.decode('utf-8', 'replace').splitlines() if l.strip()]
     said = next(
         (l for l in lines if re.match(r'FATAL ERROR|[A-Za-z]*Error:', l)), lines[-1] if lines else ''
@@ -180,7 +226,8 @@ def _judge(code: str, call: str, timeout: float, breach: bool = False) -> dict:
 # %% ../nbs/I_jscheck.ipynb #e3018585
 @functools.lru_cache(maxsize=4096)
 def _expected_json(expected: str) -> str:
-    "The JSON of a trusted JavaScript literal, computed by the same harness in a process of its own (never next to a snippet)."
+    """The JSON of a trusted JavaScript literal, computed by the same harness in a process of its own
+    (never next to a snippet)."""
     rec = _judge('', expected, 10.0)
     if 'got' not in rec:
         raise ValueError(f'the expected value {expected!r} cannot be evaluated: {rec["error"]}')
@@ -204,7 +251,8 @@ def _check(code: str, call: str, expected: str, timeout: float = 5.0, breach: bo
 
 
 def check_js(code: str, call: str, expected: str, timeout: float = 5.0) -> JsResult:
-    "Check that `code` compiles, then evaluate `call` after it in the sandbox; the evaluator compares its JSON with that of the JavaScript literal `expected`."
+    """Check that `code` compiles, then evaluate `call` after it in the sandbox; the evaluator compares its
+    JSON with that of the JavaScript literal `expected`."""
     return _check(code, call, expected, timeout)
 
 # %% ../nbs/I_jscheck.ipynb #113a76e9
@@ -217,7 +265,8 @@ NOBODY = 65534  # the uid a snippet runs as when the evaluator is root
 
 
 def _limits(sb: dict, timeout: float) -> list[str]:
-    "The `prlimit` prefix: memory, CPU time, no file writes, no core dumps, few open files (and, under uid nobody, at most 256 threads)."
+    """The `prlimit` prefix: memory, CPU time, no file writes, no core dumps, few open files (and, under
+    uid nobody, at most 256 threads)."""
     lim = [f'--as={MEMORY_LIMIT}', f'--cpu={math.ceil(timeout) + 1}', '--fsize=0', '--core=0', '--nofile=64']
     return [sb['prlimit'], *lim, *(['--nproc=256'] if sb['root'] else []), '--']
 
@@ -228,7 +277,8 @@ def _command(sb: dict, d, timeout: float) -> list[str]:
 
 # %% ../nbs/I_jscheck.ipynb #b9cc95f8
 def _sandboxed(sb: dict, files: dict[str, str], args: list[str], stdin: bytes = b'', timeout: float = 5.0):
-    "Write `files` to a fresh temporary directory and run node on `args` there in the sandbox: `(returncode, stdout, stderr, why)`."
+    """Write `files` to a fresh temporary directory and run node on `args` there in the sandbox:
+    `(returncode, stdout, stderr, why)`."""
     with tempfile.TemporaryDirectory(prefix='minigpt-js-') as d:
         os.chmod(d, 0o755)  # the sandbox may run as another uid; nothing in here is secret
         for name, text in files.items():
@@ -238,7 +288,8 @@ def _sandboxed(sb: dict, files: dict[str, str], args: list[str], stdin: bytes = 
 
 
 def _run(cmd: list[str], cwd, stdin: bytes, timeout: float, cap: int = OUTPUT_LIMIT):
-    "Run `cmd` in a session of its own with an empty environment; read at most `cap` bytes; kill its process group at the end."
+    """Run `cmd` in a session of its own with an empty environment; read at most `cap` bytes; kill its
+    process group at the end."""
     p = subprocess.Popen(
         cmd,
         cwd=cwd,
@@ -290,11 +341,13 @@ def _run(cmd: list[str], cwd, stdin: bytes, timeout: float, cap: int = OUTPUT_LI
 
 # %% ../nbs/I_jscheck.ipynb #5666d786
 def _find_sandbox(which=shutil.which) -> dict:
-    "The sandbox this machine supports (`node`, `version`, `prefix`, `flags`, ...), or `{'unavailable': why}`."
+    """The sandbox this machine supports (`node`, `version`, `prefix`, `flags`, ...), or `{'unavailable':
+    why}`."""
     node = which('node')
     if node is None:
         return {
-            'unavailable': 'node is not installed, so generated JavaScript cannot be checked; install Node.js (>= 20) to run this task'
+            'unavailable': 'node is not installed, so generated JavaScript cannot be checked; '
+            'install Node.js (>= 20) to run this task'
         }
     run = lambda cmd: subprocess.run(cmd, capture_output=True, text=True, timeout=30)
     version = run([node, '--version']).stdout.strip()
@@ -308,12 +361,14 @@ def _find_sandbox(which=shutil.which) -> dict:
     )
     if perm is None:
         return {
-            'unavailable': f'node {version} has no permission model (Node.js >= 20 has one), so generated JavaScript is not run'
+            'unavailable': f'node {version} has no permission model (Node.js >= 20 has one), '
+            'so generated JavaScript is not run'
         }
     missing = [t for t in ('unshare', 'prlimit') if which(t) is None]
     if missing:
         return {
-            'unavailable': f"{' and '.join(missing)} (util-linux) not found: without it a snippet could reach the network "
+            'unavailable': f"{' and '.join(missing)} (util-linux) not found: "
+            "without it a snippet could reach the network "
             "or signal other processes, so generated JavaScript is not run"
         }
     root = os.geteuid() == 0
@@ -342,7 +397,8 @@ def _find_sandbox(which=shutil.which) -> dict:
     if out.split() != [b'1', b'0']:
         said = (err.decode('utf-8', 'replace').strip().splitlines() or [why or f'exit code {rc}'])[-1]
         return {
-            'unavailable': f'unshare cannot give node network and process namespaces of its own here ({said}): '
+            'unavailable': 'unshare cannot give node network and process namespaces of its own here '
+            f'({said}): '
             'a snippet could reach the network or signal other processes, so generated JavaScript is not run'
         }
     return sb
@@ -354,7 +410,8 @@ def _sandbox_state() -> dict:
 
 
 def node_sandbox() -> dict | None:
-    "How node is run here: `{'node', 'version', 'prefix', 'flags', ...}`, or None where JavaScript cannot be run safely (see `js_isolation`)."
+    """How node is run here: `{'node', 'version', 'prefix', 'flags', ...}`, or None where JavaScript cannot
+    be run safely (see `js_isolation`)."""
     sb = _sandbox_state()
     return None if 'unavailable' in sb else sb
 
@@ -370,10 +427,14 @@ def js_isolation() -> str:
         else 'your uid mapped into a user namespace'
     )
     return (
-        f"node {sb['version']}, a process per snippet: empty network namespace, its own process namespace, session and group, "
-        f"{who}, {MEMORY_LIMIT >> 20} MB of address space ({HEAP_MB} MB heap), CPU and wall-time limits, no file writes, "
-        "node's permission model (reads its temporary directory only; no child processes, workers, addons or inspector), "
-        "no JIT or WebAssembly, a fresh vm context; the evaluator compares the returned value with the expected one itself"
+        f"node {sb['version']}, a process per snippet: empty network namespace, its own process "
+        f"namespace, session and group, "
+        f"{who}, {MEMORY_LIMIT >> 20} MB of address space ({HEAP_MB} MB heap), CPU and wall-time limits, "
+        f"no file writes, "
+        "node's permission model (reads its temporary directory only; no child processes, workers, addons "
+        "or inspector), "
+        "no JIT or WebAssembly, a fresh vm context; the evaluator compares the returned value with the "
+        "expected one itself"
     )
 
 # %% ../nbs/I_jscheck.ipynb #f75c8a30
@@ -396,7 +457,8 @@ def defined_functions(code: str) -> list[str]:
 
 
 def js_task_result(reply: str, test: dict, timeout: float = 5.0) -> dict:
-    "Score a reply to a synthetic JavaScript task: the function named in the test (or, if the prompt left the name open, the first one defined)."
+    """Score a reply to a synthetic JavaScript task: the function named in the test (or, if the prompt left
+    the name open, the first one defined)."""
     code = extract_code(reply)
     names = defined_functions(code)
     if not names:

@@ -4,21 +4,18 @@
 
 # %% ../nbs/C_tokenizer_cli.ipynb #ab03f0a9
 from __future__ import annotations
-import argparse, itertools, sys, time
+import argparse, atexit, contextlib, itertools, os, sys, threading, time
 from pathlib import Path
 from .config import ConfigError, add_config_args, config_from_args, describe
-from .tokenizer import Tokenizer, iter_file_texts
-from .data import iter_source_texts
+from .config_checks import MAX_RECORDS
+from .files import EXIT_INTERRUPTED, RunLock, check_output, cli_errors
+from .tokenizer import MIN_TOOL_VOCAB_SIZE, Tokenizer, iter_file_texts
+from .sources import get_source, iter_source_texts
 
 # %% auto #0
 __all__ = ['main']
 
 # %% ../nbs/C_tokenizer_cli.ipynb #356d1785
-def _error(msg: str) -> int:
-    print(f'error: {msg}', file=sys.stderr)
-    return 2
-
-
 def _parser() -> argparse.ArgumentParser:
     "The command's options: the shared config options, then what to train on and where to write it."
     p = argparse.ArgumentParser(
@@ -54,42 +51,110 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 # %% ../nbs/C_tokenizer_cli.ipynb #8b7c13fa
+def _check_files(files: list[str]) -> list[Path]:
+    "The `--files` as paths, each a regular file of text (missing, a directory, a device or binary: refused)."
+    missing = [f for f in files if not Path(f).exists()]
+    if missing:
+        raise ConfigError(f"--files: no such file: {', '.join(missing)}")
+    for f in map(Path, files):
+        if f.is_dir():
+            raise ConfigError(f"--files {f} is a directory: name the text files in it, e.g. {f / '*.txt'}")
+        if not f.is_file():
+            raise ConfigError(f"--files {f} is not a regular file (a device or a pipe?): give text files")
+        try:
+            with open(f, 'rb') as fh:
+                head = fh.read(1 << 16)
+        except OSError as e:
+            raise ConfigError(f"--files {f} cannot be read: {e.strerror or e}") from None
+        if b'\x00' in head:
+            where = head.index(b'\x00')
+            raise ConfigError(f"--files {f} is not text (a NUL byte at offset {where}): is it a binary file?")
+    return [Path(f) for f in files]
+
+# %% ../nbs/C_tokenizer_cli.ipynb #74579188
+_abandoned: list[threading.Thread] = []  # training threads left running by Ctrl-C
+
+
+@atexit.register
+def _exit_before_shutdown():
+    "At exit, after Ctrl-C left a training thread in the library: end now, before Python ends it by force."
+    if _abandoned:  # (by now Python may call the thread stopped, though its native half still runs)
+        for f in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                f.flush()
+        os._exit(EXIT_INTERRUPTED)
+
+
+def _train_interruptibly(texts, vocab_size: int, **kw) -> Tokenizer:
+    "`Tokenizer.train` in a worker thread, so that Ctrl-C (`KeyboardInterrupt`) reaches the main thread now."
+    box = {}
+
+    def work():
+        try:
+            box['tok'] = Tokenizer.train(texts, vocab_size, **kw)
+        except BaseException as e:
+            box['error'] = e
+
+    t = threading.Thread(target=work, name='tokenizer training', daemon=True)
+    t.start()
+    try:
+        while t.is_alive():
+            t.join(0.1)
+    except KeyboardInterrupt:
+        _abandoned.append(t)
+        if kw.get('show_progress', True):
+            print(file=sys.stderr)  # end the progress bar's line, so the error gets a line of its own
+        raise
+    if 'error' in box:
+        raise box['error']
+    return box['tok']
+
+# %% ../nbs/C_tokenizer_cli.ipynb #e4e087ae
+@cli_errors(ValueError, OSError, interrupted='interrupted (Ctrl-C): no tokenizer was written')
 def main(argv: list[str] | None = None) -> int:
     "CLI: train the tokenizer on data sources and/or local files and save it as one JSON file."
     args = _parser().parse_args(argv)
-    try:
-        cfg = config_from_args(
-            args, **({'model.vocab_size': args.vocab_size} if args.vocab_size is not None else {})
-        )
-    except ConfigError as e:
-        return _error(e)
+    cfg = config_from_args(
+        args, **({'model.vocab_size': args.vocab_size} if args.vocab_size is not None else {})
+    )
     vocab = cfg.model.vocab_size
-    if args.limit < 1:
-        return _error(f'--limit must be at least 1, got {args.limit}')
+    if vocab < MIN_TOOL_VOCAB_SIZE:
+        raise ConfigError(
+            f"model.vocab_size must be at least {MIN_TOOL_VOCAB_SIZE} for a tokenizer with the tool tokens, "
+            f"got {vocab}"
+        )
+    if not 1 <= args.limit <= MAX_RECORDS:
+        raise ConfigError(f'--limit must be between 1 and {MAX_RECORDS:,}, got {args.limit:,}')
+    if not 0 <= args.min_frequency <= 2**31:
+        raise ConfigError(f'--min-frequency must be between 0 and {2**31:,}, got {args.min_frequency:,}')
+    files = _check_files(args.files or [])
+    sources = args.sources or ([] if files else ['synthetic'])
+    for name in sources:
+        get_source(name)  # an unknown name is an error now, not after the config is printed
+    out = check_output(
+        args.output or Path(cfg.runtime.output_dir) / 'tokenizer.json',
+        {'--files': args.files, '--config-json': args.config_json},
+        what='--output',
+        kind='file',
+    )
     streams, what = [], []
-    if args.files:
-        missing = [f for f in args.files if not Path(f).is_file()]
-        if missing:
-            return _error(f"--files: no such file: {', '.join(missing)}")
-        streams.append(iter_file_texts(args.files))
-        what.append(f"files {', '.join(args.files)}")
-    if args.sources or not args.files:
-        sources = args.sources or ['synthetic']
+    if files:
+        streams.append(iter_file_texts(files))
+        what.append(f"files {', '.join(map(str, files))}")
+    if sources:
         streams.append(iter_source_texts(sources, args.limit, cfg))
         what.append(f"sources {', '.join(sources)} (at most {args.limit} records each)")
-    out = Path(args.output or Path(cfg.runtime.output_dir) / 'tokenizer.json')
     print(describe(cfg))
     print(f"training a {vocab}-token byte-level BPE on {' and '.join(what)}", flush=True)
     t0 = time.time()
-    try:
-        tok = Tokenizer.train(
+    with RunLock(out.parent) if args.output is None else contextlib.nullcontext():
+        tok = _train_interruptibly(
             itertools.chain(*streams), vocab, show_progress=not args.quiet, min_frequency=args.min_frequency
         )
-    except (ValueError, OSError) as e:
-        return _error(e)
-    tok.save(out)
+        tok.save(out)
     print(
-        f'wrote {out}: vocab_size {tok.vocab_size}, fingerprint {tok.fingerprint()[:16]}, {time.time() - t0:.1f}s'
+        f'wrote {out}: vocab_size {tok.vocab_size}, fingerprint {tok.fingerprint()[:16]}, '
+        f'{time.time() - t0:.1f}s'
     )
     return 0
 
