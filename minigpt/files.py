@@ -17,10 +17,10 @@ except ImportError:
     fcntl = None
 
 # %% auto #0
-__all__ = ['TEMP_PREFIX', 'MAX_JSON_BYTES', 'LOCK_NAME', 'EXIT_ERROR', 'EXIT_INTERRUPTED', 'EXIT_PIPE', 'temp_name', 'pid_alive',
-           'clean_temporaries', 'is_disk_full', 'mount_point', 'disk_full_message', 'DiskFullError', 'fsync_path',
-           'replace_path', 'atomic_write', 'atomic_dir', 'read_json', 'PathError', 'check_output', 'RunLockedError',
-           'RunLock', 'cli_errors', 'fixture_path']
+__all__ = ['TEMP_PREFIX', 'LOW_SPACE', 'MAX_JSON_BYTES', 'LOCK_NAME', 'EXIT_ERROR', 'EXIT_INTERRUPTED', 'EXIT_PIPE', 'temp_name',
+           'pid_alive', 'clean_temporaries', 'mount_point', 'is_disk_full', 'disk_full_message', 'DiskFullError',
+           'fsync_path', 'replace_path', 'atomic_write', 'atomic_dir', 'read_json', 'PathError', 'check_output',
+           'RunLockedError', 'RunLock', 'cli_errors', 'fixture_path']
 
 # %% ../nbs/B_files.ipynb #1e6744f8
 TEMP_PREFIX = '.minigpt-'
@@ -100,17 +100,11 @@ def clean_temporaries(directory, name: str | None = None) -> list[str]:
     return done
 
 # %% ../nbs/B_files.ipynb #813f5bbf
-_FULL_TEXT = re.compile(
-    r'No space left on device|Disk quota exceeded|os error (?:28|122)\b'
-    r'|unexpected pos \d+ vs \d+|PytorchStreamWriter failed writing|\d+ requested and \d+ written'
+_FULL_TEXT = re.compile(r'No space left on device|Disk quota exceeded|os error (?:28|122)\b')
+_SHORT_WRITE = re.compile(
+    r'unexpected pos \d+ vs \d+|PytorchStreamWriter failed writing|\d+ requested and \d+ written'
 )
-
-
-def is_disk_full(e: BaseException) -> bool:
-    "Whether `e` says a write failed for want of space: ENOSPC, EDQUOT, or what torch and others say."
-    if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT):
-        return True
-    return isinstance(e, Exception) and _FULL_TEXT.search(str(e)[:2000]) is not None
+LOW_SPACE = 64 << 20  # a short write on a disk with less than this left is taken for a full disk
 
 
 def mount_point(path) -> Path:
@@ -123,6 +117,28 @@ def mount_point(path) -> Path:
     return p
 
 
+def _free(path) -> int | None:
+    try:
+        return shutil.disk_usage(mount_point(path)).free
+    except OSError:
+        return None
+
+
+def is_disk_full(e: BaseException, path=None) -> bool:
+    "Whether `e` says a write failed for want of space: ENOSPC, EDQUOT, or a short write to a full `path`."
+    if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    if not isinstance(e, Exception):
+        return False
+    text = str(e)[:2000]
+    if _FULL_TEXT.search(text):
+        return True
+    if path is None or not _SHORT_WRITE.search(text):
+        return False
+    free = _free(path)
+    return free is not None and free < LOW_SPACE
+
+
 def _size(n: int) -> str:
     for unit in ('bytes', 'KB', 'MB', 'GB', 'TB'):
         if n < 1024 or unit == 'TB':
@@ -130,36 +146,45 @@ def _size(n: int) -> str:
         n /= 1024
 
 # %% ../nbs/B_files.ipynb #2dbc07a6
+def _quota(e: BaseException) -> bool:
+    return (
+        getattr(e, 'errno', None) == errno.EDQUOT
+        or re.search(r'quota|os error 122', str(e)[:2000]) is not None
+    )
+
+
 def disk_full_message(e: BaseException, path) -> str | None:
     "One line naming the disk (mount point, free space) and `path` if `e` is a full disk; else None."
-    if not is_disk_full(e):
+    if not is_disk_full(e, path):
         return None
     disk = mount_point(path)
     try:
         u = shutil.disk_usage(disk)
         room = f'{_size(u.free)} free of {_size(u.total)}'
     except OSError:
-        room = 'free space unknown'
-    return (
-        f'the disk is full: no space left on {disk} ({room}) while writing {path}; '
-        'free some space or write elsewhere'
-    )
+        room = 'an unknown amount free'
+    reason = 'Disk quota exceeded' if _quota(e) else 'No space left on device'
+    return f'{reason}: {disk} has {room}, so {path} could not be written; free some space or write elsewhere'
 
 
 class DiskFullError(OSError):
-    "A write failed because its disk (or quota) is full; the message, one line, names the disk and the path."
+    "A write failed for want of space: an `OSError` (ENOSPC, EDQUOT) whose one-line message names the disk."
 
-    def __init__(self, message: str):
-        super().__init__(errno.ENOSPC, message)
+    def __init__(self, message: str, code: int = errno.ENOSPC, filename=None):
+        super().__init__(code, os.strerror(code), filename)
+        self.message = message
 
     def __str__(self) -> str:
-        return self.strerror
+        return self.message
 
 
 def _as_disk_full(e: BaseException, path) -> DiskFullError | None:
     "A `DiskFullError` for `path` if `e` is a full disk (measured now, before the caller frees anything)."
     msg = None if isinstance(e, DiskFullError) else disk_full_message(e, path)
-    return None if msg is None else DiskFullError(msg)
+    if msg is None:
+        return None
+    code = errno.EDQUOT if _quota(e) else errno.ENOSPC
+    return DiskFullError(msg, code, getattr(e, 'filename', None))  # the failing file, when the error names it
 
 # %% ../nbs/B_files.ipynb #2d18b88f
 def fsync_path(path):
@@ -290,7 +315,7 @@ def read_json(path, what: str = 'config file', max_bytes: int = MAX_JSON_BYTES):
     except json.JSONDecodeError as e:
         raise ConfigError(f"{what} {path} is not valid JSON: {e}") from None
     except RecursionError:
-        raise ConfigError(f"{what} {path} is nested too deeply to read") from None
+        raise ConfigError(f"{what} {path} is nested too deeply to be a {what}") from None
 
 # %% ../nbs/B_files.ipynb #91d74859
 class PathError(ConfigError):
@@ -476,10 +501,10 @@ def _full_disk_line(e: BaseException) -> str | None:
     "The one line for a full disk, whoever raised it (with the disk and path when the error names a file)."
     if isinstance(e, DiskFullError):
         return str(e)
-    if not is_disk_full(e):
-        return None
     where = getattr(e, 'filename', None)
-    return disk_full_message(e, where) if where else f'the disk is full: {e}'
+    if where:
+        return disk_full_message(e, where)
+    return str(e) if is_disk_full(e) else None  # no path to name: the error's own words
 
 
 def _quiet_stdout() -> None:
