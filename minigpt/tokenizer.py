@@ -159,7 +159,7 @@ def check_messages(messages) -> list[Mapping]:
         if not isinstance(m, Mapping):
             raise TypeError(f"message {i} must be a dict with 'role' and 'content', got {type(m).__name__}")
         for k in ('role', 'content'):
-            if k not in m:
+            if k not in m and not (k == 'content' and m.get('tool_calls')):  # a call may come alone
                 raise ValueError(
                     f"message {i} has no {k!r} key (it has {sorted(m)}); "
                     "each message needs 'role' and 'content'"
@@ -169,10 +169,9 @@ def check_messages(messages) -> list[Mapping]:
                 f"message {i} has role {m['role']!r}; valid roles are {', '.join(ROLES)} (and {TOOL_ROLE}, "
                 "for a tool's result)"
             )
-        if not isinstance(m['content'], str) and not (m['content'] is None and m.get('tool_calls')):
-            raise TypeError(
-                f"message {i} ({m['role']}) content must be a str, got {type(m['content']).__name__}"
-            )
+        content = m.get('content')
+        if not isinstance(content, str) and not (content is None and m.get('tool_calls')):
+            raise TypeError(f"message {i} ({m['role']}) content must be a str, got {type(content).__name__}")
     return check_tool_use(messages)
 
 # %% ../nbs/01_tokenizer.ipynb #0ad1b47b
@@ -215,7 +214,8 @@ def _chat_template(tools: bool = True) -> str:
             "{%- if message['role'] not in " + q(list(roles)) + " -%}",
             _raise(f"'message role must be one of {', '.join(roles)}, got ' ~ message['role']"),
             "{%- endif -%}",
-            "{%- set content = '' if message['content'] is none else message['content'] -%}",
+            "{%- set content = message['content'] if message['content'] is defined else none -%}",
+            "{%- set content = '' if content is none else content -%}",
             "{%- if content is not string -%}",
             _raise("'message content must be a string'"),
             "{%- endif -%}",
@@ -561,7 +561,7 @@ def render_chat(
     tool_use = any(c is not None for c in calls) or any(m['role'] == TOOL_ROLE for m in messages)
     if tool_use and not self.has_tools:
         raise ValueError("this tokenizer has no tool tokens (it was trained before tool calls existed)")
-    contents = self.encode_batch([m['content'] or '' for m in messages])
+    contents = self.encode_batch([m.get('content') or '' for m in messages])
     expressions = iter(self.encode_batch([c for c in calls if c is not None]))
     ids, mask = [self.bos_id], [0]
     going_on = False  # after a tool's result the assistant's turn goes on
