@@ -387,9 +387,15 @@ def load_overrides(path) -> dict[str, Any]:
     out = {}
     for k, v in d.items():
         if k in SECTIONS and isinstance(v, dict):
-            out.update({f'{k}.{kk}': vv for kk, vv in v.items()})
+            pairs = [(f'{k}.{kk}', vv) for kk, vv in v.items()]
         else:
-            out[k] = v
+            pairs = [(k, v)]
+        for key, value in pairs:
+            if key in out:  # given twice: as a dotted key and inside its section
+                raise ConfigError(
+                    f"config file {path} sets {key} twice (a dotted key and its section); keep one"
+                )
+            out[key] = value
     return out
 
 # %% ../nbs/00_config.ipynb #fc789212
