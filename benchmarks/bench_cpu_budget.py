@@ -1,50 +1,40 @@
 #!/usr/bin/env python
-"""Held-out bits per byte that a recipe reaches on tinyshakespeare within a fixed CPU-time budget (one thread).
+"""Held-out bits per byte a recipe reaches on tinyshakespeare within a fixed CPU-time budget (one thread).
 
-    python benchmarks/bench_cpu_budget.py                                  # the tiny preset, 150 CPU-seconds
+    python benchmarks/bench_cpu_budget.py                             # the tiny preset, 150 CPU-seconds
     python benchmarks/bench_cpu_budget.py --set training.lr=2e-3 --budget 100
-    python benchmarks/bench_cpu_budget.py --compare                        # also the reference recipe, same run
+    python benchmarks/bench_cpu_budget.py --compare                   # also the reference recipe, same run
 
-Data: the first 90% of `input.txt` is the training text (the `text` source reads it from a local file), the last
-10% is held out. The budget is the process's CPU time (user + sys, `resource.getrusage`): imports, tokenizer
-training, data preparation, model set-up and the training steps all count; measuring the matmul ceiling and
-the final held-out evaluation do not. (With `runtime.use_compile=true` the compiler
-works in this process, so its time counts too.)
+Data: the first 90% of `input.txt` is the training text (the `text` source reads it from a local file), the
+last 10% is held out. The budget is the process's CPU time (user + sys, `resource.getrusage`): imports,
+tokenizer training, data preparation, model set-up and the training steps all count; measuring the matmul
+ceiling and the final held-out evaluation do not. (With `runtime.use_compile=true` the compiler works in
+this process, so its time counts too.)
 
-Schedule: the LR schedule needs `training.total_steps` up front. Unless `--steps` gives it, the benchmark runs
-the first steps (inside the warmup, where the schedule does not depend on the total), measures their CPU time
-per step and sets total_steps to the steps the remaining budget allows (less a small margin); the run still
-stops cleanly when the budget is spent, whichever comes first. So each recipe gets a whole schedule that ends
-at the budget, as a user who knows their step time would set it.
+Schedule: the LR schedule needs `training.total_steps` up front. Unless `--steps` gives it, the benchmark
+runs the first steps (inside the warmup, where the schedule does not depend on the total), measures their
+CPU time per step and sets total_steps to the steps the remaining budget allows (less a small margin); the
+run still stops cleanly when the budget is spent, whichever comes first. So each recipe gets a whole
+schedule that ends at the budget, as a user who knows their step time would set it.
 
-Held-out bits per byte: the summed next-token loss (nats) over non-overlapping `seq_len` windows of the held-out
-text, divided by ln 2 and by the text's UTF-8 bytes. Also printed: tokens/s of the training steps and their share
-of this machine's matmul ceiling (fp32 and bf16 GFLOP/s on one thread, measured in the same run).
-This is a benchmark, not a test: it prints figures and does not fail.
+Held-out bits per byte: the summed next-token loss (nats) over non-overlapping `seq_len` windows of the
+held-out text, divided by ln 2 and by the text's UTF-8 bytes. Also printed: tokens/s of the training steps
+and their share of this machine's matmul ceiling (fp32 and bf16 GFLOP/s on one thread, measured in the
+same run). This is a benchmark, not a test: it prints figures and does not fail.
 """
 
 import argparse, math, os, resource, shutil, sys, tempfile, time
 from pathlib import Path
 
-os.environ.setdefault(
-    'TORCHINDUCTOR_COMPILE_THREADS', '1'
-)  # torch.compile's C++ builds in this process, so they count
+# torch.compile's C++ builds run in this process, so they count; set before torch is imported
+os.environ.setdefault('TORCHINDUCTOR_COMPILE_THREADS', '1')
 
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+from minigpt.config import Config, add_config_args, parse_set, load_overrides  # noqa: E402
+from minigpt.train import Trainer  # noqa: E402
 
-def cpu_s() -> float:
-    "CPU-seconds (user + sys) of this process and of the child processes it has waited for."
-    return sum(
-        r.ru_utime + r.ru_stime
-        for r in (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN))
-    )
-
-
-import torch
-import torch.nn.functional as F
-from minigpt.config import Config, add_config_args, parse_set, load_overrides
-from minigpt.train import Trainer
-
-# the reference recipe of issue 17's table: the tiny preset before tuning, 240 steps, warmup 24
+# the reference recipe: the tiny preset before it was tuned (240 steps, warmup 24)
 REFERENCE = {
     'model.vocab_size': 2048,
     'model.n_layers': 4,
@@ -58,9 +48,16 @@ REFERENCE = {
     'training.weight_decay': 0.1,
     'training.mixed_precision': 'fp32',
 }
-REFERENCE_STEPS = None  # estimated to fill the budget, like the recipe's (the issue's 240 steps took ~150 CPU-s on its machine)
+# estimated to fill the budget, like the recipe's (its 240 steps took about 150 CPU-seconds when it was set)
+REFERENCE_STEPS = None
 # the reference predates these keys; keep them at their old values if this version of minigpt has them
 REFERENCE_IF_PRESENT = {'training.optimizer': 'adamw', 'training.schedule': 'cosine'}
+
+
+def cpu_s() -> float:
+    "CPU-seconds (user + sys) of this process and of the child processes it has waited for."
+    usage = (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN))
+    return sum(r.ru_utime + r.ru_stime for r in usage)
 
 
 def matmul_gflops(dtype, n: int = 512, reps: int = 5) -> float:
@@ -69,9 +66,7 @@ def matmul_gflops(dtype, n: int = 512, reps: int = 5) -> float:
     for _ in range(2):
         a @ b
     best = float('inf')
-    for _ in range(
-        reps
-    ):  # thread CPU time, not wall time: other processes on the machine do not lower the figure
+    for _ in range(reps):  # thread CPU time, not wall time: other processes do not lower the figure
         t = time.thread_time()
         a @ b
         best = min(best, time.thread_time() - t)
@@ -92,10 +87,9 @@ def heldout_bpb(model, tok, text: str, seq_len: int, batch: int = 32) -> float:
                 pad = seq_len - len(y)
                 xs.append(F.pad(x[: len(y)], (0, pad)))
                 ys.append(F.pad(y, (0, pad), value=-100))
-            logits, _ = model(torch.stack(xs))
-            nats += F.cross_entropy(
-                logits.float().flatten(0, 1), torch.stack(ys).flatten(), ignore_index=-100, reduction='sum'
-            ).item()
+            logits = model(torch.stack(xs))[0].float().flatten(0, 1)
+            targets = torch.stack(ys).flatten()
+            nats += F.cross_entropy(logits, targets, ignore_index=-100, reduction='sum').item()
     return nats / math.log(2) / len(text.encode('utf-8'))
 
 
@@ -113,7 +107,7 @@ def run_recipe(
         'data.sources': ['text'],
         'data.local_files': {'text': str(train_file)},
         'data.offline': True,
-        'data.val_fraction': 1e-9,  # the training text is one document: keep it out of the hash-based validation split
+        'data.val_fraction': 1e-9,  # the training text is one document: keep it out of the validation split
         'runtime.output_dir': str(out),
         'runtime.num_threads': args.threads,
         'runtime.device': 'cpu',
@@ -129,6 +123,7 @@ def run_recipe(
     setup = used()
     tokens_per_step = t.batch_size * t.grad_accum_steps * m.seq_len
     losses, step_cpu, train_wall = [], 0.0, 0.0
+    first = 0.0  # CPU time of the first step (set-up work the later steps do not repeat)
     probe = min(6, max(2, t.warmup_steps - 1)) if steps is None else 0
     while tr.step < t.total_steps:
         s0, w0 = cpu_s(), time.perf_counter()
@@ -137,8 +132,8 @@ def run_recipe(
         train_wall += time.perf_counter() - w0
         losses.append(row['loss'].item())  # a tensor until read
         if probe and tr.step >= probe and (tr.step == probe or tr.step % 10 == 0):
-            # the schedule's length from the CPU time per step so far (the first step excluded), re-estimated every 10 steps
-            # because other processes on the machine make steps slower or faster as the run goes
+            # the schedule's length from the CPU time per step so far (the first step excluded), estimated
+            # again every 10 steps because other processes on the machine make steps slower or faster
             per = (step_cpu - first) / (tr.step - 1)
             total = max(tr.step + 1, int(tr.step + (args.budget - used()) / per * 0.99))
             t.total_steps = total
@@ -174,7 +169,8 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_config_args(p)
     root = Path(__file__).resolve().parent.parent
-    rel = 'shared/data/tinyshakespeare/input.txt'  # ../shared/... from the repository root (or from a folder above it: worktrees)
+    # ../shared/... from the repository root, or from a folder above it (a git worktree)
+    rel = 'shared/data/tinyshakespeare/input.txt'
     default = next((str(d / rel) for d in root.parents if (d / rel).exists()), str(root.parent / rel))
     p.add_argument('--data', default=default, help='the corpus (default: %(default)s)')
     p.add_argument('--budget', type=float, default=150.0, help='CPU-seconds per recipe (default %(default)s)')
@@ -231,11 +227,12 @@ def main(argv=None) -> int:
         r['ceiling'] = r['tok_s'] * r['flops_per_token'] / (peak * 1e9)
         results.append(r)
         print(f"{name}: changed {r['changed'] or 'nothing'} (preset {args.preset})")
+        ceiling = 'bf16' if r['precision'] == 'bf16' else 'fp32'
         print(
-            f"{name}: held-out bits/byte {r['bpb']:.3f} | CPU {r['cpu']:.1f} s (set-up {r['setup']:.1f} s) | steps {r['steps']} "
-            f"of {r['planned']} | {r['tok_s']:,.0f} tokens/s | {r['precision']}: {100 * r['ceiling']:.1f}% of the "
-            f"{r['precision'] if r['precision'] == 'bf16' else 'fp32'} matmul ceiling | train loss {r['loss_first']:.2f} -> "
-            f"{r['loss_last']:.2f}",
+            f"{name}: held-out bits/byte {r['bpb']:.3f} | CPU {r['cpu']:.1f} s (set-up {r['setup']:.1f} s) | "
+            f"steps {r['steps']} of {r['planned']} | {r['tok_s']:,.0f} tokens/s | "
+            f"{r['precision']}: {100 * r['ceiling']:.1f}% of the {ceiling} matmul ceiling | "
+            f"train loss {r['loss_first']:.2f} -> {r['loss_last']:.2f}",
             flush=True,
         )
     if not args.keep:

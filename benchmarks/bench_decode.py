@@ -1,21 +1,25 @@
 #!/usr/bin/env python
-"""Milliseconds per generated token of the decode loop: streaming (`generate_tokens`) and `GPT.generate`, batch 1.
+"""Milliseconds per generated token of the decode loop, streaming (`generate_tokens`) and `GPT.generate`.
 
     python benchmarks/bench_decode.py                     # this checkout
-    python benchmarks/bench_decode.py --baseline HEAD~3   # and another revision's package, in the same process
+    python benchmarks/bench_decode.py --baseline HEAD~3   # and another revision's package, same process
 
-Two random-weight models: the sampling chapter's micro model (1 layer, d_model 32, seq_len 64, vocab 320), where
-the per-step overhead of the loop dominates, and a small one (4 layers, d_model 256, seq_len 512, vocab 4096).
-Each stream fills the context from a 4-token prompt (no stop ids), greedily and with the chat defaults
-(temperature 0.7, top-k 50, top-p 0.95). Times are CPU seconds of the calling thread (`time.thread_time`, with torch on
-one thread by default), so that other jobs on a shared machine count less than in wall time. With `--baseline` the two
-packages run interleaved within each repeat, in a random order, after a warm-up round; the table reports the median
-and the minimum of the repeats. A benchmark, not a test: it never fails.
+Two random-weight models, batch 1: the sampling chapter's micro model (1 layer, d_model 32, seq_len 64,
+vocab 320), where the per-step overhead of the loop dominates, and a small one (4 layers, d_model 256,
+seq_len 512, vocab 4096). Each stream fills the context from a 4-token prompt (no stop ids), greedily and
+with the chat defaults (temperature 0.7, top-k 50, top-p 0.95). Times are CPU seconds of the calling thread
+(`time.thread_time`, with torch on one thread by default), so that other jobs on a shared machine count
+less than in wall time. With `--baseline` the two packages run interleaved within each repeat, in a random
+order, after a warm-up round; the table reports the median and the minimum of the repeats. A benchmark,
+not a test: it never fails.
 """
 
 import argparse, importlib, io, platform, random, statistics, subprocess, sys, tarfile, tempfile, time
 from pathlib import Path
+
 import torch
+
+from minigpt.config import ModelConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -60,12 +64,8 @@ def cases(model_mod, sample_mod, cfg, state):
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument(
-        '--baseline', metavar='REV', help='also time the package of this git revision, interleaved'
-    )
-    p.add_argument(
-        '--repeats', type=int, default=15, help='timed rounds (median reported, default %(default)s)'
-    )
+    p.add_argument('--baseline', metavar='REV', help="also time this git revision's package, interleaved")
+    p.add_argument('--repeats', type=int, default=15, help='timed rounds (default %(default)s)')
     p.add_argument('--threads', type=int, default=1, help='torch CPU threads (default %(default)s)')
     p.add_argument(
         '--models',
@@ -77,8 +77,6 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
     random.seed(0)
-    from minigpt.config import ModelConfig
-
     configs = {
         'micro': ModelConfig(vocab_size=320, n_layers=1, d_model=32, n_heads=2, seq_len=64),
         'small': ModelConfig(vocab_size=4096, n_layers=4, d_model=256, n_heads=4, seq_len=512),
@@ -86,9 +84,10 @@ def main(argv=None) -> int:
     pkgs = {'this checkout': load_package(None)}
     if args.baseline:
         pkgs[f'baseline {args.baseline}'] = load_package(args.baseline)
+    cpu = platform.processor() or platform.machine()
     print(
-        f"torch {torch.__version__}, {platform.processor() or platform.machine()}, {torch.get_num_threads()} thread(s), fp32, "
-        f"{args.repeats} repeats, CPU ms per generated token: median (min)"
+        f'torch {torch.__version__}, {cpu}, {torch.get_num_threads()} thread(s), fp32, '
+        f'{args.repeats} repeats, CPU ms per generated token: median (min)'
     )
     print(f"{'model':6} {'loop':17} " + ' '.join(f'{k:>24}' for k in pkgs))
     for name in args.models:

@@ -7,6 +7,7 @@
 `make test-minimums` runs it with `--installed` in its venv before the tests, so the versions tested are
 the declared floors.
 """
+
 import argparse, re, shlex, sys
 from configparser import ConfigParser
 from importlib.metadata import PackageNotFoundError, version
@@ -14,7 +15,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-def norm(name: str) -> str: return re.sub(r'[-_.]+', '-', name).lower()
+
+def norm(name: str) -> str:
+    return re.sub(r'[-_.]+', '-', name).lower()
+
 
 def floors() -> dict:
     "settings.ini's runtime requirements as {name: floor}; each must be exactly `name>=floor`."
@@ -27,6 +31,7 @@ def floors() -> dict:
             sys.exit(f"error: settings.ini requirement {req!r} is not of the form name>=floor")
         out[norm(m[1])] = m[2]
     return out
+
 
 def pins(path: Path) -> dict:
     "The constraints file's `name==version` lines as {name: version}."
@@ -41,12 +46,13 @@ def pins(path: Path) -> dict:
         out[norm(m[1])] = m[2]
     return out
 
+
 def same(floor: str, pinned: str) -> bool:
     "`2.7` and `2.7.0` are the same floor."
-    def key(v): return [int(p) if p.isdigit() else p for p in v.split('.')]
-    a, b = key(floor), key(pinned)
+    a, b = [[int(p) if p.isdigit() else p for p in v.split('.')] for v in (floor, pinned)]
     n = max(len(a), len(b))
     return a + [0] * (n - len(a)) == b + [0] * (n - len(b))
+
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -54,13 +60,16 @@ def main(argv=None) -> int:
     p.add_argument('--installed', action='store_true', help="also check this Python's installed versions")
     args = p.parse_args(argv)
     want, pinned = floors(), pins(Path(args.constraints))
-    errors = [f"settings.ini requires {n}>={f} but {Path(args.constraints).name} "
-              + (f"pins {n}=={pinned[n]}" if n in pinned else "does not pin it") for n, f in want.items()
-              if n not in pinned or not same(f, pinned[n])]
+    name, errors = Path(args.constraints).name, []
+    for n, f in want.items():
+        if n not in pinned:
+            errors.append(f"settings.ini requires {n}>={f} but {name} does not pin it")
+        elif not same(f, pinned[n]):
+            errors.append(f"settings.ini requires {n}>={f} but {name} pins {n}=={pinned[n]}")
     if args.installed:
         for n, v in pinned.items():
             try:
-                got = version(n).split('+')[0]   # a local label (torch's +cpu) is the same release
+                got = version(n).split('+')[0]  # a local label (torch's +cpu) is the same release
             except PackageNotFoundError:
                 got = None
             if got != v:

@@ -22,35 +22,48 @@ ROOT = Path(__file__).resolve().parent.parent
 # Runs inside the child process, in the temporary directory. It needs only execnb (which nbdev's
 # show_doc needs anyway) and prints one JSON line: ok, or the failing cell and its error.
 RUNNER = r'''
-import json, sys, time
-try: from execnb.nbio import read_nb      # execnb 0.1 (with fastcore 1.x)
-except ImportError: from fastcore.nbio import read_nb   # execnb 0.3 moved it into fastcore 2.x
+import json, sys, time, traceback
+
+try:
+    from execnb.nbio import read_nb  # execnb 0.1 (with fastcore 1.x)
+except ImportError:
+    from fastcore.nbio import read_nb  # execnb 0.3 moved it into fastcore 2.x
 from execnb.shell import CaptureShell
+
 fn, skip = sys.argv[1], set(sys.argv[2].split())
+
 
 def directives(src):
     "The cell's `#| name args` lines at its top, as nbdev reads them (read_nb alone does not parse them)."
     d = {}
     for line in src.splitlines():
         line = line.strip()
-        if not line: continue
-        if not line.startswith('#|'): break
+        if not line:
+            continue
+        if not line.startswith('#|'):
+            break
         words = line[2:].split()
-        if words: d[words[0]] = words[1:]
+        if words:
+            d[words[0]] = words[1:]
     return d
+
+
 nb = read_nb(fn)
 k = CaptureShell(fn)
 t0 = time.time()
 for i, cell in enumerate(nb.cells):
-    if cell.cell_type != 'code' or not cell.source.strip(): continue
+    if cell.cell_type != 'code' or not cell.source.strip():
+        continue
     d = directives(cell.source)
-    if d.get('eval:', [''])[0].lower() == 'false' or skip & d.keys(): continue
+    if d.get('eval:', [''])[0].lower() == 'false' or skip & d.keys():
+        continue
     print(f'@@CELL@@{i}', flush=True)
     k.cell(cell)
     if k.exc:
-        import traceback
-        err = ''.join(traceback.format_exception(type(k.exc), k.exc, k.exc.__traceback__)).strip().splitlines()
-        print('@@RESULT@@' + json.dumps({'ok': False, 'cell': i, 'source': cell.source, 'error': err[-6:], 'secs': time.time() - t0}))
+        err = traceback.format_exception(type(k.exc), k.exc, k.exc.__traceback__)
+        err = ''.join(err).strip().splitlines()[-6:]
+        res = {'ok': False, 'cell': i, 'source': cell.source, 'error': err, 'secs': time.time() - t0}
+        print('@@RESULT@@' + json.dumps(res))
         sys.exit(1)
 print('@@RESULT@@' + json.dumps({'ok': True, 'secs': time.time() - t0}))
 '''
@@ -115,37 +128,24 @@ def check(nb_path, python, skip, timeout, threads):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument(
-        '--path',
-        default='nbs/[0-9A-Z]*_*.ipynb',
-        help='notebook(s), a glob (default: every chapter and appendix)',
-    )
-    p.add_argument(
-        '--flags', default='', help='test flags to run anyway, e.g. "slow" (what Colab\'s Run all does)'
-    )
-    p.add_argument(
-        '--python', default=sys.executable, help='the interpreter whose installed packages are used'
-    )
+    p.add_argument('--path', default='nbs/[0-9A-Z]*_*.ipynb', help='notebook(s), a glob (default: all)')
+    p.add_argument('--flags', default='', help='test flags to run anyway, e.g. "slow" (as Colab\'s Run all)')
+    p.add_argument('--python', default=sys.executable, help='the interpreter whose packages are used')
     p.add_argument('--n_workers', type=int, default=min(os.cpu_count() or 1, 2))
     p.add_argument('--timeout', type=int, default=1800, help='seconds per notebook')
     args = p.parse_args()
-    files = sorted(
-        Path(f).resolve()
-        for f in glob.glob(
-            str(ROOT / args.path)
-            if not os.path.isabs(args.path) and not Path(args.path).exists()
-            else args.path
-        )
-    )
+    pattern = args.path
+    if not os.path.isabs(pattern) and not Path(pattern).exists():
+        pattern = str(ROOT / pattern)
+    files = sorted(Path(f).resolve() for f in glob.glob(pattern))
     if not files:
         sys.exit(f'no notebooks found at {args.path}')
-    python = (
-        str(Path(args.python).absolute()) if os.sep in args.python else args.python
-    )  # not resolved: a venv's python is a link
+    # absolute but not resolved: a venv's python is a link
+    python = str(Path(args.python).absolute()) if os.sep in args.python else args.python
     skip = set(tst_flags()) - set(args.flags.split())
-    threads = (
-        max(1, (os.cpu_count() or 1) // args.n_workers) if args.n_workers > 1 and len(files) > 1 else None
-    )
+    threads = None
+    if args.n_workers > 1 and len(files) > 1:
+        threads = max(1, (os.cpu_count() or 1) // args.n_workers)
     start = time.time()
     with ThreadPoolExecutor(max(1, args.n_workers)) as ex:
         results = list(ex.map(lambda f: check(f, python, skip, args.timeout, threads), files))

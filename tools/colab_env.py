@@ -1,13 +1,13 @@
 #!/usr/bin/env python
-"""Build a Colab-like virtual environment, run the notebooks' install cell in it, and report what it changed.
+"""Build a Colab-like virtual environment, run the notebooks' install cell in it, report what it changed.
 
     python tools/colab_env.py                       # .venv-colab from constraints/colab-2026-11.txt
     python tools/colab_env.py --venv /tmp/colab --constraints constraints/colab-2026-11.txt
 
-1. "What Colab has": a fresh venv with the packages of the constraints file at Colab's versions, plus what a
-   Colab runtime preinstalls around them that the course could disturb (IPython, pandas, the notebook
-   server, and fastcore's other users fastprogress, fastdownload and fasthtml). torch is the local
-   CPU wheel (`--torch`), as Colab's CUDA build is not installable here.
+1. "What Colab has": a fresh venv with the packages of the constraints file at Colab's versions, plus
+   what a Colab runtime preinstalls around them that the course could disturb (IPython, pandas, the
+   notebook server, and fastcore's other users fastprogress, fastdownload and fasthtml). torch is the
+   local CPU wheel (`--torch`), as Colab's CUDA build is not installable here.
 2. `pip freeze`, then the install cell's own `%pip install` line, taken from a notebook (the same
    text in every chapter, written by tools/sync_docs.py), run with pip against this checkout instead of
    the GitHub URL, then `pip freeze` again.
@@ -54,12 +54,16 @@ def install_line(nb: Path) -> str:
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--venv', default=str(ROOT / '.venv-colab'))
-    p.add_argument('--constraints', default=str(ROOT / 'constraints' / 'colab-2026-11.txt'))
+    p.add_argument('--venv', default=str(ROOT / '.venv-colab'), help='where (default: %(default)s)')
+    p.add_argument(
+        '--constraints',
+        default=str(ROOT / 'constraints' / 'colab-2026-11.txt'),
+        help="Colab's versions (default: %(default)s)",
+    )
     p.add_argument(
         '--torch',
         default=os.environ.get('TORCH_REQ') or 'torch==2.13.0',
-        help='the torch requirement for the venv (default: $TORCH_REQ, else %(default)s, the local CPU wheel)',
+        help='the torch requirement (default: $TORCH_REQ, else %(default)s, the local CPU wheel)',
     )
     p.add_argument(
         '--torch-pip-args',
@@ -67,25 +71,24 @@ def main(argv=None) -> int:
         help="pip's arguments for torch, e.g. a CPU wheel index (default: $TORCH_PIP_ARGS)",
     )
     p.add_argument(
-        '--notebook', default=str(ROOT / 'nbs' / '02_model.ipynb'), help='where to read the install cell from'
+        '--notebook',
+        default=str(ROOT / 'nbs' / '02_model.ipynb'),
+        help='the notebook whose install cell runs (default: %(default)s)',
     )
     args = p.parse_args(argv)
     venv = Path(args.venv)
     py = venv / 'bin' / 'python'
     if not py.exists():
         sh(sys.executable, '-m', 'venv', venv)
-    cons = [
-        l
-        for l in Path(args.constraints).read_text().splitlines()
-        if l.strip() and not l.startswith(('#', 'torch'))
-    ]
-    pinned = [l.split('=')[0].rstrip('<>!~') for l in cons]
+    lines = Path(args.constraints).read_text().splitlines()
+    cons = [line for line in lines if line.strip() and not line.startswith(('#', 'torch'))]
+    pinned = [line.split('=')[0].rstrip('<>!~') for line in cons]
     with tempfile.NamedTemporaryFile('w', suffix='.txt', delete=False) as f:
         f.write('\n'.join(cons) + '\n')
     sh(py, '-m', 'pip', 'install', '-q', *shlex.split(args.torch_pip_args), args.torch)
     sh(py, '-m', 'pip', 'install', '-q', '-c', f.name, *pinned, *AROUND)
     before = freeze(py)
-    # the cell's line, with this checkout in place of the GitHub URL and fastcore's installed version filled in
+    # the cell's line, with this checkout in place of the GitHub URL and fastcore's installed version
     line = install_line(Path(args.notebook))
     fc = before['fastcore']
     words = [w.replace('{fastcore_version}', fc) for w in shlex.split(line)]
@@ -110,25 +113,14 @@ def main(argv=None) -> int:
         if r.returncode:
             print(f'  import {mod} FAILS: {r.stderr.strip().splitlines()[-1]}')
             bad.append(mod)
-    kept = {
-        k: after.get(k)
-        for k in (
-            'fastcore',
-            'ipywidgets',
-            'transformers',
-            'datasets',
-            'tokenizers',
-            'huggingface-hub',
-            'numpy',
-        )
-    }
+    watch = ['fastcore', 'ipywidgets', 'transformers', 'datasets', 'tokenizers', 'huggingface-hub', 'numpy']
+    kept = {k: after.get(k) for k in watch}
     print('after the install cell:', ', '.join(f'{k} {v}' for k, v in kept.items()))
     if bad:
         print(f'the install cell disturbed what Colab had: {", ".join(bad)}')
         return 1
-    print(
-        f'the install cell only added packages ({len(set(after) - set(before))}); nothing Colab had changed'
-    )
+    added = len(set(after) - set(before))
+    print(f'the install cell only added packages ({added}); nothing Colab had changed')
     return 0
 
 

@@ -39,11 +39,9 @@ PICTURE_OUT = ('image/png', 'image/jpeg', 'image/svg+xml')
 
 
 def directives(src):
-    return {
-        d.split()[0]
-        for line in src.splitlines()
-        if (m := DIRECTIVE.match(line)) and (d := m.group(1).strip())
-    }
+    "The names of the cell's `#| name ...` lines."
+    words = [m.group(1).split() for m in map(DIRECTIVE.match, src.splitlines()) if m]
+    return {w[0] for w in words if w}
 
 
 def options(src):
@@ -57,9 +55,8 @@ def options(src):
 
 
 def code_lines(src):
-    return sum(
-        1 for l in src.splitlines() if l.strip() and not DIRECTIVE.match(l) and not l.strip().startswith('#')
-    )
+    "The lines of code: blank lines, comments and cell directives not."
+    return sum(1 for l in src.splitlines() if l.strip() and not l.strip().startswith('#'))
 
 
 def shown_lines(src):
@@ -81,20 +78,8 @@ def in_view(src, d):
 
 def stats(path):
     cells = json.loads(Path(path).read_text())['cells']
-    s = dict(
-        exported=0,
-        lesson=0,
-        hidden=0,
-        longest=0,
-        longest_prose=True,
-        figures=0,
-        exercises=0,
-        md_words=0,
-        to_model=None,
-        in_view=0,
-        in_view_cell=None,
-        pictures=0,
-    )
+    s = dict.fromkeys(['exported', 'lesson', 'hidden', 'longest', 'figures', 'exercises', 'md_words'], 0)
+    s.update(longest_prose=True, to_model=None, in_view=0, in_view_cell=None, pictures=0)
     prev, main_path = None, True
     for i, c in enumerate(cells):
         src = ''.join(c['source'])
@@ -106,9 +91,8 @@ def stats(path):
                 main_path = False
         elif c['cell_type'] == 'code':
             d, n = directives(src), code_lines(src)
-            s['pictures'] += sum(
-                any(k in o.get('data', {}) for k in PICTURE_OUT) for o in c.get('outputs', [])
-            )
+            images = [o for o in c.get('outputs', []) if any(k in o.get('data', {}) for k in PICTURE_OUT)]
+            s['pictures'] += len(images)
             if d & {'export', 'exports', 'exporti'}:
                 s['exported'] += n
                 if n > s['longest']:
@@ -139,21 +123,10 @@ def main():
         s = stats(path)
         longest = f"{s['longest']}{'' if s['longest_prose'] else '*'}"
         to_model = '-' if s['to_model'] is None else str(s['to_model'])
-        vals = [
-            s['lesson'],
-            s['exported'],
-            s['hidden'],
-            longest,
-            s['figures'],
-            s['exercises'],
-            s['md_words'],
-            to_model,
-            s['in_view'],
-            s['pictures'],
-        ]
-        print(
-            f'{Path(path).stem:28s} ' + ' '.join(f'{str(v):>{max(len(c), 6)}s}' for c, v in zip(cols, vals))
-        )
+        vals = [s['lesson'], s['exported'], s['hidden'], longest, s['figures'], s['exercises']]
+        vals += [s['md_words'], to_model, s['in_view'], s['pictures']]
+        row = ' '.join(f'{str(v):>{max(len(c), 6)}s}' for c, v in zip(cols, vals))
+        print(f'{Path(path).stem:28s} {row}')
         if args.where:
             print(f"{'':28s} to_model: cell {to_model}; in_view: cell {s['in_view_cell']}")
     print('columns: see the docstring (python tools/lesson_stats.py --help shows it)')

@@ -26,6 +26,11 @@ def directives(src):
     return {m.group(1): m.group(2).strip() for l in src.splitlines() if (m := DIRECTIVE.match(l))}
 
 
+def install_warning(output) -> bool:
+    "A library's warning that names this machine's install paths: not part of the lesson."
+    return output.get('name') == 'stderr' and 'site-packages' in ''.join(output.get('text', ''))
+
+
 def render(path, skip):
     path = Path(path).absolute()
     nb, t0 = read_nb(path), time.time()
@@ -40,19 +45,11 @@ def render(path, skip):
                 continue
             shell.cell(cell)
             if shell.exc:
-                return (
-                    path.name,
-                    f'cell {cell.idx_}: {type(shell.exc).__name__}: {shell.exc}',
-                    time.time() - t0,
-                )
+                err = f'cell {cell.idx_}: {type(shell.exc).__name__}: {shell.exc}'
+                return path.name, err, time.time() - t0
             if 'hide' in d:
                 cell.outputs = []
-            # a library's warning names this machine's install paths: not part of the lesson
-            cell.outputs = [
-                o
-                for o in cell.outputs
-                if not (o.get('name') == 'stderr' and 'site-packages' in ''.join(o.get('text', '')))
-            ]
+            cell.outputs = [o for o in cell.outputs if not install_warning(o)]
     write_nb(nb, path)
     return path.name, None, time.time() - t0
 
@@ -66,10 +63,8 @@ def main(argv=None):
     args = p.parse_args(argv)
     if args.one:
         name, err, dt = render(args.one, set(args.skip.split()))
-        print(
-            f"{'ok  ' if err is None else 'FAIL'}  {name:30s} {dt:6.1f}s" + (f'  {err}' if err else ''),
-            flush=True,
-        )
+        status = 'ok  ' if err is None else 'FAIL'
+        print(f'{status}  {name:30s} {dt:6.1f}s' + (f'  {err}' if err else ''), flush=True)
         return 1 if err else 0
     root = Path(__file__).resolve().parent.parent
     paths = args.path or sorted(str(f) for f in (root / 'nbs').glob('*.ipynb'))
@@ -78,16 +73,10 @@ def main(argv=None):
     # each notebook in a process of its own: a lesson that sends itself a signal or leaves threads behind
     # cannot take the others down with it
     def one(path):
-        r = subprocess.run(
-            [sys.executable, __file__, '--one', str(path), '--skip', args.skip],
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        print(
-            r.stdout.strip() or f'FAIL  {Path(path).name}: exit {r.returncode}\n{r.stderr[-2000:]}',
-            flush=True,
-        )
+        cmd = [sys.executable, __file__, '--one', str(path), '--skip', args.skip]
+        r = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        failed = f'FAIL  {Path(path).name}: exit {r.returncode}\n{r.stderr[-2000:]}'
+        print(r.stdout.strip() or failed, flush=True)
         return r.returncode
 
     with ThreadPoolExecutor(max(1, args.n_workers)) as ex:
