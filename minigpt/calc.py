@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['MAX_CHARS', 'MAX_DIGITS', 'MAX_DEPTH', 'MAX_OPS', 'MAX_DECIMALS', 'DIGITS', 'SYMBOLS', 'CalcError', 'format_number',
-           'tokenize', 'parse', 'evaluate', 'calculate']
+           'tokenize', 'parse', 'exact_value', 'calculate']
 
 # %% ../nbs/J_calculator.ipynb #55c0fbcf
 import operator, re
@@ -12,11 +12,11 @@ from fractions import Fraction
 from fastcore.basics import patch
 
 # %% ../nbs/J_calculator.ipynb #9f68cb05
-MAX_CHARS = 200     # characters in one expression
-MAX_DIGITS = 50     # digits in a number literal, and in the numerator and the denominator of every value
-MAX_DEPTH = 20      # parentheses, signs and powers inside each other
-MAX_OPS = 50        # operations in one expression
-MAX_DECIMALS = 20   # a result is written as a decimal up to this many places, else as a fraction
+MAX_CHARS = 200  # characters in one expression
+MAX_DIGITS = 50  # digits in a number literal, and in the numerator and the denominator of every value
+MAX_DEPTH = 20  # parentheses, signs and powers inside each other
+MAX_OPS = 50  # operations in one expression
+MAX_DECIMALS = 20  # a result is written as a decimal up to this many places, else as a fraction
 
 # %% ../nbs/J_calculator.ipynb #d0478293
 class CalcError(ValueError):
@@ -26,9 +26,11 @@ class CalcError(ValueError):
 DIGITS = '0123456789'
 _NUMBER = re.compile(r'(\d{1,3}(,\d{3})+|\d+)(\.\d+)?|\.\d+', re.ASCII)
 
+
 def _short(text: str) -> str:
     "`text` quoted, cut to 20 characters: error messages stay short."
     return repr(text if len(text) <= 20 else text[:20] + '...')
+
 
 def _number(text: str) -> Fraction:
     "The exact value of a number literal such as `12`, `3.25`, `.5` or `1,234.5`."
@@ -46,15 +48,27 @@ def format_number(x: Fraction) -> str:
     sign, p, q = '-' if x < 0 else '', abs(x.numerator), x.denominator
     if q == 1:
         return f'{sign}{p}'
-    k = next((k for k in range(1, MAX_DECIMALS + 1) if 10 ** k % q == 0), None)
+    k = next((k for k in range(1, MAX_DECIMALS + 1) if 10**k % q == 0), None)
     if k is None:
         return f'{sign}{p}/{q}'
-    digits = str(p * 10 ** k // q).rjust(k + 1, '0')
+    digits = str(p * 10**k // q).rjust(k + 1, '0')
     return f'{sign}{digits[:-k]}.{digits[-k:]}'
 
 # %% ../nbs/J_calculator.ipynb #3edb6c57
-SYMBOLS = {'+': '+', '-': '-', '−': '-', '*': '*', '×': '*', '/': '/', '÷': '/', '%': '%', '^': '**',
-           '(': '(', ')': ')'}
+SYMBOLS = {
+    '+': '+',
+    '-': '-',
+    '−': '-',
+    '*': '*',
+    '×': '*',
+    '/': '/',
+    '÷': '/',
+    '%': '%',
+    '^': '**',
+    '(': '(',
+    ')': ')',
+}
+
 
 def tokenize(expr: str) -> list:
     "The tokens of `expr`: numbers and operators, each operator in one spelling (`×` is `*`, `^` is `**`)."
@@ -71,11 +85,11 @@ def tokenize(expr: str) -> list:
             j = i
             while j < len(expr) and (expr[j] in DIGITS or expr[j] in ',.'):
                 j += 1
-            _number(expr[i:j])   # a bad literal is refused here, where its text is
+            _number(expr[i:j])  # a bad literal is refused here, where its text is
             tokens.append(expr[i:j])
             i = j
-        elif expr[i:i + 2] in ('**', '//'):
-            tokens.append(expr[i:i + 2])
+        elif expr[i : i + 2] in ('**', '//'):
+            tokens.append(expr[i : i + 2])
             i += 2
         elif c in SYMBOLS:
             tokens.append(SYMBOLS[c])
@@ -94,8 +108,10 @@ def _describe(tok) -> str:
     "A token as an error message names it."
     return 'the end' if tok is None else repr(tok)
 
+
 class _Parser:
     "Recursive descent over tokens: one method per grammar rule, with depth and operations counted."
+
     def __init__(self, tokens: list):
         self.tokens, self.pos, self.ops = tokens, 0, 0
 
@@ -131,6 +147,7 @@ def sum(self: _Parser, depth: int):
         tree = self.node(self.take(), tree, self.product(depth))
     return tree
 
+
 @patch
 def product(self: _Parser, depth: int):
     "Grammar rule `product := signed (('*' | '/' | '//' | '%') signed)*`."
@@ -148,6 +165,7 @@ def signed(self: _Parser, depth: int):
     sign = self.take()
     operand = self.signed(self.deeper(depth))
     return self.node('neg', operand) if sign == '-' else operand
+
 
 @patch
 def power(self: _Parser, depth: int):
@@ -189,9 +207,10 @@ def parse(expr: str):
 def _check(x) -> Fraction:
     "`x` as a Fraction, refused if its numerator or its denominator has more than `MAX_DIGITS` digits."
     x = Fraction(x)
-    if abs(x.numerator) >= 10 ** MAX_DIGITS or x.denominator >= 10 ** MAX_DIGITS:
+    if abs(x.numerator) >= 10**MAX_DIGITS or x.denominator >= 10**MAX_DIGITS:
         raise CalcError(f'result longer than {MAX_DIGITS} digits')
     return x
+
 
 def _power(a: Fraction, b: Fraction) -> Fraction:
     "`a ** b` for a whole `b`, refused before any work when the result cannot fit in `MAX_DIGITS` digits."
@@ -200,13 +219,21 @@ def _power(a: Fraction, b: Fraction) -> Fraction:
     if a == 0 and b < 0:
         raise CalcError('division by zero')
     bits = max(abs(a.numerator).bit_length(), a.denominator.bit_length())
-    if (bits - 1) * abs(b.numerator) >= (10 ** MAX_DIGITS).bit_length():   # at least that many bits
+    if (bits - 1) * abs(b.numerator) >= (10**MAX_DIGITS).bit_length():  # at least that many bits
         raise CalcError(f'result longer than {MAX_DIGITS} digits')
-    return _check(a ** b.numerator)
+    return _check(a**b.numerator)
 
 # %% ../nbs/J_calculator.ipynb #f1b4f655
-_BINARY = {'+': operator.add, '-': operator.sub, '*': operator.mul, '/': operator.truediv,
-           '//': operator.floordiv, '%': operator.mod, '**': _power}
+_BINARY = {
+    '+': operator.add,
+    '-': operator.sub,
+    '*': operator.mul,
+    '/': operator.truediv,
+    '//': operator.floordiv,
+    '%': operator.mod,
+    '**': _power,
+}
+
 
 def _value(tree) -> Fraction:
     "The exact value of a syntax tree, every number in it checked against `MAX_DIGITS`."
@@ -221,7 +248,8 @@ def _value(tree) -> Fraction:
         raise CalcError('division by zero')
     return _check(_BINARY[op](a, b))
 
-def evaluate(expr: str) -> Fraction:
+
+def exact_value(expr: str) -> Fraction:
     "The exact value of `expr`; raises `CalcError` for anything the calculator refuses."
     return _value(parse(expr))
 
@@ -229,7 +257,7 @@ def evaluate(expr: str) -> Fraction:
 def calculate(expr: str) -> str:
     "The value of `expr` as text, or `'error: ...'`: never raises (the decode loop calls this)."
     try:
-        return format_number(evaluate(expr))
+        return format_number(exact_value(expr))
     except CalcError as e:
         return f'error: {e}'
     except Exception:

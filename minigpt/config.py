@@ -11,13 +11,13 @@ from typing import Any
 import numpy as np
 import torch
 from fastcore.basics import patch
-from .config_checks import PRECISIONS, ConfigError, coerce, fit_warmup, split_key, validate
+from .config_checks import PRECISIONS, ConfigError, coerce, fit_warmup, lookup_key, validate
 from .config_checks import unknown_error
 from .files import atomic_write, read_json
 
 # Later chapters import these from here too; they live in appendix A (config_checks) and B (files).
-from .config_checks import MAX_PARAMS, MAX_SEQ_LEN, MIN_VOCAB_SIZE, N_BYTES, N_SPECIAL_TOKENS  # noqa: F401
-from .config_checks import OPTIMIZERS, estimate_params  # noqa: F401
+from .config_checks import MAX_PARAMS, MAX_SEQ_LEN, MIN_VOCAB_SIZE  # noqa: F401
+from .config_checks import N_BYTES, N_SPECIAL_TOKENS, OPTIMIZERS, estimate_params  # noqa: F401
 from .files import atomic_dir, fixture_path, fsync_path, replace_path  # noqa: F401
 
 # %% auto #0
@@ -204,7 +204,7 @@ def from_dict(cls: Config, d: dict, check: bool = True) -> Config:
         kwargs = {}
         for name, value in values.items():
             key = f'{section}.{name}'
-            split_key(key, SECTIONS)
+            lookup_key(key, SECTIONS)
             kwargs[name] = coerce(key, value, _field_type(section, name))
         setattr(cfg, section, SECTIONS[section](**kwargs))
     return validate(cfg) if check else cfg
@@ -216,7 +216,7 @@ def override(self: Config, overrides: dict[str, Any] | None = None, **kw) -> Con
     new = Config.from_dict(self.to_dict(), check=False)  # a copy
     given = {**(overrides or {}), **kw}
     for key, value in given.items():
-        section, name = split_key(key, SECTIONS)  # a typo is an error
+        section, name = lookup_key(key, SECTIONS)  # a typo is an error
         value = coerce(key, value, _field_type(section, name))  # '8' becomes 8; 'eight' is an error
         setattr(getattr(new, section), name, value)
     fit_warmup(new, self, given)

@@ -10,7 +10,7 @@ from pathlib import PurePath
 
 # %% auto #0
 __all__ = ['PRECISIONS', 'OPTIMIZERS', 'N_BYTES', 'N_SPECIAL_TOKENS', 'MIN_VOCAB_SIZE', 'MAX_PARAMS', 'MAX_SEQ_LEN', 'MAX_STEPS',
-           'MAX_RECORDS', 'MAX_VOCAB_SIZE', 'MAX_ACTIVATION_BYTES', 'ConfigError', 'unknown_error', 'split_key',
+           'MAX_RECORDS', 'MAX_VOCAB_SIZE', 'MAX_ACTIVATION_BYTES', 'ConfigError', 'unknown_error', 'lookup_key',
            'coerce', 'estimate_params', 'estimate_activations', 'check_memory', 'validate', 'fit_warmup']
 
 # %% ../nbs/A_config_internals.ipynb #c9a73936
@@ -34,7 +34,7 @@ def unknown_error(kind: str, name: str, valid: list[str], prefix: str = '') -> C
     return ConfigError(f"unknown config {kind} '{prefix}{name}'.{hint} Valid {kind}s{where}: {listed}")
 
 
-def split_key(key: str, sections: dict[str, type]) -> tuple[str, str]:
+def lookup_key(key: str, sections: dict[str, type]) -> tuple[str, str]:
     "Split `'model.n_layers'` into `('model', 'n_layers')`, checking both parts against `sections`."
     if not isinstance(key, str) or key.count('.') != 1:
         example = "'section.field', e.g. 'model.n_layers'"
