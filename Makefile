@@ -1,10 +1,19 @@
 # The two commands of the README, and the pieces they are made of.
-PY ?= python
+# The Python: `python` where there is one (a virtual environment, conda, pyenv, Colab); else a virtual
+# environment in .venv, made with python3 (stock Debian/Ubuntu: no `python`, and a system Python that
+# refuses `pip install`). The commands then come from .venv/bin.
+VENV ?= .venv
+PY ?= $(shell command -v python >/dev/null 2>&1 && echo python || echo $(VENV)/bin/python)
+ifeq ($(PY),$(VENV)/bin/python)
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+endif
 RUN ?= artifacts/tiny
 
 .PHONY: install train finetune serve test test-all sync outputs docs docs-check docs-links colab-check test-colab test-minimums
 
 install:  ## install minigpt and its development tools (torch comes from PyPI unless already installed)
+	@test "$(PY)" != "$(VENV)/bin/python" -o -x "$(PY)" || python3 -m venv $(VENV) || { \
+	  echo "no python and no virtual environment: install python3-venv (sudo apt install python3-venv)" >&2; exit 1; }
 	$(PY) -m pip install -q -e ".[dev]"
 
 train: install  ## the main job: train the tiny preset offline (resuming if it was interrupted), then sample from it
