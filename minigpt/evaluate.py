@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_eval.ipynb #b3865422
 from __future__ import annotations
-import argparse, concurrent.futures, io, json, math, re, sys, time
+import argparse, concurrent.futures, io, json, math, os, re, sys, time
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -26,11 +26,11 @@ from .metrics import heldout_loss
 from .sample import generate_with_tools, reply_messages, stream_text
 
 # %% auto #0
-__all__ = ['TASKS', 'DEFAULT_LIMITS', 'TOOL_MODES', 'run_dir_of', 'in_run_dir', 'default_out_dir', 'eval_data_dir', 'numbers_in',
-           'extract_answer', 'is_correct', 'task_gold', 'heldout_problems', 'read_gsm8k', 'generate_replies',
-           'reply_calls', 'tool_replies', 'eval_arithmetic', 'eval_word_problems', 'check_claim', 'eval_javascript',
-           'eval_prompts', 'tool_modes', 'evaluate', 'task_runs', 'plot_bpb', 'plot_digits', 'report_markdown',
-           'write_report', 'report_dir', 'main']
+__all__ = ['TASKS', 'DEFAULT_LIMITS', 'TOOL_MODES', 'MAX_LIMIT', 'run_dir_of', 'in_run_dir', 'default_out_dir', 'eval_data_dir',
+           'numbers_in', 'extract_answer', 'is_correct', 'task_gold', 'heldout_problems', 'read_gsm8k',
+           'generate_replies', 'reply_calls', 'tool_replies', 'eval_arithmetic', 'eval_word_problems', 'check_claim',
+           'eval_javascript', 'eval_prompts', 'tool_modes', 'evaluate', 'task_runs', 'task_summary', 'plot_bpb',
+           'plot_digits', 'report_markdown', 'write_report', 'report_dir', 'main']
 
 # %% ../nbs/06_eval.ipynb #d136c6cc
 def run_dir_of(ckpt) -> Path:
@@ -516,6 +516,7 @@ def eval_prompts(
 
 # %% ../nbs/06_eval.ipynb #8fa24be6
 TOOL_MODES = {'both': ('on', 'off'), 'on': ('on',), 'off': ('off',)}
+MAX_LIMIT = 10_000  # problems per task: enough for a tight margin, and a draw that ends
 
 
 def tool_modes(tokenizer, tools: str | None = None) -> tuple[str, ...]:
@@ -556,8 +557,22 @@ def evaluate(
     bad = [t for t in tasks if t not in TASKS]
     if bad:
         raise ValueError(f"unknown task(s) {', '.join(bad)}; valid tasks: {', '.join(TASKS)}")
-    if limit is not None and limit < 1:
-        raise ValueError(f"limit must be a positive number of problems, got {limit}")
+    if limit is not None and not 1 <= limit <= MAX_LIMIT:
+        raise ValueError(f"limit must be a number of problems per task from 1 to {MAX_LIMIT:,}, got {limit}")
+    if max_batches is not None and max_batches < 1:
+        raise ValueError(
+            "max_batches must be a positive number of validation batches per source, or None for the whole "
+            f"split (--max-batches 0), got {max_batches}"
+        )
+    cores = os.cpu_count() or 1
+    if threads is not None and not 1 <= threads <= cores:
+        raise ValueError(f"threads must be from 1 to {cores} (the CPUs of this machine), got {threads}")
+    if gsm8k_file is not None:
+        if 'word_problems' not in tasks:
+            raise ValueError(
+                "a GSM8K file is read by the word_problems task only, which is not among the tasks"
+            )
+        read_gsm8k(gsm8k_file)  # a file it cannot read fails now, not after the tasks before it
     if tools is not None and tools not in TOOL_MODES:
         raise ValueError(f"tools must be 'on', 'off' or 'both', got {tools!r}")
     dev = get_device(device)
@@ -656,7 +671,13 @@ def _evaluate(
             r = eval_javascript(model, tok, n(t), vf, seed=seed, progress=verbose)
         res['tasks'][t], res['seconds'][t] = r, round(time.time() - t0, 2)
         if verbose:
-            print(f'[eval] {t}: {_headline(t, r)} ({res["seconds"][t]:.1f}s)', flush=True)
+            lines = task_summary(t, r)
+            print(
+                f'[eval] {t}: {lines[0]} ({res["seconds"][t]:.1f}s)',
+                *lines[1:],
+                sep='\n[eval]   ',
+                flush=True,
+            )
     return res
 
 
@@ -706,6 +727,31 @@ def _headline(task: str, r) -> str:
         return line
     return '; '.join(f'{label}: {_exact_line(s)}' if label else _exact_line(s) for label, s in task_runs(r))
 
+
+def _by_line(runs: list[tuple[str, dict]], key: str) -> str:
+    "Arithmetic's exact match by `key` ('op' or 'digits'), the calculator settings side by side."
+    groups = sorted({g for _, s in runs for g in s[f'by_{key}']}, key=lambda g: (len(g), g))
+    cell = lambda s, g: _pct(s[f'by_{key}'][g]['exact_match']) if g in s[f'by_{key}'] else '-'
+    parts = [f"{g}: {' / '.join(cell(s, g) for _, s in runs)}" for g in groups]
+    settings = ' / '.join(label.removeprefix('tools ') for label, _ in runs if label)
+    head = {'op': 'by operation', 'digits': 'by digits'}[key] + (f' (tools {settings})' if settings else '')
+    return f"{head}: {', '.join(parts)}"
+
+
+def task_summary(task: str, r) -> list[str]:
+    """A task's numbers as the command prints them: its headline, one line per calculator setting for an
+    exact-match task, and arithmetic by operation and by digit count (the settings side by side)."""
+    runs = task_runs(r) if task in ('arithmetic', 'word_problems') and 'skipped' not in r else []
+    if not runs:
+        return [_headline(task, r)]
+    if len(runs) == 1:
+        lines = [_headline(task, r)]
+    else:
+        lines = [' and '.join(label for label, _ in runs)] + [f'{l}: {_exact_line(s)}' for l, s in runs]
+    if task == 'arithmetic':
+        lines += [_by_line(runs, 'op'), _by_line(runs, 'digits')]
+    return lines
+
 # %% ../nbs/06_eval.ipynb #7916f983
 def _source_label(name: str, losses: list[dict]) -> str:
     "A source's name, marked when it fell back to its synthetic stand-in (no hub, no local file)."
@@ -734,6 +780,7 @@ def plot_bpb(results: list[dict], ax=None):
         ax.bar_label(bars, fmt='%.2f', fontsize=8, padding=2)
     ax.set_yticks([i + h * (len(ls) - 1) / 2 for i in range(len(srcs))], [_source_label(s, ls) for s in srcs])
     ax.invert_yaxis()
+    ax.margins(x=0.12)  # room for the labels of the longest bars
     ax.set_xlabel('bits per byte (held out; lower is better)')
     ax.set_title('held-out bits per byte by source')
     if len(ls) > 1:
