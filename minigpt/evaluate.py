@@ -64,7 +64,7 @@ def eval_data_dir(ckpt, tokenizer, out_dir=None, verbose: bool = True) -> Path:
         raise DataError(f"{why}; pass an output directory to rebuild the data from the checkpoint's config")
     out = Path(out_dir) / 'data'
     print(
-        f"[eval] {why}: rebuilding its held-out split from the checkpoint's data config in {out}, "
+        f"[eval] {why}: preparing its held-out split from the checkpoint's data config in {out}, "
         "offline (a source that came from the hub becomes its synthetic stand-in)",
         flush=True,
     )
@@ -596,11 +596,12 @@ def _banner(res: dict, cfg: Config, tasks: list, limit, max_batches) -> str:
     base = Config().flat()
     trained = [f'{k}={v!r}' for k, v in cfg.flat().items() if base[k] != v and not k.startswith('runtime.')]
     tools = ' and '.join(f'tools {m}' for m in res['tools']) or 'no tool tokens'
+    tools = f' ({tools})' if {'arithmetic', 'word_problems'} & set(tasks) else ''
     return '\n'.join(
         [
             f"[eval] checkpoint {res['checkpoint']} (step {res['step']}, {res['params']:,} parameters)",
             f"[eval] trained with: {', '.join(trained) or 'the default config'}",
-            f"[eval] tasks: {', '.join(tasks)} ({tools}); problems per task: {limit or 'the defaults'}; "
+            f"[eval] tasks: {', '.join(tasks)}{tools}; problems per task: {limit or 'the defaults'}; "
             f"loss batches per source: {max_batches or 'all'}",
             f"[eval] seed: {res['seed']}; device: {res['device']}, {res['threads']} CPU thread(s)",
         ]
