@@ -4,50 +4,55 @@
 
 # %% ../nbs/06_eval.ipynb #b3865422
 from __future__ import annotations
-import argparse, concurrent.futures, dataclasses, functools, io, json, math, os, re, shutil, subprocess, sys, tempfile, time
+import argparse, concurrent.futures, io, json, math, os, re, sys, time
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Iterable
 
 import torch
 from tqdm.auto import tqdm
 
-from minigpt.config import (
-    Config,
-    ConfigError,
-    atomic_write,
-    describe,
-    get_device,
-    resolve_precision,
-    seed_everything,
-)
+from .config import Config, ConfigError, get_device, resolve_precision, seed_everything
+from .files import atomic_write, check_output, cli_errors
 from . import data as mdata
 from .data import DataError, is_val, synthetic_examples
-from .jscheck import check_js, js_isolation, js_task_result, node_sandbox
-from minigpt.checkpoint import (
-    CHAT_PROMPTS,
-    SAMPLE_PROMPTS,
-    CheckpointError,
-    load_checkpoint,
-    load_trained,
-)
+from .model import decode_steps
+from .tokenizer import call_expression
+from .calc import calculate
+from .jscheck import check_js, extract_code, js_isolation, js_task_result, node_sandbox
+from .checkpoint import CHAT_PROMPTS, SAMPLE_PROMPTS, CheckpointError, find_checkpoint, load_trained
 from .metrics import heldout_loss
+from .sample import generate_with_tools, reply_messages, stream_text
 
 # %% auto #0
-__all__ = ['TASKS', 'DEFAULT_LIMITS', 'run_dir_of', 'eval_data_dir', 'numbers_in', 'extract_answer', 'is_correct', 'task_gold',
-           'heldout_problems', 'read_gsm8k', 'generate_replies', 'eval_arithmetic', 'eval_word_problems',
-           'eval_javascript', 'eval_prompts', 'evaluate', 'plot_bpb', 'plot_digits', 'report_markdown', 'write_report',
-           'main']
+__all__ = ['TASKS', 'DEFAULT_LIMITS', 'TOOL_MODES', 'MAX_LIMIT', 'run_dir_of', 'in_run_dir', 'default_out_dir', 'eval_data_dir',
+           'numbers_in', 'extract_answer', 'is_correct', 'task_gold', 'heldout_problems', 'read_gsm8k',
+           'generate_replies', 'reply_calls', 'tool_replies', 'eval_arithmetic', 'eval_word_problems', 'check_claim',
+           'eval_javascript', 'eval_prompts', 'tool_modes', 'evaluate', 'task_runs', 'task_summary', 'plot_bpb',
+           'plot_digits', 'report_markdown', 'write_report', 'report_dir', 'main']
 
 # %% ../nbs/06_eval.ipynb #d136c6cc
 def run_dir_of(ckpt) -> Path:
-    "The run directory of a loaded checkpoint (`<run>/checkpoints/step_N` -> `<run>`); a checkpoint elsewhere is its own."
-    return ckpt.path.parent.parent if ckpt.path.parent.name == 'checkpoints' else ckpt.path
+    "The run directory of a checkpoint (loaded, or its directory): `<run>/checkpoints/step_N` -> `<run>`."
+    p = Path(getattr(ckpt, 'path', ckpt))
+    return p.parent.parent if p.parent.name == 'checkpoints' else p  # a checkpoint elsewhere is its own
+
+
+def in_run_dir(ckpt) -> bool:
+    "Whether a checkpoint (loaded, or its directory) sits in a run directory's `checkpoints/`."
+    return Path(getattr(ckpt, 'path', ckpt)).parent.name == 'checkpoints'
+
+
+def default_out_dir(ckpt) -> Path:
+    "Where a checkpoint's report goes: `<run>/eval`, or `eval-<name>` here for a checkpoint outside a run."
+    if in_run_dir(ckpt):
+        return run_dir_of(ckpt) / 'eval'
+    return Path(f'eval-{run_dir_of(ckpt).name}')  # never inside the checkpoint (the package's, maybe)
 
 
 def eval_data_dir(ckpt, tokenizer, out_dir=None, verbose: bool = True) -> Path:
-    "A prepared data directory for the checkpoint's run: `<run>/data` if it matches the tokenizer, else rebuilt under `out_dir`."
+    "The checkpoint's prepared data: `<run>/data` if it fits `tokenizer`, else rebuilt offline in `out_dir`."
     d = run_dir_of(ckpt) / 'data'
     try:
         if mdata.read_meta(d).get('tokenizer_fingerprint') == tokenizer.fingerprint():
@@ -57,13 +62,14 @@ def eval_data_dir(ckpt, tokenizer, out_dir=None, verbose: bool = True) -> Path:
         why = f'{d} has no prepared data'
     if out_dir is None:
         raise DataError(f"{why}; pass an output directory to rebuild the data from the checkpoint's config")
-    if verbose:
-        print(
-            f'[eval] {why}: preparing the data from the checkpoint config in {Path(out_dir) / "data"}',
-            flush=True,
-        )
-    mdata.prepare_data(ckpt.config, tokenizer, Path(out_dir) / 'data', verbose=verbose)
-    return Path(out_dir) / 'data'
+    out = Path(out_dir) / 'data'
+    print(
+        f"[eval] {why}: preparing its held-out split from the checkpoint's data config in {out}, "
+        "offline (a source that came from the hub becomes its synthetic stand-in)",
+        flush=True,
+    )
+    mdata.prepare_data(ckpt.config.override({'data.offline': True}), tokenizer, out, verbose=verbose)
+    return out
 
 # %% ../nbs/06_eval.ipynb #634256bc
 from decimal import DecimalException, MAX_EMAX, MIN_EMIN, localcontext
@@ -82,7 +88,8 @@ def _number(s: str) -> Decimal:
 
 
 def numbers_in(text: str) -> list[Decimal]:
-    "The numbers in `text`, in order: `1,234` -> 1234, `$5` -> 5, `18.00` -> 18, `-4` -> -4. Never raises: what is not a number is skipped."
+    """The numbers in `text`, in order: `1,234` -> 1234, `$5` -> 5, `18.00` -> 18, `-4` -> -4. Never raises:
+    what is not a number is skipped."""
     out = []
     for m in _NUM.findall(text if isinstance(text, str) else ''):
         try:
@@ -93,7 +100,8 @@ def numbers_in(text: str) -> list[Decimal]:
 
 # %% ../nbs/06_eval.ipynb #64790c11
 def extract_answer(reply: str, strict: bool = False) -> list[Decimal] | None:
-    "The answer numbers in `reply`: those after the last `The answer is`/`####` up to the sentence end; else (not `strict`) the last number."
+    """The answer numbers in `reply`: those after the last `The answer is`/`####` up to the sentence end; else
+    (not `strict`) the last number."""
     if not isinstance(reply, str):
         return None
     marks = list(_MARKER.finditer(reply))
@@ -110,31 +118,34 @@ def extract_answer(reply: str, strict: bool = False) -> list[Decimal] | None:
 
 
 def is_correct(reply: str, gold, strict: bool = False) -> bool:
-    "Whether `reply`'s extracted answer equals `gold` (a number, a string such as `'13 remainder 2'`, or a list of numbers)."
+    """Whether `reply`'s extracted answer equals `gold` (a number, a string such as `'13 remainder 2'`, or a
+    list of numbers)."""
     want = gold if isinstance(gold, list) else numbers_in(str(gold))
     return extract_answer(reply, strict) == [_number(str(w)) for w in want]
 
 # %% ../nbs/06_eval.ipynb #213e79db
 def task_gold(task: dict) -> list[str]:
-    "The numbers a correct reply must end with: the task's answer, and a division's remainder when there is one."
+    "The numbers a correct reply ends with: the task's answer, and a division's remainder when there is one."
     return [str(task['answer'])] + ([str(task['remainder'])] if task.get('remainder') else [])
 
 
 def _problem(ex: dict) -> dict:
-    "An evaluation problem from a curriculum record: its prompt and reference, and how to score it, from `ex['task']`."
+    "An evaluation problem from a curriculum record: its prompt, reference, how to score it (`ex['task']`)."
     t = ex['task']
     p = {'id': ex['id'], 'prompt': t['question'], 'reference': t['worked']}
     if t['kind'] == 'javascript':
         p['test'] = dict(t['test'])
     else:
         p['gold'], p['answer'] = task_gold(t), t['answer_text']
+        p['calls'] = [e for _, e, _ in t.get('calls') or []]  # the expressions the reference with tools calls
     if t['kind'] == 'arithmetic':
         p.update(op=t['op'], digits=t['digits'])
     return p
 
 
 def heldout_problems(kind: str, n: int, val_fraction: float = 0.05, seed: int = 0) -> list[dict]:
-    "`n` distinct synthetic problems of `kind` ('arithmetic', 'word_problem', 'javascript') whose ids are on the validation side."
+    """`n` distinct synthetic problems of `kind` ('arithmetic', 'word_problem', 'javascript') whose ids are on
+    the validation side."""
     if kind not in ('arithmetic', 'word_problem', 'javascript'):
         raise ValueError(f"kind must be 'arithmetic', 'word_problem' or 'javascript', got {kind!r}")
     if not 0 < val_fraction < 1:
@@ -151,7 +162,7 @@ def heldout_problems(kind: str, n: int, val_fraction: float = 0.05, seed: int = 
 
 # %% ../nbs/06_eval.ipynb #fd4041ef
 def read_gsm8k(path) -> list[dict]:
-    "Problems from a GSM8K-format jsonl (`question`, `answer` ending in `#### N`), with the id chapter 03 gives them."
+    "Problems from a GSM8K-format jsonl (`question`, `answer` ending in `#### N`), with chapter 03's ids."
     path, out = Path(path), []
     if not path.is_file():
         raise FileNotFoundError(
@@ -170,7 +181,8 @@ def read_gsm8k(path) -> list[dict]:
             or not isinstance(r.get('answer'), str)
         ):
             raise DataError(
-                f"{path}:{i}: each line needs a string 'question' and 'answer', got {sorted(r) if isinstance(r, dict) else type(r).__name__}"
+                f"{path}:{i}: each line needs a string 'question' and 'answer', "
+                f"got {sorted(r) if isinstance(r, dict) else type(r).__name__}"
             )
         m = re.search(r'####\s*(.+?)\s*$', r['answer'])
         if not m or not numbers_in(m.group(1)):
@@ -191,6 +203,11 @@ def read_gsm8k(path) -> list[dict]:
     return out
 
 # %% ../nbs/06_eval.ipynb #7b16dc87
+def _fit(tokenizer, prompt: str, chat: bool, seq_len: int, max_new_tokens: int) -> list[int]:
+    "A prompt's ids; one longer than the context keeps its end, leaving room for at least 32 new tokens."
+    return tokenizer.prompt_ids(prompt, chat=chat)[-(seq_len - min(max_new_tokens, 32)) :]
+
+
 def generate_replies(
     model,
     tokenizer,
@@ -203,34 +220,82 @@ def generate_replies(
     batch_size: int = 32,
     desc: str | None = None,
 ) -> list[str]:
-    "The model's reply to each prompt (chat turns, or plain continuations with `chat=False`); greedy unless `temperature > 0`."
+    """The model's reply to each prompt (chat turns, or plain continuations with `chat=False`), prompts of
+    equal length in one batch; greedy unless `temperature > 0`. Calculator calls are forbidden."""
     L, dev = model.config.seq_len, next(model.parameters()).device
-    room = min(
-        max_new_tokens, 32
-    )  # a prompt longer than the context keeps its end, leaving at least this many new tokens
-    enc = []
-    for p in prompts:
-        ids = tokenizer.prompt_ids(p, chat=chat)
-        enc.append(ids[-(L - room) :])
+    enc = [_fit(tokenizer, p, chat, L, max_new_tokens) for p in prompts]
     groups = defaultdict(list)
     for i, ids in enumerate(enc):
         groups[len(ids)].append(i)
+    batches = []
+    for n, idx in sorted(groups.items()):
+        batches += [(n, idx[b : b + batch_size]) for b in range(0, len(idx), batch_size)]
     stops = [tokenizer.eot_id, tokenizer.eos_id]
+    ban = torch.tensor([tokenizer.call_id] if tokenizer.has_tools else [], dtype=torch.long, device=dev)
+
+    def no_calls(logits, ids):  # the call token can never be chosen
+        return logits.index_fill(-1, ban, float('-inf'))
+
     out = [''] * len(prompts)
-    batches = [
-        (n, idx[b : b + batch_size])
-        for n, idx in sorted(groups.items())
-        for b in range(0, len(idx), batch_size)
-    ]
     for k, (n, chunk) in enumerate(tqdm(batches, desc=desc, disable=desc is None, leave=False)):
         x = torch.tensor([enc[i] for i in chunk], device=dev)
         g = torch.Generator(device=dev).manual_seed(seed + k)
-        y = model.generate(
-            x, min(max_new_tokens, L - n), temperature=temperature, top_k=top_k, stop_ids=stops, generator=g
-        )
-        for row, i in zip(y[:, n:].tolist(), chunk):
+        steps = decode_steps(model, x, max_new_tokens, temperature, top_k, None, stops, g, process=no_calls)
+        new = torch.stack(list(steps), dim=1).tolist()  # (rows, new tokens)
+        for row, i in zip(new, chunk):
             cut = next((j for j, t in enumerate(row) if t in stops), len(row))
             out[i] = tokenizer.decode(row[:cut], skip_special=True)
+    return out
+
+# %% ../nbs/06_eval.ipynb #097dfb38
+def reply_calls(tokenizer, ids) -> list[dict]:
+    "The calculator calls in a reply's ids: each one's expression and the result it got (None if none came)."
+    msgs = reply_messages(tokenizer, ids)
+    calls = []
+    for m, after in zip(msgs, msgs[1:] + [{}]):
+        if m.get('tool_calls'):
+            got = after.get('content') if after.get('role') == 'tool' else None
+            calls.append({'expression': call_expression(m), 'result': got})
+    return calls
+
+
+def _reply_ids(steps, tokenizer) -> list[int]:
+    "A reply's ids from `generate_with_tools`; a `<|/call|>` with no call open ends it, and is dropped."
+    ids = []
+    try:
+        for i in steps:
+            ids.append(i)
+    except ValueError:  # the loop found no call to run before the `<|/call|>` the model wrote
+        if not ids or ids[-1] != tokenizer.call_end_id or tokenizer.call_id in ids:
+            raise
+        ids.pop()  # not a call: nothing ran, and nothing is shown
+    return ids
+
+
+def tool_replies(
+    model,
+    tokenizer,
+    prompts: list[str],
+    max_new_tokens: int = 128,
+    temperature: float = 0.0,
+    top_k: int | None = None,
+    seed: int = 0,
+    desc: str | None = None,
+    tool=calculate,
+) -> list[dict]:
+    """Each prompt's chat reply with its calculator calls run (`generate_with_tools`), one prompt at a time:
+    `{'reply': the text as shown, calls included, 'calls': reply_calls(...)}`."""
+    if not tokenizer.has_tools:
+        raise ValueError('this tokenizer has no tool tokens: its model cannot call a calculator')
+    L, stops = model.config.seq_len, [tokenizer.eot_id, tokenizer.eos_id]
+    out = []
+    for k, p in enumerate(tqdm(prompts, desc=desc, disable=desc is None, leave=False)):
+        ids = _fit(tokenizer, p, True, L, max_new_tokens)
+        steps = generate_with_tools(
+            model, tokenizer, ids, max_new_tokens, tool, stops, seed + k, temperature=temperature, top_k=top_k
+        )
+        new = _reply_ids(steps, tokenizer)
+        out.append({'reply': ''.join(stream_text(tokenizer, new)), 'calls': reply_calls(tokenizer, new)})
     return out
 
 # %% ../nbs/06_eval.ipynb #55b508e7
@@ -244,37 +309,66 @@ def _margin(k: int, n: int) -> float:
     return 2 * math.sqrt(max(p * (1 - p), 1 / max(n, 1)) / max(n, 1))
 
 # %% ../nbs/06_eval.ipynb #0269a2da
-def _score(problems: list[dict], replies: list[str], keys=()) -> dict:
-    "Exact match (default and strict extraction), overall and broken down by `keys`; a few examples."
-    rows = [
-        {
-            'ok': is_correct(r, p['gold']),
-            'strict': is_correct(r, p['gold'], strict=True),
-            **{k: p[k] for k in keys},
-        }
-        for p, r in zip(problems, replies)
-    ]
-    n, k = len(rows), sum(r['ok'] for r in rows)
+def _share(flags: list) -> float | None:
+    return sum(flags) / len(flags) if flags else None
+
+
+def _tool_use(problems: list[dict], calls: list[list], ok: list[bool]) -> dict:
+    "How a model used its calculator: did it call where it could (the reference calls it); how did calls go."
+    could = [bool(p.get('calls')) for p in problems]
+    called = [len(c) > 0 for c in calls]
+    return {
+        'could': sum(could),  # problems the calculator solves: the curriculum's reference calls it
+        'called': sum(a and b for a, b in zip(could, called)),  # ... and the model called it
+        'call_share': _share([b for a, b in zip(could, called) if a]),
+        'calls': sum(len(c) for c in calls),
+        'errors': sum(
+            str(x['result']).startswith('error') for c in calls for x in c
+        ),  # the calculator refused
+        'exact_match_called': _share([o for o, b in zip(ok, called) if b]),
+        'exact_match_not_called': _share([o for o, b in zip(ok, called) if not b]),
+    }
+
+
+def _score(problems: list[dict], replies: list[str], keys=(), calls: list[list] | None = None) -> dict:
+    "Exact match (default and strict extraction), by `keys`; how the calculator was used; examples."
+    ok = [is_correct(r, p['gold']) for p, r in zip(problems, replies)]
+    strict = [is_correct(r, p['gold'], strict=True) for p, r in zip(problems, replies)]
     out = {
-        'n': n,
-        'exact_match': k / n if n else None,
-        'exact_match_strict': sum(r['strict'] for r in rows) / n if n else None,
-        'margin': _margin(k, n),
+        'n': len(ok),
+        'exact_match': _share(ok),
+        'exact_match_strict': _share(strict),
+        'margin': _margin(sum(ok), len(ok)),
     }
     for key in keys:
         groups = defaultdict(list)
-        for r in rows:
-            groups[r[key]].append(r['ok'])
+        for p, o in zip(problems, ok):
+            groups[p[key]].append(o)
         out[f'by_{key}'] = {
-            str(g): {'n': len(v), 'exact_match': sum(v) / len(v)} for g, v in sorted(groups.items())
+            str(g): {'n': len(v), 'exact_match': _share(v)} for g, v in sorted(groups.items())
         }
+    if calls is not None:
+        out['tool_use'] = _tool_use(problems, calls, ok)
     out['examples'] = [
-        {'prompt': p['prompt'], 'gold': p['answer'], 'reply': r, 'correct': row['ok']}
-        for p, r, row in list(zip(problems, replies, rows))[:5]
+        {'prompt': p['prompt'], 'gold': p['answer'], 'reply': r, 'correct': o}
+        for p, r, o in list(zip(problems, replies, ok))[:5]
     ]
     return out
 
 # %% ../nbs/06_eval.ipynb #7168357f
+def _solve(
+    model, tokenizer, problems: list[dict], max_new_tokens: int, tools: bool, keys=(), desc=None
+) -> dict:
+    "The replies to `problems`, with the calculator (one at a time) or without it (batched), scored."
+    prompts = [p['prompt'] for p in problems]
+    if desc and tokenizer.has_tools:
+        desc += ', tools on' if tools else ', tools off'
+    if not tools:
+        return _score(problems, generate_replies(model, tokenizer, prompts, max_new_tokens, desc=desc), keys)
+    got = tool_replies(model, tokenizer, prompts, max_new_tokens, desc=desc)
+    return _score(problems, [g['reply'] for g in got], keys, [g['calls'] for g in got])
+
+
 def eval_arithmetic(
     model,
     tokenizer,
@@ -283,17 +377,13 @@ def eval_arithmetic(
     max_new_tokens: int = 160,
     seed: int = 0,
     progress: bool = True,
+    tools: bool = False,
 ) -> dict:
-    "Exact match on `n` held-out arithmetic problems, by operation and by digit count (of the longer operand)."
+    """Exact match on `n` held-out arithmetic problems, by operation and by digit count (of the longer
+    operand); with `tools`, the calculator runs the model's calls."""
     probs = heldout_problems('arithmetic', n, val_fraction, seed)
-    replies = generate_replies(
-        model,
-        tokenizer,
-        [p['prompt'] for p in probs],
-        max_new_tokens,
-        desc='arithmetic' if progress else None,
-    )
-    return _score(probs, replies, keys=('op', 'digits'))
+    desc = 'arithmetic' if progress else None
+    return _solve(model, tokenizer, probs, max_new_tokens, tools, keys=('op', 'digits'), desc=desc)
 
 # %% ../nbs/06_eval.ipynb #547cd88b
 def eval_word_problems(
@@ -307,35 +397,45 @@ def eval_word_problems(
     max_new_tokens: int | None = None,
     seed: int = 0,
     progress: bool = True,
+    tools: bool = False,
 ) -> dict:
-    "Exact match on word problems: held-out synthetic ones, or the first `n` usable questions of a GSM8K-format file (longer replies allowed)."
+    """Exact match on word problems: held-out synthetic ones, or the first `n` usable questions of a
+    GSM8K-format file (longer replies allowed); with `tools`, the calculator runs the model's calls."""
     note, dropped = None, 0
     if gsm8k_file is None:
-        probs, source = (
-            heldout_problems('word_problem', n, val_fraction, seed),
-            'synthetic word problems (validation side)',
-        )
+        probs = heldout_problems('word_problem', n, val_fraction, seed)
+        source = 'synthetic word problems (validation side)'
     else:
         probs, source = read_gsm8k(gsm8k_file), str(gsm8k_file)
         if trained_on_gsm8k and not unseen:
             kept = [p for p in probs if is_val(p['id'], val_fraction)]
             dropped, probs = len(probs) - len(kept), kept
             note = (
-                f'the run trained on gsm8k: {dropped} questions on the training side of its split were dropped '
-                f'(pass --gsm8k-unseen for a file that never reached training, such as the test split)'
+                f'the run trained on gsm8k: {dropped} questions on the training side of its split were '
+                'dropped (pass --gsm8k-unseen for a file that never reached training, such as the test split)'
             )
         probs = probs[:n]
-    max_new_tokens = max_new_tokens or (
-        96 if gsm8k_file is None else 192
-    )  # synthetic solutions are short, GSM8K's are not
-    replies = generate_replies(
-        model,
-        tokenizer,
-        [p['prompt'] for p in probs],
-        max_new_tokens,
-        desc='word problems' if progress else None,
-    )
-    return {'source': source, 'dropped': dropped, 'note': note, **_score(probs, replies)}
+    max_new_tokens = max_new_tokens or (128 if gsm8k_file is None else 192)  # GSM8K's solutions are long
+    desc = 'word problems' if progress else None
+    scores = _solve(model, tokenizer, probs, max_new_tokens, tools, desc=desc)
+    return {'source': source, 'dropped': dropped, 'note': note, **scores}
+
+# %% ../nbs/06_eval.ipynb #8f98c52d
+_CLAIM = re.compile(r'^[ \t]*console\.log\((.+)\);?[ \t]*//[ \t]*(.+?)[ \t]*$', re.M)
+
+
+def check_claim(reply: str, timeout: float = 5.0) -> dict | None:
+    """What a reply's comment says its code prints (`console.log(f(3)); // 5`), checked by running the call:
+    `{'call', 'claimed', 'got', 'holds'}` for its first comment that is a JavaScript value, else None."""
+    code = extract_code(reply)
+    for call, claimed in _CLAIM.findall(code):
+        try:
+            r = check_js(code, call, claimed, timeout)
+        except ValueError:
+            continue  # the comment is not a value (`// prints 5`): nothing to check
+        got = r.got if r.error is None else f'error: {r.error}'
+        return {'call': call, 'claimed': claimed, 'got': got, 'holds': r.passes}
+    return None
 
 # %% ../nbs/06_eval.ipynb #bee59d6c
 def eval_javascript(
@@ -349,53 +449,65 @@ def eval_javascript(
     workers: int = 4,
     progress: bool = True,
 ) -> dict:
-    "Share of replies to `n` held-out JavaScript tasks that define a function, parse (`node --check`) and pass the task's test."
+    """Share of replies to `n` held-out JavaScript tasks that define a function, parse (`node --check`) and
+    pass the task's test; and whether each reply's own comment (`// value`) says what its call returns."""
     if node_sandbox() is None:
         return {
             'skipped': js_isolation()
         }  # why generated JavaScript is not run here (no node, or no sandbox)
     probs = heldout_problems('javascript', n, val_fraction, seed)
-    replies = generate_replies(
-        model,
-        tokenizer,
-        [p['prompt'] for p in probs],
-        max_new_tokens,
-        desc='javascript' if progress else None,
-    )
+    desc = 'javascript' if progress else None
+    replies = generate_replies(model, tokenizer, [p['prompt'] for p in probs], max_new_tokens, desc=desc)
+
+    def judge(problem, reply):
+        return js_task_result(reply, problem['test'], timeout), check_claim(reply, timeout)
+
     with concurrent.futures.ThreadPoolExecutor(workers) as ex:
-        res = list(ex.map(lambda pr: js_task_result(pr[1], pr[0]['test'], timeout), zip(probs, replies)))
-    n = len(res)
-    share = lambda key: sum(r[key] for r in res) / n if n else None
+        res = list(ex.map(judge, probs, replies))
+    verdicts, claims = [v for v, _ in res], [c for _, c in res]
+    checked = [c for c in claims if c]
+    share = lambda key: _share([v[key] for v in verdicts])
+    wrong = [{'prompt': p['prompt'], **c} for p, c in zip(probs, claims) if c and not c['holds']]
+    keep = ('parses', 'passes', 'error')
     return {
-        'n': n,
+        'n': len(verdicts),
         'has_function': share('has_function'),
         'parses': share('parses'),
         'passes': share('passes'),
-        'margin': _margin(sum(r['passes'] for r in res), n),
+        'margin': _margin(sum(v['passes'] for v in verdicts), len(verdicts)),
+        'claims': len(checked),  # replies whose comment states a value for a call
+        'claims_hold': _share([c['holds'] for c in checked]),
+        'contradicted': wrong[:3],  # a few replies whose comment is wrong about their own code
         'isolation': js_isolation(),
         'examples': [
-            {
-                'prompt': p['prompt'],
-                'reply': r,
-                'parses': v['parses'],
-                'passes': v['passes'],
-                'error': v['error'],
-            }
-            for p, r, v in list(zip(probs, replies, res))[:5]
+            {'prompt': p['prompt'], 'reply': r, 'claim': c, **{k: v[k] for k in keep}}
+            for p, r, v, c in list(zip(probs, replies, verdicts, claims))[:5]
         ],
     }
 
 # %% ../nbs/06_eval.ipynb #b3fe1d1e
 def eval_prompts(
-    model, tokenizer, max_new_tokens: int = 64, temperature: float = 0.8, seed: int = 0
+    model,
+    tokenizer,
+    max_new_tokens: int = 64,
+    temperature: float = 0.8,
+    seed: int = 0,
+    tools: bool | None = None,
 ) -> list[dict]:
-    "The course's scripted prompts (plain continuations) and the chat turns: greedy, and one seeded sample each."
+    """The course's scripted prompts (plain continuations) and chat turns: greedy, and one seeded sample each.
+    The chat turns run their calculator calls if `tools` (default: when the tokenizer has the tool tokens)."""
+    tools = tokenizer.has_tools if tools is None else tools
+    sampling = dict(temperature=temperature, top_k=50, seed=seed)
     out = []
     for chat, prompts in ((False, SAMPLE_PROMPTS), (True, CHAT_PROMPTS)):
-        greedy = generate_replies(model, tokenizer, prompts, max_new_tokens, chat=chat)
-        sampled = generate_replies(
-            model, tokenizer, prompts, max_new_tokens, chat=chat, temperature=temperature, top_k=50, seed=seed
-        )
+        if chat and tools:
+            greedy = [r['reply'] for r in tool_replies(model, tokenizer, prompts, max_new_tokens)]
+            sampled = [
+                r['reply'] for r in tool_replies(model, tokenizer, prompts, max_new_tokens, **sampling)
+            ]
+        else:
+            greedy = generate_replies(model, tokenizer, prompts, max_new_tokens, chat=chat)
+            sampled = generate_replies(model, tokenizer, prompts, max_new_tokens, chat=chat, **sampling)
         out += [
             {'prompt': p, 'chat': chat, 'greedy': g, 'sampled': s}
             for p, g, s in zip(prompts, greedy, sampled)
@@ -403,6 +515,25 @@ def eval_prompts(
     return out
 
 # %% ../nbs/06_eval.ipynb #8fa24be6
+TOOL_MODES = {'both': ('on', 'off'), 'on': ('on',), 'off': ('off',)}
+MAX_LIMIT = 10_000  # problems per task: enough for a tight margin, and a draw that ends
+
+
+def tool_modes(tokenizer, tools: str | None = None) -> tuple[str, ...]:
+    """The calculator settings to evaluate with: those of `tools` ('on', 'off' or 'both', the default), or
+    none at all for a tokenizer without the tool tokens."""
+    if tools is not None and tools not in TOOL_MODES:
+        raise ValueError(f"tools must be 'on', 'off' or 'both', got {tools!r}")
+    if tokenizer.has_tools:
+        return TOOL_MODES[tools or 'both']
+    if tools in ('on', 'both'):
+        raise ValueError(
+            f"tools={tools!r}: this checkpoint's tokenizer has no tool tokens (its model was trained before "
+            "calculator calls), so it has no calculator to use; leave tools out"
+        )
+    return ()
+
+
 def evaluate(
     checkpoint,
     tasks: Iterable[str] | None = None,
@@ -416,66 +547,84 @@ def evaluate(
     threads: int | None = None,
     out_dir=None,
     verbose: bool = True,
+    tools: str | None = None,
 ) -> dict:
-    """Run the evaluation `tasks` (default: all) on `checkpoint`; `limit` caps the problems per task. Returns the results.
-    Data the run no longer has (its `data/` folder) is rebuilt under `out_dir` (default `<run>/eval`). `threads`: torch CPU
-    threads while evaluating (default: the run's `runtime.num_threads`, else 1 on a CPU; restored afterwards)."""
+    """Run the evaluation `tasks` (default: all) on `checkpoint`; `limit` caps the problems per task; `tools`:
+    see `tool_modes`. Returns the results. Data the run no longer has (its `data/` folder) is rebuilt under
+    `out_dir` (default: `default_out_dir`). `threads`: torch CPU threads while evaluating (default: the run's
+    `runtime.num_threads`, else 1 on a CPU; restored afterwards)."""
     tasks = list(tasks or TASKS)
     bad = [t for t in tasks if t not in TASKS]
     if bad:
         raise ValueError(f"unknown task(s) {', '.join(bad)}; valid tasks: {', '.join(TASKS)}")
-    if limit is not None and limit < 1:
-        raise ValueError(f"limit must be a positive number of problems, got {limit}")
+    if limit is not None and not 1 <= limit <= MAX_LIMIT:
+        raise ValueError(f"limit must be a number of problems per task from 1 to {MAX_LIMIT:,}, got {limit}")
+    if max_batches is not None and max_batches < 1:
+        raise ValueError(
+            "max_batches must be a positive number of validation batches per source, or None for the whole "
+            f"split (--max-batches 0), got {max_batches}"
+        )
+    cores = os.cpu_count() or 1
+    if threads is not None and not 1 <= threads <= cores:
+        raise ValueError(f"threads must be from 1 to {cores} (the CPUs of this machine), got {threads}")
+    if gsm8k_file is not None:
+        if 'word_problems' not in tasks:
+            raise ValueError(
+                "a GSM8K file is read by the word_problems task only, which is not among the tasks"
+            )
+        read_gsm8k(gsm8k_file)  # a file it cannot read fails now, not after the tasks before it
+    if tools is not None and tools not in TOOL_MODES:
+        raise ValueError(f"tools must be 'on', 'off' or 'both', got {tools!r}")
     dev = get_device(device)
     model, tok, ck = load_trained(checkpoint, dev)
-    cfg, out_dir = ck.config, Path(out_dir) if out_dir else run_dir_of(ck) / 'eval'
-    seed_everything(seed)
-    threads = threads or cfg.runtime.num_threads or (1 if dev.type == 'cpu' else 0)
+    modes = tool_modes(tok, tools)
+    threads = threads or ck.config.runtime.num_threads or (1 if dev.type == 'cpu' else 0)
     before = torch.get_num_threads()
     if threads:
         torch.set_num_threads(threads)
+    seed_everything(seed)
+    settings = dict(limit=limit, gsm8k_file=gsm8k_file, gsm8k_unseen=gsm8k_unseen, max_batches=max_batches)
     try:
-        return _evaluate(
-            model,
-            tok,
-            ck,
-            dev,
-            tasks,
-            limit,
-            gsm8k_file,
-            gsm8k_unseen,
-            max_batches,
-            batch_size,
-            seed,
-            out_dir,
-            verbose,
-        )
+        out_dir = Path(out_dir) if out_dir else default_out_dir(ck)
+        return _evaluate(model, tok, ck, dev, tasks, modes, out_dir, verbose, seed, batch_size, **settings)
     finally:
         torch.set_num_threads(before)
 
 # %% ../nbs/06_eval.ipynb #db0bf1ec
+def _banner(res: dict, cfg: Config, tasks: list, limit, max_batches) -> str:
+    "What an evaluation will do: the checkpoint, how it was trained, the tasks, the settings, the seed."
+    base = Config().flat()
+    trained = [f'{k}={v!r}' for k, v in cfg.flat().items() if base[k] != v and not k.startswith('runtime.')]
+    tools = ' and '.join(f'tools {m}' for m in res['tools']) or 'no tool tokens'
+    tools = f' ({tools})' if {'arithmetic', 'word_problems'} & set(tasks) else ''
+    return '\n'.join(
+        [
+            f"[eval] checkpoint {res['checkpoint']} (step {res['step']}, {res['params']:,} parameters)",
+            f"[eval] trained with: {', '.join(trained) or 'the default config'}",
+            f"[eval] tasks: {', '.join(tasks)}{tools}; problems per task: {limit or 'the defaults'}; "
+            f"loss batches per source: {max_batches or 'all'}",
+            f"[eval] seed: {res['seed']}; device: {res['device']}, {res['threads']} CPU thread(s)",
+        ]
+    )
+
+
 def _evaluate(
     model,
     tok,
     ck,
     dev,
     tasks,
+    modes,
+    out_dir,
+    verbose,
+    seed,
+    batch_size,
     limit,
     gsm8k_file,
     gsm8k_unseen,
     max_batches,
-    batch_size,
-    seed,
-    out_dir,
-    verbose,
 ) -> dict:
-    cfg = ck.config
-    if verbose:
-        print(
-            describe(cfg, dev) + f'\n[eval] checkpoint {ck.path} (step {ck.step}); tasks: {", ".join(tasks)}',
-            flush=True,
-        )
-    vf = cfg.data.val_fraction
+    cfg, vf = ck.config, ck.config.data.val_fraction
     res = {
         'checkpoint': str(ck.path),
         'name': f'{run_dir_of(ck).name}@{ck.step}',
@@ -484,56 +633,82 @@ def _evaluate(
         'vocab_size': tok.vocab_size,
         'seq_len': cfg.model.seq_len,
         'device': str(dev),
+        'threads': torch.get_num_threads(),
         'seed': seed,
+        'tools': list(modes),
         'val_fraction': vf,
         'created': time.strftime('%Y-%m-%dT%H:%M:%S'),
         'tasks': {},
         'seconds': {},
     }
+    if verbose:
+        print(_banner(res, cfg, tasks, limit, max_batches), flush=True)
     n = lambda t: limit or DEFAULT_LIMITS[t]
+
+    def each_mode(run):  # an exact-match task: once per calculator setting (once if there are none)
+        return {'tools': {m: run(m == 'on') for m in modes}} if modes else run(False)
+
     for t in tasks:
         t0 = time.time()
         if t == 'prompts':
-            r = eval_prompts(model, tok, seed=seed)
+            r = eval_prompts(model, tok, seed=seed, tools='on' in modes)
         elif t == 'loss':
             dd = eval_data_dir(ck, tok, out_dir, verbose)
-            r = heldout_loss(
-                model,
-                tok,
-                dd,
-                cfg.model.seq_len,
-                batch_size,
-                max_batches,
-                dev,
-                resolve_precision(cfg.training.mixed_precision, dev),
-            )
+            precision = resolve_precision(cfg.training.mixed_precision, dev)
+            r = heldout_loss(model, tok, dd, cfg.model.seq_len, batch_size, max_batches, dev, precision)
         elif t == 'arithmetic':
-            r = eval_arithmetic(model, tok, n(t), vf, seed=seed, progress=verbose)
+            r = each_mode(
+                lambda on: eval_arithmetic(model, tok, n(t), vf, seed=seed, progress=verbose, tools=on)
+            )
         elif t == 'word_problems':
             meta = _run_meta(ck)
-            trained = 'gsm8k' in cfg.data.sources and (
-                meta is None or any(s['name'] == 'gsm8k' and s['how'] != 'synthetic' for s in meta['sources'])
-            )
-            r = eval_word_problems(
-                model, tok, n(t), vf, gsm8k_file, trained, gsm8k_unseen, seed=seed, progress=verbose
+            real = lambda s: s['name'] == 'gsm8k' and s['how'] != 'synthetic'
+            trained = 'gsm8k' in cfg.data.sources and (meta is None or any(map(real, meta['sources'])))
+            kw = dict(gsm8k_file=gsm8k_file, trained_on_gsm8k=trained, unseen=gsm8k_unseen, seed=seed)
+            r = each_mode(
+                lambda on: eval_word_problems(model, tok, n(t), vf, progress=verbose, tools=on, **kw)
             )
         else:
             r = eval_javascript(model, tok, n(t), vf, seed=seed, progress=verbose)
         res['tasks'][t], res['seconds'][t] = r, round(time.time() - t0, 2)
         if verbose:
-            print(f'[eval] {t}: {_headline(t, r)} ({res["seconds"][t]:.1f}s)', flush=True)
+            lines = task_summary(t, r)
+            print(
+                f'[eval] {t}: {lines[0]} ({res["seconds"][t]:.1f}s)',
+                *lines[1:],
+                sep='\n[eval]   ',
+                flush=True,
+            )
     return res
 
 
 def _run_meta(ck) -> dict | None:
+    "The run's data description (`<run>/data/meta.json`), or None without one."
     try:
         return mdata.read_meta(run_dir_of(ck) / 'data')
     except DataError:
         return None
 
 # %% ../nbs/06_eval.ipynb #4b8c3b2a
+def task_runs(r: dict) -> list[tuple[str, dict]]:
+    "An exact-match task's scores with their labels: `[('tools on', s), ('tools off', s)]`, or `[('', s)]`."
+    return [(f'tools {m}', s) for m, s in r['tools'].items()] if 'tools' in r else [('', r)]
+
+
 def _pct(x) -> str:
     return '-' if x is None else f'{100 * x:.1f}%'
+
+
+def _exact_line(s: dict) -> str:
+    "Exact match with its margin and strict extraction; and how the calculator was used, if it was on."
+    line = f"{s['n']} problems: exact match {_pct(s['exact_match'])} ± {100 * s['margin']:.0f}"
+    line += f" (strict {_pct(s['exact_match_strict'])})"
+    u = s.get('tool_use')
+    if u and u['could']:
+        line += f", called the calculator on {u['called']} of {u['could']}"
+    if u and u['errors']:
+        line += f" ({u['errors']} calls refused)"
+    return line
 
 
 def _headline(task: str, r) -> str:
@@ -542,54 +717,94 @@ def _headline(task: str, r) -> str:
         return f'{len(r)} prompts'
     if task == 'loss':
         o = r['overall']
-        return f"loss {o['loss']:.3f}, ppl {o['ppl']:.1f}, {o['bpb']:.3f} bits/byte ({_pct(o['coverage'])} of val)"
+        covered = _pct(o['coverage'])
+        return f"loss {o['loss']:.3f}, ppl {o['ppl']:.1f}, {o['bpb']:.3f} bits/byte ({covered} of val)"
     if 'skipped' in r:
         return 'skipped: ' + r['skipped']
     if task == 'javascript':
-        return f"{r['n']} tasks: {_pct(r['parses'])} parse, {_pct(r['passes'])} pass"
-    return f"{r['n']} problems: exact match {_pct(r['exact_match'])} ± {100 * r['margin']:.0f} (strict {_pct(r['exact_match_strict'])})"
+        line = f"{r['n']} tasks: {_pct(r['parses'])} parse, {_pct(r['passes'])} pass"
+        if r.get('claims'):
+            line += f"; of {r['claims']} comments that state a value, {_pct(r['claims_hold'])} are right"
+        return line
+    return '; '.join(f'{label}: {_exact_line(s)}' if label else _exact_line(s) for label, s in task_runs(r))
+
+
+def _by_line(runs: list[tuple[str, dict]], key: str) -> str:
+    "Arithmetic's exact match by `key` ('op' or 'digits'), the calculator settings side by side."
+    groups = sorted({g for _, s in runs for g in s[f'by_{key}']}, key=lambda g: (len(g), g))
+    cell = lambda s, g: _pct(s[f'by_{key}'][g]['exact_match']) if g in s[f'by_{key}'] else '-'
+    parts = [f"{g}: {' / '.join(cell(s, g) for _, s in runs)}" for g in groups]
+    settings = ' / '.join(label.removeprefix('tools ') for label, _ in runs if label)
+    head = {'op': 'by operation', 'digits': 'by digits'}[key] + (f' (tools {settings})' if settings else '')
+    return f"{head}: {', '.join(parts)}"
+
+
+def task_summary(task: str, r) -> list[str]:
+    """A task's numbers as the command prints them: its headline, one line per calculator setting for an
+    exact-match task, and arithmetic by operation and by digit count (the settings side by side)."""
+    runs = task_runs(r) if task in ('arithmetic', 'word_problems') and 'skipped' not in r else []
+    if not runs:
+        return [_headline(task, r)]
+    if len(runs) == 1:
+        lines = [_headline(task, r)]
+    else:
+        lines = [' and '.join(label for label, _ in runs)] + [f'{l}: {_exact_line(s)}' for l, s in runs]
+    if task == 'arithmetic':
+        lines += [_by_line(runs, 'op'), _by_line(runs, 'digits')]
+    return lines
 
 # %% ../nbs/06_eval.ipynb #7916f983
+def _source_label(name: str, losses: list[dict]) -> str:
+    "A source's name, marked when it fell back to its synthetic stand-in (no hub, no local file)."
+    how = next((l['per_source'][name].get('how') for l in losses if name in l['per_source']), None)
+    return name + (' (synthetic stand-in)' if how == 'synthetic' and name != 'synthetic' else '')
+
+
+def _column(r: dict, label: str) -> str:
+    "A report column's name: the checkpoint's, with the calculator setting when there is one."
+    return f"{r['name']} ({label})" if label else r['name']
+
+
 def plot_bpb(results: list[dict], ax=None):
     "Horizontal bars: held-out bits per byte of each source, one bar per checkpoint."
     import matplotlib.pyplot as plt
 
-    rs = [r for r in results if 'loss' in r['tasks']]
-    srcs = sorted({s for r in rs for s in r['tasks']['loss']['per_source']})
+    ls = [r['tasks']['loss'] for r in results if 'loss' in r['tasks']]
+    names = [r['name'] for r in results if 'loss' in r['tasks']]
+    srcs = sorted({s for l in ls for s in l['per_source']})
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 0.5 * len(srcs) * len(rs) + 1.2))
-    h = 0.8 / max(len(rs), 1)
-    for j, r in enumerate(rs):
-        per = r['tasks']['loss']['per_source']
-        vals = [per[s]['bpb'] if s in per else 0 for s in srcs]
-        bars = ax.barh([i + j * h for i in range(len(srcs))], vals, height=h, label=r['name'])
+        _, ax = plt.subplots(figsize=(7, 0.5 * len(srcs) * len(ls) + 1.2))
+    h = 0.8 / max(len(ls), 1)
+    for j, (l, name) in enumerate(zip(ls, names)):
+        vals = [l['per_source'][s]['bpb'] if s in l['per_source'] else 0 for s in srcs]
+        bars = ax.barh([i + j * h for i in range(len(srcs))], vals, height=h, label=name)
         ax.bar_label(bars, fmt='%.2f', fontsize=8, padding=2)
-    ax.set_yticks([i + h * (len(rs) - 1) / 2 for i in range(len(srcs))], srcs)
+    ax.set_yticks([i + h * (len(ls) - 1) / 2 for i in range(len(srcs))], [_source_label(s, ls) for s in srcs])
     ax.invert_yaxis()
+    ax.margins(x=0.12)  # room for the labels of the longest bars
     ax.set_xlabel('bits per byte (held out; lower is better)')
     ax.set_title('held-out bits per byte by source')
-    if len(rs) > 1:
+    if len(ls) > 1:
         ax.legend(fontsize=8)
     return ax
 
 
 def plot_digits(results: list[dict], ax=None):
-    "Arithmetic exact match by digit count of the longer operand, one line per checkpoint."
+    "Arithmetic exact match by digits of the longer operand, a line per checkpoint and calculator setting."
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3))
-    styles = ['-', '--']
+    style = {'': '-', 'tools on': '-', 'tools off': '--'}
     for j, r in enumerate(r for r in results if 'arithmetic' in r['tasks']):
-        a = r['tasks']['arithmetic']
-        d = sorted(a['by_digits'], key=int)
-        ax.plot(
-            [int(k) for k in d],
-            [a['by_digits'][k]['exact_match'] for k in d],
-            'ko' + styles[j % 2],
-            lw=2,
-            label=f"{r['name']}: all (n={a['n']})",
-        )
+        for label, a in task_runs(r['tasks']['arithmetic']):
+            d = sorted(a['by_digits'], key=int)
+            x, y = [int(k) for k in d], [a['by_digits'][k]['exact_match'] for k in d]
+            ax.plot(
+                x, y, style[label], marker='o', color=f'C{j}', lw=2, label=f"{_column(r, label)}, n={a['n']}"
+            )
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # digit counts are whole numbers
     ax.set_xlabel('digits of the longer operand')
     ax.set_ylabel('exact match')
     ax.set_ylim(-0.03, 1.03)
@@ -619,32 +834,42 @@ def _md_header(results: list[dict]) -> list[str]:
     "The report's title, what was evaluated (one column per checkpoint), and why every number is held out."
     names = [r['name'] for r in results]
     L = [f"# Evaluation: {' vs '.join(names)}", '']
-    L += _md_table(
-        ['', *names],
+    rows = [
+        ['checkpoint', *[f"`{r['checkpoint']}`" for r in results]],
+        ['step', *[r['step'] for r in results]],
+        ['parameters', *[f"{r['params']:,}" for r in results]],
+        ['vocabulary', *[r['vocab_size'] for r in results]],
         [
-            ['checkpoint', *[f"`{r['checkpoint']}`" for r in results]],
-            ['step', *[r['step'] for r in results]],
-            ['parameters', *[f"{r['params']:,}" for r in results]],
-            ['vocabulary', *[r['vocab_size'] for r in results]],
-            [
-                'evaluated',
-                *[f"{r['created']} on {r['device']}, {sum(r['seconds'].values()):.0f}s" for r in results],
-            ],
+            'calculator',
+            *[' and '.join(f'tools {m}' for m in r.get('tools', [])) or 'no tool tokens' for r in results],
         ],
-    )
+        ['seed', *[r['seed'] for r in results]],
+        [
+            'evaluated',
+            *[f"{r['created']} on {r['device']}, {sum(r['seconds'].values()):.0f}s" for r in results],
+        ],
+    ]
+    L += _md_table(['', *names], rows)
     L += [
         '',
-        f"**Held out, provably.** Every number below comes from data on the validation side of the run's split "
-        f"(a hash of the record id; `data.val_fraction` = {results[0]['val_fraction']}). Synthetic problems are drawn fresh "
-        "and kept only when their id — a hash of their content — is on the validation side, so none of them reached training. "
-        "(A held-out problem can still share its numbers with a differently worded training problem.)",
+        "**Held out, provably.** Every number below comes from data on the validation side of the run's "
+        f"split (a hash of the record id; `data.val_fraction` = {results[0]['val_fraction']}). Synthetic "
+        'problems are drawn fresh and kept only when their id — a hash of their content — is on the '
+        'validation side, so none of them reached training. (A held-out problem can still share its '
+        'numbers with a differently worded training problem.)',
         '',
     ]
+    if any(r.get('tools') for r in results):
+        L += [
+            '**Tools on, tools off.** With *tools on*, the calculator runs the calls the model writes, '
+            'as in a chat; with *tools off*, the call token is forbidden and the model answers on its own.',
+            '',
+        ]
     return L
 
 # %% ../nbs/06_eval.ipynb #fc365aac
 def _md_loss(results: list[dict]) -> list[str]:
-    "The held-out loss table: loss, perplexity, bits per byte and coverage, overall and per source, per checkpoint."
+    "The held-out loss table: loss, perplexity, bits per byte and coverage, overall and per source."
     ls, names = [r['tasks'].get('loss') for r in results], [r['name'] for r in results]
     if not any(ls):
         return []
@@ -660,141 +885,139 @@ def _md_loss(results: list[dict]) -> list[str]:
         cells = []
         for l in ls:
             v = None if l is None else (l['overall'] if s == 'overall' else l['per_source'].get(s))
-            cells += (
-                ['-'] * 4
-                if v is None
-                else [_fmt(v['loss']), _fmt(v['ppl'], '.1f'), _fmt(v['bpb']), _pct(v['coverage'])]
-            )
-        how = next((l['per_source'][s]['how'] for l in ls if l and s in l['per_source']), '')
-        label = (
-            '**overall**'
-            if s == 'overall'
-            else s + (' (synthetic stand-in)' if how == 'synthetic' and s != 'synthetic' else '')
-        )
+            if v is None:
+                cells += ['-'] * 4
+            else:
+                cells += [_fmt(v['loss']), _fmt(v['ppl'], '.1f'), _fmt(v['bpb']), _pct(v['coverage'])]
+        label = '**overall**' if s == 'overall' else _source_label(s, [l for l in ls if l])
         rows.append([label, *cells])
-    head = ['source'] + [
-        f'{h} ({n})' if len(results) > 1 else h
-        for n in names
-        for h in ('loss', 'ppl', 'bits/byte', 'covered')
-    ]
+    heads = ('loss', 'ppl', 'bits/byte', 'covered')
+    head = ['source'] + [f'{h} ({n})' if len(results) > 1 else h for n in names for h in heads]
     return L + _md_table(head, rows) + ['', '![bits per byte per source](bpb_per_source.png)', '']
 
 # %% ../nbs/06_eval.ipynb #20b24660
-def _md_exact(results: list[dict], t: str, title: str) -> list[str]:
-    "An exact-match section (`t` = 'arithmetic' or 'word_problems'): the scores, and for arithmetic the breakdowns."
-    rs, names = [r['tasks'].get(t) for r in results], [r['name'] for r in results]
-    if not any(rs):
+def _md_tool_rows(ss: list[dict]) -> list[list]:
+    "The rows of how each column used its calculator ('-' where it was off)."
+    us = [s.get('tool_use') for s in ss]
+    if not any(us):
         return []
+    cell = lambda f: [f(u) if u else '-' for u in us]
+    return [
+        [
+            'called the calculator where a call solves it',
+            *cell(lambda u: f"{_pct(u['call_share'])} ({u['called']} of {u['could']})"),
+        ],
+        ['calls (refused by the calculator)', *cell(lambda u: f"{u['calls']} ({u['errors']})")],
+        ['exact match when it called', *cell(lambda u: _pct(u['exact_match_called']))],
+        ['exact match when it did not', *cell(lambda u: _pct(u['exact_match_not_called']))],
+    ]
+
+
+def _md_exact(results: list[dict], t: str, title: str) -> list[str]:
+    "An exact-match section (`t`: 'arithmetic' or 'word_problems'): the scores, and arithmetic's breakdowns."
+    cols = [
+        (_column(r, label), s) for r in results if r['tasks'].get(t) for label, s in task_runs(r['tasks'][t])
+    ]
+    if not cols:
+        return []
+    names, ss = [c for c, _ in cols], [s for _, s in cols]
     L = [f'## {title}', '']
     if t == 'word_problems':
-        L += (
-            [f"Problems: {', '.join(sorted({r['source'] for r in rs if r}))}."]
-            + [r['note'] for r in rs if r and r['note']]
-            + ['']
-        )
-    L += _md_table(
-        ['', *names],
-        [
-            ['problems', *[r['n'] if r else '-' for r in rs]],
-            [
-                'exact match',
-                *[f"{_pct(r['exact_match'])} ± {100 * r['margin']:.0f}" if r else '-' for r in rs],
-            ],
-            ['exact match, strict extraction', *[_pct(r['exact_match_strict']) if r else '-' for r in rs]],
-        ],
-    )
+        L += [f"Problems: {', '.join(sorted({s['source'] for s in ss}))}."]
+        L += sorted({s['note'] for s in ss if s['note']}) + ['']
+    rows = [
+        ['problems', *[s['n'] for s in ss]],
+        ['exact match', *[f"{_pct(s['exact_match'])} ± {100 * s['margin']:.0f}" for s in ss]],
+        ['exact match, strict extraction', *[_pct(s['exact_match_strict']) for s in ss]],
+    ]
+    L += _md_table(['', *names], rows + _md_tool_rows(ss))
     if t == 'arithmetic':
         for key, label in (('op', 'operation'), ('digits', 'digits')):
-            groups = sorted({g for r in rs if r for g in r[f'by_{key}']}, key=lambda g: (len(g), g))
-            L += ['', f'By {label}:', ''] + _md_table(
-                [label, *names],
-                [
-                    [
-                        g,
-                        *[
-                            (
-                                f"{_pct(r[f'by_{key}'][g]['exact_match'])} (n={r[f'by_{key}'][g]['n']})"
-                                if r and g in r[f'by_{key}']
-                                else '-'
-                            )
-                            for r in rs
-                        ],
-                    ]
-                    for g in groups
-                ],
-            )
+            groups = sorted({g for s in ss for g in s[f'by_{key}']}, key=lambda g: (len(g), g))
+            cell = lambda s, g: f"{_pct(s[f'by_{key}'][g]['exact_match'])} (n={s[f'by_{key}'][g]['n']})"
+            rows = [[g, *[cell(s, g) if g in s[f'by_{key}'] else '-' for s in ss]] for g in groups]
+            L += ['', f'By {label}:', ''] + _md_table([label, *names], rows)
         L += ['', '![accuracy by digit count](accuracy_by_digits.png)']
     return L + [
         '',
-        'Answers are read with the rule of `extract_answer`: the numbers after the last "The answer is" or "####" '
-        '(up to the end of that sentence), else the last number in the reply; strict extraction requires the marker. '
-        '± is two standard errors.',
+        'Answers are read with the rule of `extract_answer`: the numbers after the last "The answer is" or '
+        '"####" (up to the end of that sentence), else the last number in the reply; strict extraction '
+        'requires the marker. ± is two standard errors.',
         '',
     ]
 
 # %% ../nbs/06_eval.ipynb #dbf7b381
 def _md_javascript(results: list[dict]) -> list[str]:
-    "The JavaScript table, and how the snippets were isolated (or why they were not run)."
+    "The JavaScript table, the replies whose comment is wrong, and how the snippets were isolated."
     js, names = [r['tasks'].get('javascript') for r in results], [r['name'] for r in results]
     if not any(js):
         return []
-    L = ['## JavaScript', '']
-    L += _md_table(
-        ['', *names],
+    cell = lambda f: [('-' if not r else r['skipped'] if 'skipped' in r else f(r)) for r in js]
+    rows = [
+        ['tasks', *cell(lambda r: r['n'])],
+        ['defines a function', *cell(lambda r: _pct(r['has_function']))],
+        ['parses (`node --check`)', *cell(lambda r: _pct(r['parses']))],
+        ['passes its unit test', *cell(lambda r: f"{_pct(r['passes'])} ± {100 * r['margin']:.0f}")],
         [
-            ['tasks', *[r.get('n', '-') if r else '-' for r in js]],
-            ['defines a function', *[_pct(r.get('has_function')) if r else '-' for r in js]],
-            ['parses (`node --check`)', *[_pct(r.get('parses')) if r else '-' for r in js]],
-            [
-                'passes its unit test',
-                *[
-                    (f"{_pct(r['passes'])} ± {100 * r['margin']:.0f}" if 'passes' in r else r['skipped'])
-                    if r
-                    else '-'
-                    for r in js
-                ],
-            ],
+            'its comment says what a call returns',
+            *cell(lambda r: f"{_pct(r.get('claims_hold'))} of {r.get('claims', 0)}"),
         ],
-    )
+    ]
+    L = ['## JavaScript', ''] + _md_table(['', *names], rows) + ['']
+    for r, name in zip(js, names):
+        for c in (r or {}).get('contradicted', []):
+            L += [f"✗ ({name}) **{c['prompt']}**: {_wrong_comment(c)}", '']
+    isolation = next((r.get('isolation') or r.get('skipped') for r in js if r), '')
     return L + [
-        '',
-        'Each task\'s unit test is the worked call of its reference answer (`console.log(f(args)); // expected`). '
-        'Isolation: ' + next((r.get('isolation') or r.get('skipped') for r in js if r), '') + '.',
+        "Each task's unit test is the worked call of its reference answer "
+        "(`console.log(f(args)); // expected`); a reply's own comment of that form is checked by running its "
+        f'call. Isolation: {isolation}.',
         '',
     ]
 
 # %% ../nbs/06_eval.ipynb #149a53bb
+def _md_generations(r: dict) -> list[str]:
+    "A checkpoint's greedy and sampled generations for the scripted prompts."
+    L = [f"## Generations ({r['name']})", '']
+    for p in r['tasks']['prompts']:
+        shown = '' if p['chat'] else p['prompt']  # a continuation is shown after its prompt
+        L += [f"**{'chat, user: ' if p['chat'] else ''}{p['prompt']}**", '']
+        L += _code_block(f"[greedy] {shown}{p['greedy']}", f"[t=0.8]  {shown}{p['sampled']}") + ['']
+    return L
+
+
+def _wrong_comment(c: dict) -> str:
+    return f"its comment says `{c['call']}` gives `{c['claimed']}`, but it gives `{c['got']}`"
+
+
+def _md_examples(title: str, examples: list[dict]) -> list[str]:
+    "A few replies, each marked right or wrong, with its gold answer or what its comment got wrong."
+    L = [f'### {title}', '']
+    for e in examples[:3]:
+        mark = '✓' if e.get('correct', e.get('passes')) else '✗'
+        notes = [f"gold: {e['gold']}"] if 'gold' in e else []
+        if e.get('claim') and not e['claim']['holds']:
+            notes.append(_wrong_comment(e['claim']))
+        note = f" ({'; '.join(notes)})" if notes else ''
+        L += [f"{mark} **{e['prompt']}**{note}", ''] + _code_block(e['reply'].strip() or '(empty)') + ['']
+    return L
+
+
 def _md_samples(results: list[dict]) -> list[str]:
-    "Each checkpoint's generations for the scripted prompts, and a few of its replies per task, marked right or wrong."
+    "Each checkpoint's generations for the scripted prompts, and a few of its replies per task."
     L = []
     for r in results:
         t = r['tasks']
         if 'prompts' in t:
-            L += [f"## Generations ({r['name']})", '']
-            for p in t['prompts']:
-                who = 'chat, user: ' if p['chat'] else ''
-                L += [
-                    f"**{who}{p['prompt']}**",
-                    '',
-                    *_code_block(
-                        f"[greedy] {'' if p['chat'] else p['prompt']}{p['greedy']}",
-                        f"[t=0.8]  {'' if p['chat'] else p['prompt']}{p['sampled']}",
-                    ),
-                    '',
-                ]
-        for task in ('arithmetic', 'word_problems', 'javascript'):
-            ex = (t.get(task) or {}).get('examples')
-            if not ex:
-                continue
-            L += [f"### Sample {task.replace('_', ' ')} replies ({r['name']})", '']
-            for e in ex[:3]:
-                mark = '✓' if e.get('correct', e.get('passes')) else '✗'
-                L += [
-                    f"{mark} **{e['prompt']}**" + (f" (gold: {e['gold']})" if 'gold' in e else ''),
-                    '',
-                    *_code_block(e['reply'].strip() or '(empty)'),
-                    '',
-                ]
+            L += _md_generations(r)
+        for task in ('arithmetic', 'word_problems'):
+            for label, s in task_runs(t[task]) if t.get(task) else []:
+                if s.get('examples'):
+                    L += _md_examples(
+                        f"Sample {task.replace('_', ' ')} replies ({_column(r, label)})", s['examples']
+                    )
+        if (t.get('javascript') or {}).get('examples'):
+            L += _md_examples(f"Sample javascript replies ({r['name']})", t['javascript']['examples'])
     return L
 
 # %% ../nbs/06_eval.ipynb #a0888474
@@ -818,7 +1041,8 @@ def _save_figure(path: Path, fig):
 
 
 def write_report(results: dict | list[dict], out_dir) -> dict[str, Path]:
-    "Write `report.json`, `report.md` and the plots for one result or several (side by side) into `out_dir`; returns the paths."
+    """Write `report.json`, `report.md` and the plots for one result or several (side by side) into
+    `out_dir`; returns the paths."""
     import matplotlib
     import matplotlib.pyplot as plt
 
@@ -843,28 +1067,43 @@ def write_report(results: dict | list[dict], out_dir) -> dict[str, Path]:
     return paths
 
 # %% ../nbs/06_eval.ipynb #987bd710
-def main(argv: list[str] | None = None) -> int:
-    "CLI: `minigpt_eval --checkpoint PATH [--out DIR] [--tasks ...] [--limit N] [--gsm8k-file F] [--compare OTHER]`."
-    p = argparse.ArgumentParser(
+class _Parser(argparse.ArgumentParser):
+    "argparse, with a bad flag reported in one line (`cli_errors` writes it), not the usage and a message."
+
+    def error(self, message):
+        raise ConfigError(f'{message} (see {self.prog} --help)')
+
+
+def _parser() -> argparse.ArgumentParser:
+    "The command's options."
+    p = _Parser(
         prog='minigpt_eval', description='Evaluate a minigpt checkpoint on held-out data and write a report.'
     )
     p.add_argument(
-        '--checkpoint', required=True, help='a run directory, its checkpoints/ folder or one checkpoint'
+        '--checkpoint',
+        required=True,
+        help='a run directory, its checkpoints/ folder, one checkpoint or minigpt:reference',
     )
-    p.add_argument('--out', metavar='DIR', help='where the report goes (default: <run>/eval)')
+    p.add_argument(
+        '--out',
+        metavar='DIR',
+        help='where the report goes (default: <run>/eval, or ./eval-<name> outside a run)',
+    )
     p.add_argument(
         '--tasks',
         nargs='+',
         default=list(TASKS),
         metavar='TASK',
-        help=f"tasks to run (default: all): {' '.join(TASKS)}",
+        help=f"tasks (default: all): {' '.join(TASKS)}",
     )
     p.add_argument(
-        '--limit',
-        type=int,
-        metavar='N',
-        help=f"problems per task (default: {', '.join(f'{k} {v}' for k, v in DEFAULT_LIMITS.items())})",
+        '--tools',
+        choices=list(TOOL_MODES),
+        help='arithmetic and word problems with the calculator, without it, or both side by side '
+        '(default: both, for a model with the tool tokens)',
     )
+    limits = ', '.join(f'{k} {v}' for k, v in DEFAULT_LIMITS.items())
+    p.add_argument('--limit', type=int, metavar='N', help=f'problems per task (default: {limits})')
     p.add_argument(
         '--gsm8k-file',
         metavar='JSONL',
@@ -878,31 +1117,57 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         '--compare',
         metavar='OTHER',
-        help='a second checkpoint, evaluated the same way and reported side by side',
+        help='a second checkpoint, evaluated the same way, reported side by side',
     )
     p.add_argument(
         '--max-batches',
         type=int,
         default=10,
         metavar='N',
-        help='validation batches (of 16 windows) per source for the loss (default: %(default)s; 0 = the whole split)',
+        help='loss: validation batches of 16 windows per source (default: %(default)s; 0: the whole split)',
     )
     p.add_argument(
         '--threads',
         type=int,
         default=0,
         metavar='N',
-        help="torch CPU threads (default: the run's runtime.num_threads, else 1 on a CPU: a tiny model decodes fastest on one)",
+        help="torch CPU threads (default: the run's num_threads, else 1 on a CPU: best for tiny models)",
     )
     p.add_argument('--device', default='auto', help='auto | cpu | cuda | cuda:N | mps (default: %(default)s)')
     p.add_argument(
         '--seed', type=int, default=0, help='seed of the problem draw and of sampling (default: %(default)s)'
     )
     p.add_argument('--quiet', action='store_true', help='print only the report path')
-    args = p.parse_args(argv)
+    return p
+
+
+def report_dir(out, checkpoints: list) -> Path:
+    """The report's directory for `checkpoints` (directories, found but not loaded): `out`, refused before
+    anything is written if it is, holds or lies inside the run of one of them; else `default_out_dir`."""
+    default = default_out_dir(checkpoints[0])
+    if out is None or Path(out).resolve() == default.resolve():  # the run's eval/ folder is its own to write
+        return default
+    labels = ["--checkpoint's run", "--compare's run"]
+    return check_output(out, {label: run_dir_of(c) for label, c in zip(labels, checkpoints)}, what='--out')
+
+
+@cli_errors(CheckpointError, DataError, ValueError, FileNotFoundError)
+def main(argv: list[str] | None = None) -> int:
+    "CLI: `minigpt_eval --checkpoint PATH [--out DIR] [--tasks ...] [--tools on|off|both] [--compare OTHER]`."
+    args = _parser().parse_args(argv)
+    found = [
+        find_checkpoint(c) for c in (args.checkpoint, args.compare) if c
+    ]  # a name resolved; nothing loaded
+    out = report_dir(args.out, found)
+    if not args.quiet:
+        where = (
+            'the run\'s eval folder' if in_run_dir(found[0]) else 'the checkpoint is not in a run directory'
+        )
+        print(f"[eval] report: {out}{'' if args.out else f' ({where})'}", flush=True)
     kw = dict(
         tasks=args.tasks,
         limit=args.limit,
+        tools=args.tools,
         gsm8k_file=args.gsm8k_file,
         gsm8k_unseen=args.gsm8k_unseen,
         device=args.device,
@@ -911,15 +1176,10 @@ def main(argv: list[str] | None = None) -> int:
         threads=args.threads or None,
         verbose=not args.quiet,
     )
-    try:
-        out = Path(args.out) if args.out else run_dir_of(load_checkpoint(args.checkpoint)) / 'eval'
-        results = [evaluate(args.checkpoint, out_dir=out, **kw)]
-        if args.compare:
-            results.append(evaluate(args.compare, out_dir=out / 'compare', **kw))
-        paths = write_report(results, out)
-    except (CheckpointError, ConfigError, DataError, ValueError, FileNotFoundError) as e:
-        print(f'error: {e}', file=sys.stderr)
-        return 2
+    results = [evaluate(found[0], out_dir=out, **kw)]
+    if args.compare:
+        results.append(evaluate(found[1], out_dir=out / 'compare', **kw))
+    paths = write_report(results, out)
     print(f"report: {paths['md']}")
     return 0
 
