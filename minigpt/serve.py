@@ -21,8 +21,16 @@ from .config import ConfigError
 from .checkpoint import Checkpoint, CheckpointError
 from .model import GPT
 from .tokenizer import Tokenizer
-from .sample import (PromptCache, SamplingSettings, TextStream, fit_chat,
-                            generate_with_tools, load_model, strip_stream, _check_device)
+from minigpt.sample import (
+    PromptCache,
+    SamplingSettings,
+    TextStream,
+    fit_chat,
+    generate_with_tools,
+    load_model,
+    strip_stream,
+    _check_device,
+)
 from .calc import calculate
 
 _log = logging.getLogger('minigpt.serve')
@@ -40,14 +48,16 @@ def listen(host: str = '127.0.0.1', port: int = 0) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
-        sock.listen(2048)    # connections wait in the backlog until the server accepts them
+        sock.listen(2048)  # connections wait in the backlog until the server accepts them
     except OSError:
         sock.close()
         raise
     return sock
 
+
 class BackgroundServer:
     "uvicorn serving `app` from a background thread on `host:port` (port 0: a free one), until `stop()`."
+
     def __init__(self, app: FastAPI, host: str = '127.0.0.1', port: int = 0, log_level: str = 'warning'):
         self.app, self.sock = app, listen(host, port)
         self.host, self.port = self.sock.getsockname()[:2]
@@ -56,7 +66,7 @@ class BackgroundServer:
         self.thread = threading.Thread(target=self.server.run, kwargs={'sockets': [self.sock]}, daemon=True)
         self.thread.start()
         t0 = time.monotonic()
-        while not self.server.started:   # uvicorn sets it once it accepts connections
+        while not self.server.started:  # uvicorn sets it once it accepts connections
             if not self.thread.is_alive() or time.monotonic() - t0 > 60:
                 raise RuntimeError('the server did not start; see the log above')
             time.sleep(0.01)
@@ -83,6 +93,7 @@ class BackgroundServer:
 # %% ../nbs/10_serve.ipynb #1e6a8f0f
 class APIError(Exception):
     "An error the client receives as OpenAI's error object, with HTTP status `status`."
+
     def __init__(self, message: str, status: int = 400, param: str | None = None, code: str | None = None):
         super().__init__(message)
         self.message, self.status, self.param, self.code = message, status, param, code
@@ -95,20 +106,36 @@ class APIError(Exception):
         return {'error': {'message': self.message, 'type': self.type, 'param': self.param, 'code': self.code}}
 
 # %% ../nbs/10_serve.ipynb #46c87376
-SUPPORTED = ('model', 'messages', 'temperature', 'top_p', 'max_tokens', 'max_completion_tokens', 'stop',
-             'seed', 'stream', 'stream_options', 'top_k', 'repetition_penalty')
+SUPPORTED = (
+    'model',
+    'messages',
+    'temperature',
+    'top_p',
+    'max_tokens',
+    'max_completion_tokens',
+    'stop',
+    'seed',
+    'stream',
+    'stream_options',
+    'top_k',
+    'repetition_penalty',
+)
 IGNORED = ('user', 'metadata', 'store', 'service_tier', 'parallel_tool_calls')
 _NO_TOOLS, _TEXT_ONLY = 'this model cannot call tools', 'this model writes plain text only'
 _PENALTY = 'use repetition_penalty instead (> 1 discourages tokens already in the context)'
-REFUSED = {   # parameter: (the values that mean "off", why any other value is refused)
+REFUSED = {  # parameter: (the values that mean "off", why any other value is refused)
     'n': ([1], 'this server returns one choice per request'),
-    'frequency_penalty': ([0], _PENALTY), 'presence_penalty': ([0], _PENALTY),
+    'frequency_penalty': ([0], _PENALTY),
+    'presence_penalty': ([0], _PENALTY),
     'logprobs': ([False], 'this server does not return log probabilities'),
     'top_logprobs': ([0], 'this server does not return log probabilities'),
     'logit_bias': ([{}], 'this server does not change logits by request'),
-    'tools': ([[]], _NO_TOOLS), 'tool_choice': (['none'], _NO_TOOLS),
-    'functions': ([[]], _NO_TOOLS), 'function_call': (['none'], _NO_TOOLS),
-    'response_format': ([{'type': 'text'}], _TEXT_ONLY), 'modalities': ([['text']], _TEXT_ONLY),
+    'tools': ([[]], _NO_TOOLS),
+    'tool_choice': (['none'], _NO_TOOLS),
+    'functions': ([[]], _NO_TOOLS),
+    'function_call': (['none'], _NO_TOOLS),
+    'response_format': ([{'type': 'text'}], _TEXT_ONLY),
+    'modalities': ([['text']], _TEXT_ONLY),
     'audio': ([], _TEXT_ONLY),
 }
 API_ROLES = {'system': 'system', 'developer': 'system', 'user': 'user', 'assistant': 'assistant'}
@@ -117,16 +144,18 @@ API_ROLES = {'system': 'system', 'developer': 'system', 'user': 'user', 'assista
 @dataclass
 class ChatRequest:
     "A checked chat completion request."
-    messages: list[dict]               # [{'role': 'system'|'user'|'assistant', 'content': str}, ...]
+
+    messages: list[dict]  # [{'role': 'system'|'user'|'assistant', 'content': str}, ...]
     settings: SamplingSettings
-    max_tokens: int | None = None      # None: as many as fit, up to the server's default
+    max_tokens: int | None = None  # None: as many as fit, up to the server's default
     stop: tuple[str, ...] = ()
     stream: bool = False
-    include_usage: bool = False        # streaming: end with a chunk that carries the token counts
+    include_usage: bool = False  # streaming: end with a chunk that carries the token counts
 
 # %% ../nbs/10_serve.ipynb #5eb7a315
 def _is_int(v) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
+
 
 def _number(body: dict, name: str, default, ok: Callable, valid: str):
     "`body[name]` if it is a finite number that passes `ok`; `default` if absent or null; else an `APIError`."
@@ -137,19 +166,26 @@ def _number(body: dict, name: str, default, ok: Callable, valid: str):
         raise APIError(f"{name} must be {valid}, got {json.dumps(v)}", param=name, code='invalid_value')
     return v
 
+
 def _content(content, i: int) -> str:
     "The text of message `i`: its content string, or its text parts joined."
     if isinstance(content, str):
         return content
     if not isinstance(content, list):
-        raise APIError(f"messages[{i}].content must be a string or a list of text parts, got "
-                       f"{json.dumps(content)[:80]}", param=f'messages[{i}].content', code='invalid_type')
+        raise APIError(
+            f"messages[{i}].content must be a string or a list of text parts, got {json.dumps(content)[:80]}",
+            param=f'messages[{i}].content',
+            code='invalid_type',
+        )
     for j, p in enumerate(content):
         if not isinstance(p, dict) or p.get('type') != 'text' or not isinstance(p.get('text'), str):
             kind = json.dumps(p.get('type') if isinstance(p, dict) else p)[:40]
-            raise APIError(f"messages[{i}].content[{j}] is a {kind} part; this model reads text parts only: "
-                           '{"type": "text", "text": "..."}', param=f'messages[{i}].content[{j}]',
-                           code='invalid_value')
+            raise APIError(
+                f"messages[{i}].content[{j}] is a {kind} part; this model reads text parts only: "
+                '{"type": "text", "text": "..."}',
+                param=f'messages[{i}].content[{j}]',
+                code='invalid_value',
+            )
     return ''.join(p['text'] for p in content)
 
 # %% ../nbs/10_serve.ipynb #ad504393
@@ -157,30 +193,46 @@ def _messages(v) -> list[dict]:
     "Check the `messages` list; returns it with `developer` read as `system` and content as plain text."
     example = 'e.g. [{"role": "user", "content": "Hi"}]'
     if v is None:
-        raise APIError(f"messages is required: a list of messages, {example}", param='messages',
-                       code='missing_required_parameter')
+        raise APIError(
+            f"messages is required: a list of messages, {example}",
+            param='messages',
+            code='missing_required_parameter',
+        )
     if not isinstance(v, list) or not v:
         what = 'is empty' if isinstance(v, list) else f'must be a list, got {json.dumps(v)[:80]}'
-        raise APIError(f"messages {what}: send at least one message, {example}", param='messages',
-                       code='invalid_value')
+        raise APIError(
+            f"messages {what}: send at least one message, {example}", param='messages', code='invalid_value'
+        )
     out = []
     for i, m in enumerate(v):
         if not isinstance(m, dict):
-            raise APIError(f"messages[{i}] must be an object with 'role' and 'content', got "
-                           f"{json.dumps(m)[:80]}", param=f'messages[{i}]', code='invalid_type')
+            raise APIError(
+                f"messages[{i}] must be an object with 'role' and 'content', got {json.dumps(m)[:80]}",
+                param=f'messages[{i}]',
+                code='invalid_type',
+            )
         extra = sorted(set(m) - {'role', 'content', 'name'})
         if extra:
-            raise APIError(f"messages[{i}] has an unrecognized key {extra[0]!r}; a message has 'role', "
-                           "'content' and optionally 'name'", param=f'messages[{i}].{extra[0]}',
-                           code='unknown_parameter')
+            raise APIError(
+                f"messages[{i}] has an unrecognized key {extra[0]!r}; a message has 'role', "
+                "'content' and optionally 'name'",
+                param=f'messages[{i}].{extra[0]}',
+                code='unknown_parameter',
+            )
         for k in ('role', 'content'):
             if k not in m:
-                raise APIError(f"messages[{i}] has no {k!r}", param=f'messages[{i}].{k}',
-                               code='missing_required_parameter')
+                raise APIError(
+                    f"messages[{i}] has no {k!r}",
+                    param=f'messages[{i}].{k}',
+                    code='missing_required_parameter',
+                )
         if not isinstance(m['role'], str) or m['role'] not in API_ROLES:
-            raise APIError(f"messages[{i}].role is {json.dumps(m['role'])[:40]}; valid roles are system, "
-                           "user and assistant (developer is read as system)", param=f'messages[{i}].role',
-                           code='invalid_value')
+            raise APIError(
+                f"messages[{i}].role is {json.dumps(m['role'])[:40]}; valid roles are system, "
+                "user and assistant (developer is read as system)",
+                param=f'messages[{i}].role',
+                code='invalid_value',
+            )
         out.append({'role': API_ROLES[m['role']], 'content': _content(m['content'], i)})
     return out
 
@@ -189,86 +241,129 @@ def _stop(v) -> tuple[str, ...]:
     stops = () if v is None else (v,) if isinstance(v, str) else v
     ok = isinstance(stops, (list, tuple)) and len(stops) <= 4 and all(isinstance(s, str) and s for s in stops)
     if not ok:
-        raise APIError(f"stop must be a non-empty string or a list of up to 4 of them, got "
-                       f"{json.dumps(v)[:80]}", param='stop', code='invalid_value')
+        raise APIError(
+            f"stop must be a non-empty string or a list of up to 4 of them, got {json.dumps(v)[:80]}",
+            param='stop',
+            code='invalid_value',
+        )
     return tuple(stops)
+
 
 def _stream(body: dict) -> tuple[bool, bool]:
     "`stream` and `stream_options.include_usage`."
     stream, opts = body.get('stream') or False, body.get('stream_options')
     if not isinstance(stream, bool):
-        raise APIError(f"stream must be true or false, got {json.dumps(stream)}", param='stream',
-                       code='invalid_type')
+        raise APIError(
+            f"stream must be true or false, got {json.dumps(stream)}", param='stream', code='invalid_type'
+        )
     if opts is None:
         return stream, False
     if not stream:
-        raise APIError("stream_options is only allowed with stream: true", param='stream_options',
-                       code='invalid_value')
+        raise APIError(
+            "stream_options is only allowed with stream: true", param='stream_options', code='invalid_value'
+        )
     usage = opts.get('include_usage', False) if isinstance(opts, dict) else None
     if type(usage) is not bool or set(opts) - {'include_usage'}:
-        raise APIError(f'stream_options must be {{"include_usage": true or false}}, got '
-                       f'{json.dumps(opts)[:80]}', param='stream_options', code='invalid_value')
+        raise APIError(
+            f'stream_options must be {{"include_usage": true or false}}, got {json.dumps(opts)[:80]}',
+            param='stream_options',
+            code='invalid_value',
+        )
     return stream, usage
 
 # %% ../nbs/10_serve.ipynb #4f2e275d
 def parse_chat_request(body, model_id: str) -> ChatRequest:
     "Check a decoded JSON body against the chat completions API; an `APIError` says what is wrong and why."
     if not isinstance(body, dict):
-        raise APIError(f"the request body must be a JSON object, got {json.dumps(body)[:80]}",
-                       code='invalid_type')
+        raise APIError(
+            f"the request body must be a JSON object, got {json.dumps(body)[:80]}", code='invalid_type'
+        )
     for k in body:
         if k not in SUPPORTED and k not in IGNORED and k not in REFUSED:
             raise APIError(f"unrecognized request argument supplied: {k}", param=k, code='unknown_parameter')
     for k, (off, why) in REFUSED.items():
         if body.get(k) is not None and not any(body[k] == v and type(body[k]) is type(v) for v in off):
-            raise APIError(f"{k} is not supported: {why}; got {json.dumps(body[k])[:80]}", param=k,
-                           code='unsupported_parameter')
+            raise APIError(
+                f"{k} is not supported: {why}; got {json.dumps(body[k])[:80]}",
+                param=k,
+                code='unsupported_parameter',
+            )
     if body.get('model') is not None and body['model'] != model_id:
-        raise APIError(f"the model {json.dumps(body['model'])[:80]} does not exist here; this server serves "
-                       f"{json.dumps(model_id)} (GET /v1/models)", 404, 'model', 'model_not_found')
+        raise APIError(
+            f"the model {json.dumps(body['model'])[:80]} does not exist here; this server serves "
+            f"{json.dumps(model_id)} (GET /v1/models)",
+            404,
+            'model',
+            'model_not_found',
+        )
     messages = _messages(body.get('messages'))
     d = SamplingSettings()
-    temperature = _number(body, 'temperature', d.temperature, lambda v: 0 <= v <= 2,
-                          'a number from 0 to 2 (0 = greedy)')
+    temperature = _number(
+        body, 'temperature', d.temperature, lambda v: 0 <= v <= 2, 'a number from 0 to 2 (0 = greedy)'
+    )
     top_p = _number(body, 'top_p', d.top_p, lambda v: 0 < v <= 1, 'a number in (0, 1] (1 = off)')
     top_k = _number(body, 'top_k', d.top_k, lambda v: _is_int(v) and v >= 0, 'an integer >= 0 (0 = off)')
-    penalty = _number(body, 'repetition_penalty', d.repetition_penalty, lambda v: v > 0,
-                      'a number > 0 (1 = off)')
+    penalty = _number(
+        body, 'repetition_penalty', d.repetition_penalty, lambda v: v > 0, 'a number > 0 (1 = off)'
+    )
     given = body.get('max_tokens'), body.get('max_completion_tokens')
     if None not in given and given[0] != given[1]:
-        raise APIError("max_tokens and max_completion_tokens differ; send one of them", param='max_tokens',
-                       code='invalid_value')
+        raise APIError(
+            "max_tokens and max_completion_tokens differ; send one of them",
+            param='max_tokens',
+            code='invalid_value',
+        )
     name = 'max_tokens' if given[1] is None else 'max_completion_tokens'
     max_tokens = _number(body, name, None, lambda v: _is_int(v) and v >= 1, 'a positive integer')
-    seed = _number(body, 'seed', None, lambda v: _is_int(v) and 0 <= v < 2**63,
-                   'an integer from 0 to 2**63 - 1')
+    seed = _number(
+        body, 'seed', None, lambda v: _is_int(v) and 0 <= v < 2**63, 'an integer from 0 to 2**63 - 1'
+    )
 
     stream, include_usage = _stream(body)
     settings = SamplingSettings(temperature, top_k, top_p, penalty, max_tokens or d.max_new_tokens, seed)
     return ChatRequest(messages, settings, max_tokens, _stop(body.get('stop')), stream, include_usage)
 
 # %% ../nbs/10_serve.ipynb #108ef3f5
-def fit_prompt(tokenizer: Tokenizer, messages: list[dict], context: int, max_tokens: int | None = None,
-               default_max_tokens: int = 256) -> tuple[list[int], int, int]:
+def fit_prompt(
+    tokenizer: Tokenizer,
+    messages: list[dict],
+    context: int,
+    max_tokens: int | None = None,
+    default_max_tokens: int = 256,
+) -> tuple[list[int], int, int]:
     "`(ids, dropped, budget)`: prompt ids of `messages` less the oldest turns, with room for `budget` tokens."
     if max_tokens is not None and max_tokens >= context:
-        raise APIError(f"max_tokens is {max_tokens}, but the model's context is {context} tokens, prompt "
-                       f"included: ask for at most {context - 1} (fewer with a longer prompt)",
-                       param='max_tokens', code='context_length_exceeded')
+        raise APIError(
+            f"max_tokens is {max_tokens}, but the model's context is {context} tokens, prompt "
+            f"included: ask for at most {context - 1} (fewer with a longer prompt)",
+            param='max_tokens',
+            code='context_length_exceeded',
+        )
     room = max_tokens if max_tokens is not None else min(default_max_tokens, context // 2)
     try:
         kept, ids = fit_chat(tokenizer, messages, context - room)
-    except ValueError:    # even the system prompt and the newest message leave no room
+    except ValueError:  # even the system prompt and the newest message leave no room
         system = [m for m in messages if m['role'] == 'system']
         newest = [m for m in messages if m['role'] != 'system'][-1:]
         need = len(tokenizer.render_chat(system + newest, add_generation_prompt=True)[0])
-        what = ('the system prompt and the newest message take' if system and newest else
-                'the system prompt takes' if system else 'the newest message takes')
-        reply = f"max_tokens is {room}" if max_tokens is not None else f"{room} are kept for the reply " \
-                "(max_tokens not given)"
-        raise APIError(f"{what} {need} tokens and {reply}: {need + room} in all, more than the model's "
-                       f"context of {context} tokens; send a shorter message or a smaller max_tokens",
-                       param='messages', code='context_length_exceeded') from None
+        what = (
+            'the system prompt and the newest message take'
+            if system and newest
+            else 'the system prompt takes'
+            if system
+            else 'the newest message takes'
+        )
+        reply = (
+            f"max_tokens is {room}"
+            if max_tokens is not None
+            else f"{room} are kept for the reply (max_tokens not given)"
+        )
+        raise APIError(
+            f"{what} {need} tokens and {reply}: {need + room} in all, more than the model's "
+            f"context of {context} tokens; send a shorter message or a smaller max_tokens",
+            param='messages',
+            code='context_length_exceeded',
+        ) from None
     budget = max_tokens if max_tokens is not None else min(default_max_tokens, context - len(ids))
     return ids, len(messages) - len(kept), budget
 
@@ -277,27 +372,50 @@ def sse_event(data) -> bytes:
     "One server-sent event: `data: <JSON>` and a blank line (`data: [DONE]` for the string `'[DONE]'`)."
     return f"data: {data if isinstance(data, str) else json.dumps(data, ensure_ascii=False)}\n\n".encode()
 
+
 def usage_of(result: dict) -> dict:
     "OpenAI's token counts of a finished job (`cached_tokens`: prompt tokens found in the KV cache)."
     p, c = result['prompt_tokens'], result['completion_tokens']
-    return {'prompt_tokens': p, 'completion_tokens': c, 'total_tokens': p + c,
-            'prompt_tokens_details': {'cached_tokens': result['cached_tokens']}}
+    return {
+        'prompt_tokens': p,
+        'completion_tokens': c,
+        'total_tokens': p + c,
+        'prompt_tokens_details': {'cached_tokens': result['cached_tokens']},
+    }
+
 
 def stream_chunk(job, model_id: str, delta: dict, finish_reason: str | None = None) -> dict:
     "A `chat.completion.chunk`: one piece of a streamed reply."
-    return {'id': job.id, 'object': 'chat.completion.chunk', 'created': job.created, 'model': model_id,
-            'choices': [{'index': 0, 'delta': delta, 'logprobs': None, 'finish_reason': finish_reason}]}
+    return {
+        'id': job.id,
+        'object': 'chat.completion.chunk',
+        'created': job.created,
+        'model': model_id,
+        'choices': [{'index': 0, 'delta': delta, 'logprobs': None, 'finish_reason': finish_reason}],
+    }
+
 
 def completion_of(job, model_id: str, text: str) -> dict:
     "A whole `chat.completion` for `job`'s reply `text`."
-    choice = {'index': 0, 'message': {'role': 'assistant', 'content': text}, 'logprobs': None,
-              'finish_reason': job.result['finish_reason']}
-    return {'id': job.id, 'object': 'chat.completion', 'created': job.created, 'model': model_id,
-            'choices': [choice], 'usage': usage_of(job.result)}
+    choice = {
+        'index': 0,
+        'message': {'role': 'assistant', 'content': text},
+        'logprobs': None,
+        'finish_reason': job.result['finish_reason'],
+    }
+    return {
+        'id': job.id,
+        'object': 'chat.completion',
+        'created': job.created,
+        'model': model_id,
+        'choices': [choice],
+        'usage': usage_of(job.result),
+    }
 
 # %% ../nbs/10_serve.ipynb #9e2e9e96
 class StopText:
     "Text pieces in, text out, cut before the first of the `stops` strings; a possible start of one waits."
+
     def __init__(self, stops=()):
         self.stops, self.held, self.hit = tuple(stops), '', False
 
@@ -309,10 +427,10 @@ class StopText:
         found = [i for i in (text.find(s) for s in self.stops) if i >= 0]
         if found:
             self.hit, self.held = True, ''
-            return text[:min(found)]
+            return text[: min(found)]
         keep = max((k for s in self.stops for k in range(1, len(s)) if text.endswith(s[:k])), default=0)
-        self.held = text[len(text) - keep:]
-        return text[:len(text) - keep]
+        self.held = text[len(text) - keep :]
+        return text[: len(text) - keep]
 
     def flush(self) -> str:
         "At the end of the text: what was held back."
@@ -323,6 +441,7 @@ class StopText:
 @dataclass
 class Job:
     "One reply to generate: prompt ids and settings in; events out through `emit` (called by the worker)."
+
     ids: list[int]
     settings: SamplingSettings
     stop: tuple[str, ...] = ()
@@ -330,7 +449,7 @@ class Job:
     id: str = field(default_factory=lambda: 'chatcmpl-' + uuid.uuid4().hex[:24])
     created: int = field(default_factory=lambda: int(time.time()))
     cancelled: threading.Event = field(default_factory=threading.Event, repr=False)
-    result: dict = field(default_factory=dict)    # counts, timings and finish_reason, filled in by the worker
+    result: dict = field(default_factory=dict)  # counts, timings and finish_reason, filled in by the worker
 
     def cancel(self):
         "Stop this job: before it starts, it never runs; while it runs, it ends at the next token."
@@ -339,12 +458,13 @@ class Job:
 # %% ../nbs/10_serve.ipynb #3a7a4b44
 class Engine:
     "One worker thread that runs jobs one at a time, first come first served, on one model and one KV cache."
+
     def __init__(self, model: GPT, tokenizer: Tokenizer, max_queue: int = 64):
         self.model, self.tokenizer = model, tokenizer
         self.jobs: queue.Queue = queue.Queue(maxsize=max_queue)
         self.cache = PromptCache(model)
         self.stop_ids = (tokenizer.eot_id, tokenizer.eos_id)
-        self.finished: deque = deque(maxlen=1000)    # results of the last jobs, newest last
+        self.finished: deque = deque(maxlen=1000)  # results of the last jobs, newest last
         self.current: Job | None = None
         self.thread: threading.Thread | None = None
 
@@ -361,8 +481,11 @@ class Engine:
         try:
             self.jobs.put_nowait(job)
         except queue.Full:
-            raise APIError(f"the server is busy: {self.jobs.maxsize} requests are already waiting; try again "
-                           "shortly", status=503, code='server_busy') from None
+            raise APIError(
+                f"the server is busy: {self.jobs.maxsize} requests are already waiting; try again shortly",
+                status=503,
+                code='server_busy',
+            ) from None
         return job
 
     def stop(self, timeout: float = 10):
@@ -393,14 +516,21 @@ def _work(self: Engine):
             self.current = None
             self.finished.append(job.result)
 
+
 @patch
 def _finish(self: Engine, job: Job, reason: str):
     r = job.result
     r.update(id=job.id, finish_reason=reason)
     for k in ('prompt_tokens', 'cached_tokens', 'completion_tokens'):
         r.setdefault(k, len(job.ids) if k == 'prompt_tokens' else 0)
-    _log.info('%s: %d prompt tokens (%d cached), %d generated, %s', job.id, r['prompt_tokens'],
-              r['cached_tokens'], r['completion_tokens'], reason)
+    _log.info(
+        '%s: %d prompt tokens (%d cached), %d generated, %s',
+        job.id,
+        r['prompt_tokens'],
+        r['cached_tokens'],
+        r['completion_tokens'],
+        reason,
+    )
     job.emit(('done', r))
 
 # %% ../nbs/10_serve.ipynb #e0b45f25
@@ -408,16 +538,32 @@ def _finish(self: Engine, job: Job, reason: str):
 def run(self: Engine, job: Job):
     "Generate `job`'s reply: `('text', piece)` events, then `('done', result)`; stop early if cancelled."
     s, r, t0 = job.settings, job.result, time.perf_counter()
-    r.update(prompt_tokens=len(job.ids), cached_tokens=self.cache.reusable(job.ids), completion_tokens=0,
-             waited=t0 - r.get('submitted', t0))
+    r.update(
+        prompt_tokens=len(job.ids),
+        cached_tokens=self.cache.reusable(job.ids),
+        completion_tokens=0,
+        waited=t0 - r.get('submitted', t0),
+    )
     if job.cancelled.is_set():
         return self._finish(job, 'cancelled')
     seed = s.seed if s.seed is not None else int.from_bytes(os.urandom(4), 'little')
     generator = torch.Generator(self.model.lm_head.weight.device).manual_seed(seed)
-    tokens = generate_with_tools(self.model, self.tokenizer, job.ids, s.max_new_tokens, calculate,
-                                 self.stop_ids, generator, self.cache, temperature=s.temperature,
-                                 top_k=s.top_k, top_p=s.top_p, repetition_penalty=s.repetition_penalty)
+    tokens = generate_with_tools(
+        self.model,
+        self.tokenizer,
+        job.ids,
+        s.max_new_tokens,
+        calculate,
+        self.stop_ids,
+        generator,
+        self.cache,
+        temperature=s.temperature,
+        top_k=s.top_k,
+        top_p=s.top_p,
+        repetition_penalty=s.repetition_penalty,
+    )
     text, stop, end = TextStream(self.tokenizer), StopText(job.stop), ['length']
+
     def pieces():
         for i in tokens:
             if job.cancelled.is_set():
@@ -428,6 +574,7 @@ def run(self: Engine, job: Job):
                 end[0] = 'stop'
             yield text.add(i)
         yield text.flush()
+
     try:
         for piece in strip_stream(pieces()):
             out = stop.add(piece)
@@ -445,7 +592,8 @@ def run(self: Engine, job: Job):
     self._finish(job, end[0])
 
 # %% ../nbs/10_serve.ipynb #bef7baef
-MAX_BODY = 1_000_000   # bytes
+MAX_BODY = 1_000_000  # bytes
+
 
 async def read_body(request: Request):
     "The request's body, decoded from JSON; an `APIError` if it is empty, too large or not JSON."
@@ -453,8 +601,11 @@ async def read_body(request: Request):
     async for part in request.stream():
         data += part
         if len(data) > MAX_BODY:
-            raise APIError(f"the request body is over {MAX_BODY} bytes; send a shorter chat", status=413,
-                           code='request_too_large')
+            raise APIError(
+                f"the request body is over {MAX_BODY} bytes; send a shorter chat",
+                status=413,
+                code='request_too_large',
+            )
     example = 'send a JSON object such as {"messages": [{"role": "user", "content": "Hi"}]}'
     if not data.strip():
         raise APIError(f"the request body is empty; {example}", code='invalid_json')
@@ -471,6 +622,7 @@ def _call_soon(loop, fn, *args):
     except RuntimeError:
         pass
 
+
 async def _disconnected(receive):
     "Return when the client has gone away (the body was read already, so the next message is the disconnect)."
     while (await receive())['type'] != 'http.disconnect':
@@ -479,8 +631,10 @@ async def _disconnected(receive):
 # %% ../nbs/10_serve.ipynb #229f8ae8
 class JobResponse(Response):
     "A queued job's answer, as SSE chunks (`stream`) or one JSON body; the job stops if the client goes away."
-    def __init__(self, job: Job, events: asyncio.Queue, model_id: str, stream: bool, include_usage: bool,
-                 headers: dict):
+
+    def __init__(
+        self, job: Job, events: asyncio.Queue, model_id: str, stream: bool, include_usage: bool, headers: dict
+    ):
         self.job, self.events, self.model_id, self.stream = job, events, model_id, stream
         self.include_usage, self.extra_headers, self.background = include_usage, headers, None
 
@@ -491,22 +645,29 @@ class JobResponse(Response):
             await asyncio.wait({sending, gone}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             if 'finish_reason' not in self.job.result:
-                self.job.cancel()      # the client left (or sending failed) before the job ended
+                self.job.cancel()  # the client left (or sending failed) before the job ended
             for t in (sending, gone):
                 t.cancel()
             await asyncio.gather(sending, gone, return_exceptions=True)
 
     async def _start(self, send, status: int, content_type: str):
         headers = [('content-type', content_type), *self.extra_headers.items()]
-        await send({'type': 'http.response.start', 'status': status,
-                    'headers': [(k.encode(), str(v).encode()) for k, v in headers]})
+        await send(
+            {
+                'type': 'http.response.start',
+                'status': status,
+                'headers': [(k.encode(), str(v).encode()) for k, v in headers],
+            }
+        )
 
 # %% ../nbs/10_serve.ipynb #141dd3c2
 @patch
 async def _stream(self: JobResponse, send):
     await self._start(send, 200, 'text/event-stream; charset=utf-8')
+
     async def event(data):
         await send({'type': 'http.response.body', 'body': sse_event(data), 'more_body': True})
+
     await event(stream_chunk(self.job, self.model_id, {'role': 'assistant', 'content': ''}))
     while True:
         kind, value = await self.events.get()
@@ -523,6 +684,7 @@ async def _stream(self: JobResponse, send):
         await event('[DONE]')
         break
     await send({'type': 'http.response.body', 'body': b'', 'more_body': False})
+
 
 @patch
 async def _whole(self: JobResponse, send):
@@ -541,6 +703,7 @@ async def _whole(self: JobResponse, send):
 # %% ../nbs/10_serve.ipynb #c94c7498
 ROUTES = 'GET /, GET /health, GET /v1/models, POST /v1/chat/completions'
 
+
 def model_id_of(checkpoint: Checkpoint | None) -> str:
     "The model's name in the API: `<run>/<checkpoint>` (a checkpoint in a run directory) or `<checkpoint>`."
     if checkpoint is None:
@@ -548,8 +711,14 @@ def model_id_of(checkpoint: Checkpoint | None) -> str:
     p = checkpoint.path
     return f'{p.parent.parent.name}/{p.name}' if p.parent.name == 'checkpoints' else p.name
 
-def create_app(model: GPT, tokenizer: Tokenizer, checkpoint: Checkpoint | None = None, max_queue: int = 64,
-               default_max_tokens: int = 256) -> FastAPI:
+
+def create_app(
+    model: GPT,
+    tokenizer: Tokenizer,
+    checkpoint: Checkpoint | None = None,
+    max_queue: int = 64,
+    default_max_tokens: int = 256,
+) -> FastAPI:
     "The server: a chat page at `/`, OpenAI's chat completions at `/v1`, and `/health`; an `Engine` answers."
     engine = Engine(model, tokenizer, max_queue)
 
@@ -575,8 +744,10 @@ def _add_errors(app: FastAPI):
     @app.exception_handler(HTTPException)
     async def http_error(request, e: HTTPException):
         method, path, status = request.method, request.url.path, e.status_code
-        msg = {404: f"no such endpoint: {method} {path}; this server has {ROUTES}",
-               405: f"{method} is not allowed on {path}; this server has {ROUTES}"}.get(status, str(e.detail))
+        msg = {
+            404: f"no such endpoint: {method} {path}; this server has {ROUTES}",
+            405: f"{method} is not allowed on {path}; this server has {ROUTES}",
+        }.get(status, str(e.detail))
         error = APIError(msg, status, code='not_found' if status == 404 else None)
         return JSONResponse(error.body(), status)
 
@@ -597,15 +768,25 @@ def _add_info(app: FastAPI, model: GPT, checkpoint: Checkpoint | None, default_m
     @app.get('/v1/models/{name:path}')
     async def one_model(name: str):
         if name != model_id:
-            raise APIError(f"the model {json.dumps(name)} does not exist here; this server serves "
-                           f"{json.dumps(model_id)}", 404, 'model', 'model_not_found')
+            raise APIError(
+                f"the model {json.dumps(name)} does not exist here; this server serves "
+                f"{json.dumps(model_id)}",
+                404,
+                'model',
+                'model_not_found',
+            )
         return card
 
     @app.get('/health')
     async def health():
-        return {'status': 'ok', 'model': model_id, 'context': model.config.seq_len,
-                'queued': engine.jobs.qsize(), 'busy': engine.current is not None,
-                'served': len(engine.finished)}
+        return {
+            'status': 'ok',
+            'model': model_id,
+            'context': model.config.seq_len,
+            'queued': engine.jobs.qsize(),
+            'busy': engine.current is not None,
+            'served': len(engine.finished),
+        }
 
     @app.get('/', response_class=HTMLResponse)
     async def page():
@@ -618,8 +799,9 @@ def _add_chat(app: FastAPI, tokenizer: Tokenizer, context: int, default_max_toke
     @app.post('/v1/chat/completions')
     async def chat_completions(request: Request):
         req = parse_chat_request(await read_body(request), model_id)
-        ids, dropped, budget = fit_prompt(tokenizer, req.messages, context, req.max_tokens,
-                                          default_max_tokens)
+        ids, dropped, budget = fit_prompt(
+            tokenizer, req.messages, context, req.max_tokens, default_max_tokens
+        )
 
         job = Job(ids, dataclasses.replace(req.settings, max_new_tokens=budget), req.stop)
         loop, events = asyncio.get_running_loop(), asyncio.Queue()
@@ -849,34 +1031,68 @@ $("input").addEventListener("keydown", (e) => {
 '''
 
 # %% ../nbs/10_serve.ipynb #468de082
-def chat_page(model_id: str, model: GPT, checkpoint: Checkpoint | None = None,
-              default_max_tokens: int = 256) -> str:
+def chat_page(
+    model_id: str, model: GPT, checkpoint: Checkpoint | None = None, default_max_tokens: int = 256
+) -> str:
     "The chat page for `model`, its name, size, context and default settings filled in."
     L, d = model.config.seq_len, SamplingSettings()
     step = f'step {checkpoint.step}, ' if checkpoint is not None else ''
     about = f'({step}{model.num_params() / 1e6:.2f}M parameters, context {L} tokens)'
-    config = {'model': model_id, 'about': about, 'context': L, 'temperature': d.temperature, 'top_p': d.top_p,
-              'max_tokens': min(default_max_tokens, L // 2)}
+    config = {
+        'model': model_id,
+        'about': about,
+        'context': L,
+        'temperature': d.temperature,
+        'top_p': d.top_p,
+        'max_tokens': min(default_max_tokens, L // 2),
+    }
     return PAGE.replace('__CONFIG__', json.dumps(config).replace('<', '\\u003c').replace('&', '\\u0026'))
 
 # %% ../nbs/10_serve.ipynb #97bec03a
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog='minigpt_serve', description='Serve a trained minigpt model: a chat '
-                                'page at / and the OpenAI chat completions API at /v1.')
-    p.add_argument('--checkpoint', required=True, metavar='PATH',
-                   help='a run directory (its latest checkpoint) or a checkpoint directory')
-    p.add_argument('--host', default='127.0.0.1',
-                   help='address to listen on (default: %(default)s, this machine only)')
-    p.add_argument('--port', type=int, default=8000,
-                   help='port to listen on (default: %(default)s; 0 = a free one)')
-    p.add_argument('--device', default='auto', metavar='DEV',
-                   help='auto | cpu | cuda | cuda:N | mps (default: %(default)s)')
-    p.add_argument('--max-queue', type=int, default=64, metavar='N',
-                   help='requests that may wait for the model (default: %(default)s)')
-    p.add_argument('--max-tokens', type=int, default=256, metavar='N',
-                   help='longest reply when a request sets no max_tokens (default: %(default)s)')
-    p.add_argument('--log-level', default='info', choices=['debug', 'info', 'warning', 'error'],
-                   help='info logs every request and every reply (default: %(default)s)')
+    p = argparse.ArgumentParser(
+        prog='minigpt_serve',
+        description='Serve a trained minigpt model: a chat '
+        'page at / and the OpenAI chat completions API at /v1.',
+    )
+    p.add_argument(
+        '--checkpoint',
+        required=True,
+        metavar='PATH',
+        help='a run directory (its latest checkpoint) or a checkpoint directory',
+    )
+    p.add_argument(
+        '--host', default='127.0.0.1', help='address to listen on (default: %(default)s, this machine only)'
+    )
+    p.add_argument(
+        '--port', type=int, default=8000, help='port to listen on (default: %(default)s; 0 = a free one)'
+    )
+    p.add_argument(
+        '--device',
+        default='auto',
+        metavar='DEV',
+        help='auto | cpu | cuda | cuda:N | mps (default: %(default)s)',
+    )
+    p.add_argument(
+        '--max-queue',
+        type=int,
+        default=64,
+        metavar='N',
+        help='requests that may wait for the model (default: %(default)s)',
+    )
+    p.add_argument(
+        '--max-tokens',
+        type=int,
+        default=256,
+        metavar='N',
+        help='longest reply when a request sets no max_tokens (default: %(default)s)',
+    )
+    p.add_argument(
+        '--log-level',
+        default='info',
+        choices=['debug', 'info', 'warning', 'error'],
+        help='info logs every request and every reply (default: %(default)s)',
+    )
     return p
 
 # %% ../nbs/10_serve.ipynb #37ce60dc
@@ -893,9 +1109,12 @@ def _setup(args):
     try:
         sock = listen(args.host, args.port)
     except (OSError, OverflowError) as e:
-        raise ValueError(f"cannot listen on {args.host}:{args.port} ({getattr(e, 'strerror', None) or e}); "
-                         "choose another --port (0 = a free one) or --host") from None
+        raise ValueError(
+            f"cannot listen on {args.host}:{args.port} ({getattr(e, 'strerror', None) or e}); "
+            "choose another --port (0 = a free one) or --host"
+        ) from None
     return model, ck, app, sock
+
 
 def main(argv: list[str] | None = None) -> int:
     "CLI: `minigpt_serve --checkpoint PATH [--host H] [--port P] [--device DEV] [--max-queue N] ...`."
@@ -907,14 +1126,20 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     host, port = sock.getsockname()[:2]
     url = f"http://{f'[{host}]' if ':' in host else host}:{port}"
-    print(f"minigpt_serve: {app.state.model_id} ({ck.path}, step {ck.step}, {model.num_params() / 1e6:.2f}M "
-          f"parameters, context {model.config.seq_len} tokens) on {model.lm_head.weight.device}\n"
-          f"  chat page: {url}/\n  API:       {url}/v1  (OpenAI chat completions; any api_key)\n"
-          f"  one generation at a time, up to {args.max_queue} requests waiting; Ctrl-C stops",
-          file=sys.stderr, flush=True)
+    print(
+        f"minigpt_serve: {app.state.model_id} ({ck.path}, step {ck.step}, {model.num_params() / 1e6:.2f}M "
+        f"parameters, context {model.config.seq_len} tokens) on {model.lm_head.weight.device}\n"
+        f"  chat page: {url}/\n  API:       {url}/v1  (OpenAI chat completions; any api_key)\n"
+        f"  one generation at a time, up to {args.max_queue} requests waiting; Ctrl-C stops",
+        file=sys.stderr,
+        flush=True,
+    )
     if host not in ('127.0.0.1', '::1'):
-        print(f'note: listening on {host}: other machines can reach this server, and it has no '
-              'authentication', file=sys.stderr, flush=True)
+        print(
+            f'note: listening on {host}: other machines can reach this server, and it has no authentication',
+            file=sys.stderr,
+            flush=True,
+        )
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter('%(levelname)s:     %(message)s'))
     _log.addHandler(handler)
@@ -922,7 +1147,7 @@ def main(argv: list[str] | None = None) -> int:
     config = uvicorn.Config(app, log_level=args.log_level, timeout_graceful_shutdown=2)
     try:
         uvicorn.Server(config).run(sockets=[sock])
-    except KeyboardInterrupt:    # uvicorn shuts down on Ctrl-C, then raises it again for the caller
+    except KeyboardInterrupt:  # uvicorn shuts down on Ctrl-C, then raises it again for the caller
         pass
     return 0
 
@@ -936,12 +1161,15 @@ def serve(checkpoint, host: str = '127.0.0.1', port: int = 0, device: str = 'aut
     model, tok, ck = load_model(checkpoint, device)
     return BackgroundServer(create_app(model, tok, ck, **kw), host, port)
 
+
 @patch
 def show(self: BackgroundServer, height: int = 640):
     "Show the chat page in the notebook: through Colab's port proxy in Colab, else in an iframe."
     if 'google.colab' in sys.modules:
         from google.colab import output
+
         output.serve_kernel_port_as_iframe(self.port, height=height)
     else:
         from IPython.display import IFrame, display
+
         display(IFrame(self.url + '/', width='100%', height=height))
