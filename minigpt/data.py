@@ -562,19 +562,18 @@ def val_batches(
     return batches.eval_batches(max_batches)
 
 # %% ../nbs/03_data.ipynb #7e24b73d
-def fit_records(docs: np.ndarray, tokens, mask, eot_id: int, room: int) -> tuple[np.ndarray, int, int]:
+def fit_records(docs: np.ndarray, mask, room: int) -> tuple[np.ndarray, int, int]:
     """The spans `(start, length)` of the records `docs` (rows `(start, length)` of the shard) that fit in
-    `room` tokens: whole, or cut after the last assistant turn (an `eot_id` with loss) that ends in time;
-    a record with no such turn is dropped. Returns `(spans, n_cut, n_dropped)`."""
+    `room` tokens: whole, or from their start to their last loss-carrying token (`mask`) inside `room`;
+    a record with none there is dropped. Returns `(spans, n_cut, n_dropped)`."""
     spans, n_cut, n_dropped = [], 0, 0
     for start, length in docs.tolist():
         if length > room:
-            ids, m = np.asarray(tokens[start : start + room]), np.asarray(mask[start : start + room])
-            ends = np.flatnonzero((ids == eot_id) & (m == 1)) + 1  # lengths that end a reply
-            if len(ends) == 0:
+            kept = np.flatnonzero(np.asarray(mask[start : start + room]))  # reply tokens inside the row
+            if len(kept) == 0:
                 n_dropped += 1
                 continue
-            length, n_cut = int(ends[-1]), n_cut + 1
+            length, n_cut = int(kept[-1]) + 1, n_cut + 1
         spans.append((start, length))
     return np.asarray(spans, dtype=np.int64).reshape(-1, 2), n_cut, n_dropped
 
@@ -620,9 +619,8 @@ class PackedBatches(Batches):
         super().__init__(data_dir, split, seq_len, batch_size, seed, rank, world_size, source)
         docs = np.load(self.dir / self.meta['splits'][split]['files']['docs'])
         docs = docs[(docs[:, 0] >= self.start) & (docs[:, 0] < self.end)]
-        eot = self.meta['special_ids']['eot']
         self.n_records = len(docs)
-        self.spans, self.n_cut, self.n_dropped = fit_records(docs, self.tokens, self.mask, eot, seq_len + 1)
+        self.spans, self.n_cut, self.n_dropped = fit_records(docs, self.mask, seq_len + 1)
         row = pack_best_fit(self.spans[:, 1], seq_len + 1)
         self.n_windows, self.slack = int(row.max()) + 1 if len(row) else 0, 0  # rows stand in for windows
         self.row_items = np.lexsort((np.arange(len(row)), row))  # the spans row by row, in shard order
@@ -702,8 +700,8 @@ def summary(self: PackedBatches) -> str:
     "One line: records, rows, how full they are, and how many records were cut or dropped."
     return (
         f"{self.n_records - self.n_dropped:,} of {self.n_records:,} records in {self.n_windows:,} rows of "
-        f"{self.seq_len + 1} tokens ({self.fill:.0%} filled, the rest padding); {self.n_cut:,} cut after the "
-        f"last reply that fits, {self.n_dropped:,} dropped (no reply ends in time)"
+        f"{self.seq_len + 1} tokens ({self.fill:.0%} filled, the rest padding); {self.n_cut:,} cut at the row's "
+        f"end, {self.n_dropped:,} dropped (no reply token inside the row)"
     )
 
 # %% ../nbs/03_data.ipynb #a5451eb4
