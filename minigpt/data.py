@@ -217,7 +217,8 @@ def _split_problem(name: str, sp) -> str | None:
         if not isinstance(r, dict) or not all(_is_count(r.get(k)) for k in _SOURCE_COUNTS):
             return f'splits.{name}.sources.{s} must give {", ".join(_SOURCE_COUNTS)} as counts'
         if not r['start'] <= r['end'] <= sp['tokens']:
-            return f"splits.{name}.sources.{s} spans {r['start']}..{r['end']}, outside the split's {sp['tokens']} tokens"
+            span = f"{r['start']}..{r['end']}"
+            return f"splits.{name}.sources.{s} spans {span}, outside the split's {sp['tokens']} tokens"
     return None
 
 
@@ -255,7 +256,8 @@ def _meta_problem(meta) -> str | None:
 
 
 def read_meta(data_dir) -> dict:
-    "The `meta.json` of a shard directory written by `prepare_data`, checked: a malformed one is a `DataError`."
+    """The `meta.json` of a shard directory written by `prepare_data`, checked: a malformed one is a
+    `DataError`."""
     p = Path(data_dir) / 'meta.json'
     if not p.is_file():
         raise DataError(f"no prepared data in {data_dir} (no meta.json): run prepare_data or minigpt_data")
@@ -579,7 +581,8 @@ def fit_records(docs: np.ndarray, mask, room: int) -> tuple[np.ndarray, int, int
 
 # %% ../nbs/03_data.ipynb #9f6ec7cb
 def pack_best_fit(lengths, capacity: int) -> np.ndarray:
-    "Best-fit decreasing: longest first, each length into the row with the least room that holds it. Returns each one's row."
+    """Best-fit decreasing: longest first, each length into the row with the least room that holds it. Returns
+    each one's row."""
     lengths = np.asarray(lengths, dtype=np.int64)
     if len(lengths) and (lengths.min() < 1 or lengths.max() > capacity):
         raise ValueError(f"every length must be between 1 and the capacity {capacity}")
@@ -700,8 +703,8 @@ def summary(self: PackedBatches) -> str:
     "One line: records, rows, how full they are, and how many records were cut or dropped."
     return (
         f"{self.n_records - self.n_dropped:,} of {self.n_records:,} records in {self.n_windows:,} rows of "
-        f"{self.seq_len + 1} tokens ({self.fill:.0%} filled, the rest padding); {self.n_cut:,} cut at the row's "
-        f"end, {self.n_dropped:,} dropped (no reply token inside the row)"
+        f"{self.seq_len + 1} tokens ({self.fill:.0%} filled, the rest padding); "
+        f"{self.n_cut:,} cut at the row's end, {self.n_dropped:,} dropped (no reply token inside the row)"
     )
 
 # %% ../nbs/03_data.ipynb #a5451eb4

@@ -41,6 +41,7 @@ from minigpt.checkpoint import (
     load_checkpoint,
 )
 from .metrics import heldout_loss
+from .sample import generate_with_tools
 from .train import Prefetcher, Trainer, TrainingError, build_optimizer
 
 # %% auto #0
@@ -66,7 +67,8 @@ def _check_lora_sizes(rank: int, alpha: float, dropout: float, d_in: int, d_out:
 
 
 class LoRALinear(nn.Module):
-    "A frozen `nn.Linear` plus a trainable low-rank update: `y = base(x) + (alpha / rank) * B(A(dropout(x)))`."
+    """A frozen `nn.Linear` plus a trainable low-rank update: `y = base(x) + (alpha / rank) *
+    B(A(dropout(x)))`."""
 
     def __init__(self, base: nn.Linear, rank: int = 8, alpha: float = 16.0, dropout: float = 0.0):
         super().__init__()
@@ -112,7 +114,8 @@ class LoRALinear(nn.Module):
 # %% ../nbs/08_finetune.ipynb #20bd2c6b
 @dataclass
 class LoRAConfig:
-    "Which `nn.Linear` layers get an adapter, and its size: `rank`, `alpha` (the update is scaled by alpha / rank), `dropout`."
+    """Which `nn.Linear` layers get an adapter, and its size: `rank`, `alpha` (the update is scaled by alpha /
+    rank), `dropout`."""
 
     rank: int = 8
     alpha: float = 16.0
@@ -128,7 +131,8 @@ def _set_module(root: nn.Module, name: str, new: nn.Module):
 
 
 def add_lora(model: nn.Module, cfg: LoRAConfig | None = None) -> list[str]:
-    "Freeze every parameter of `model`, then wrap each `nn.Linear` named by `cfg.targets` in a `LoRALinear`. Returns the wrapped names."
+    """Freeze every parameter of `model`, then wrap each `nn.Linear` named by `cfg.targets` in a `LoRALinear`.
+    Returns the wrapped names."""
     cfg = cfg or LoRAConfig()
     if any(isinstance(m, LoRALinear) for m in model.modules()):
         raise ValueError("the model already has LoRA adapters")
@@ -142,7 +146,8 @@ def add_lora(model: nn.Module, cfg: LoRAConfig | None = None) -> list[str]:
     tied = getattr(getattr(model, 'config', None), 'tie_embeddings', False)
     if tied and 'lm_head' in names:
         raise ValueError(
-            "lm_head shares its weight with the input embedding (model.tie_embeddings): an adapter on it would untie them; leave it out of the targets"
+            "lm_head shares its weight with the input embedding (model.tie_embeddings): "
+            "an adapter on it would untie them; leave it out of the targets"
         )
     narrowest = min((model.get_submodule(n) for n in names), key=lambda m: min(m.in_features, m.out_features))
     _check_lora_sizes(cfg.rank, cfg.alpha, cfg.dropout, narrowest.in_features, narrowest.out_features)
@@ -154,7 +159,8 @@ def add_lora(model: nn.Module, cfg: LoRAConfig | None = None) -> list[str]:
 
 
 def check_lora(model_cfg: ModelConfig, cfg: LoRAConfig) -> list[str]:
-    "The layers `cfg` adapts in a `GPT(model_cfg)`, checked (targets, rank, alpha) on a model that allocates nothing."
+    """The layers `cfg` adapts in a `GPT(model_cfg)`, checked (targets, rank, alpha) on a model that allocates
+    nothing."""
     with torch.device('meta'):  # shapes without memory: a rank of a billion is refused, not allocated
         return add_lora(GPT(model_cfg), cfg)
 
@@ -174,7 +180,8 @@ def lora_state_dict(model: nn.Module) -> dict[str, torch.Tensor]:
 
 
 def load_lora_state_dict(model: nn.Module, sd: dict[str, torch.Tensor]):
-    "Copy adapter tensors into `model`'s adapters; a missing, extra or wrongly shaped tensor is a `ValueError`."
+    """Copy adapter tensors into `model`'s adapters; a missing, extra or wrongly shaped tensor is a
+    `ValueError`."""
     want = {f'{n}.{k}': getattr(m, k) for n, m in lora_modules(model).items() for k in ('lora_A', 'lora_B')}
     if set(sd) != set(want):
         raise ValueError(
@@ -191,7 +198,8 @@ def load_lora_state_dict(model: nn.Module, sd: dict[str, torch.Tensor]):
 
 
 def merge_lora(model: nn.Module) -> nn.Module:
-    "Replace every `LoRALinear` in `model` by its merged plain `nn.Linear` (in place); returns `model`, a plain model again."
+    """Replace every `LoRALinear` in `model` by its merged plain `nn.Linear` (in place); returns `model`, a
+    plain model again."""
     for n, m in lora_modules(model).items():
         _set_module(model, n, m.merged())
     return model
@@ -207,7 +215,8 @@ ADAPTER = 'adapter.safetensors'
 
 
 def save_adapter(model: nn.Module, path, cfg: LoRAConfig, extra: dict | None = None) -> Path:
-    "Write the adapter tensors alone to `path` (safetensors, atomically), with the `LoRAConfig` (and `extra`) in its metadata."
+    """Write the adapter tensors alone to `path` (safetensors, atomically), with the `LoRAConfig` (and
+    `extra`) in its metadata."""
     sd = lora_state_dict(model)
     if not sd:
         raise ValueError("the model has no LoRA adapters to save")
@@ -255,7 +264,8 @@ def load_adapter(model: nn.Module, path) -> nn.Module:
 
 # %% ../nbs/08_finetune.ipynb #4dedac7e
 class FinetuneError(ConfigError):
-    "A fine-tuning run cannot start as asked (conflicting model settings, a plain-text source, a mismatched resume)."
+    """A fine-tuning run cannot start as asked (conflicting model settings, a plain-text source, a mismatched
+    resume)."""
 
 
 FINETUNE = 'finetune.json'  # in the run directory: where the run was initialised from, and its adapters
@@ -277,7 +287,8 @@ LORA_DEFAULTS = {
 
 
 def chat_only_sources(sources: list[str]) -> list[str]:
-    "Check that every source yields conversations (loss on the assistant's tokens only); plain-text sources raise `FinetuneError`."
+    """Check that every source yields conversations (loss on the assistant's tokens only); plain-text sources
+    raise `FinetuneError`."""
     bad = [s for s in sources if mdata.get_source(s).kind != 'chat']
     if bad:
         kinds = ', '.join(f"'{s}' ({mdata.get_source(s).kind})" for s in bad)
@@ -292,7 +303,8 @@ def chat_only_sources(sources: list[str]) -> list[str]:
 def finetune_config(
     base: Config, overrides: dict | None = None, lora: bool = False, defaults: bool = True
 ) -> Config:
-    "The config of a fine-tuning run from the base run's `base`: `FINETUNE_DEFAULTS` (and `LORA_DEFAULTS`) unless `defaults=False`, then `overrides`; the model stays the base's."
+    """The config of a fine-tuning run from the base run's `base`: `FINETUNE_DEFAULTS` (and `LORA_DEFAULTS`)
+    unless `defaults=False`, then `overrides`; the model stays the base's."""
     overrides = dict(overrides or {})
     clash = []
     for k, v in overrides.items():
@@ -312,7 +324,8 @@ def finetune_config(
 
 # %% ../nbs/08_finetune.ipynb #033974a6
 def document_mask(idx: torch.Tensor, bos_id: int) -> torch.Tensor:
-    "`(B, 1, T, T)` booleans: query `t` sees key `s` if `s <= t` and both are in one conversation (each starts at `bos_id`)."
+    """`(B, 1, T, T)` booleans: query `t` sees key `s` if `s <= t` and both are in one conversation (each
+    starts at `bos_id`)."""
     doc = (idx == bos_id).cumsum(-1)  # (B, T): which conversation each position is in
     T = idx.size(-1)
     causal = torch.ones(T, T, dtype=torch.bool, device=idx.device).tril()
@@ -327,7 +340,8 @@ def _masked_attend(self: Attention, q, k, v, mask=None, causal=False):
 
 
 def use_document_masks(model: nn.Module) -> nn.Module:
-    "Give `model`'s attention layers a slot for a document mask (`document_masked`); empty, they attend as before."
+    """Give `model`'s attention layers a slot for a document mask (`document_masked`); empty, they attend as
+    before."""
     for m in model.modules():
         if isinstance(m, Attention):
             m.doc_mask = None
@@ -337,7 +351,8 @@ def use_document_masks(model: nn.Module) -> nn.Module:
 
 @contextmanager
 def document_masked(model: nn.Module, mask: torch.Tensor):
-    "Within the block, the attention layers of `model` (after `use_document_masks`) use `mask` instead of a causal one."
+    """Within the block, the attention layers of `model` (after `use_document_masks`) use `mask` instead of a
+    causal one."""
     layers = [m for m in model.modules() if isinstance(m, Attention)]
     if any(not hasattr(m, 'doc_mask') for m in layers):
         raise ValueError("call use_document_masks(model) first: its attention layers have no slot for a mask")
@@ -363,7 +378,8 @@ def _base_run_dir(ck: Checkpoint) -> Path:
 
 
 def _check_run_dir(run_dir, ck: Checkpoint, what: str = 'runtime.output_dir') -> Path:
-    "Refuse a run directory that is, holds or lies inside the base run or checkpoint `ck` (its own `init/` copy is fine)."
+    """Refuse a run directory that is, holds or lies inside the base run or checkpoint `ck` (its own `init/`
+    copy is fine)."""
     if ck.path.resolve() == (Path(run_dir) / 'init').resolve():
         return Path(run_dir)  # a resume from the run's own copy of its start
     inputs = {'the base run': _base_run_dir(ck), 'the base checkpoint': ck.path}
@@ -380,7 +396,8 @@ _HELD: set[str] = set()  # the run directories whose lock this process holds
 
 @contextmanager
 def _locked(run_dir):
-    "Hold the run directory's `RunLock` (the main process only; a hold inside a hold of the same process is one)."
+    """Hold the run directory's `RunLock` (the main process only; a hold inside a hold of the same process is
+    one)."""
     key = os.path.realpath(run_dir)
     if key in _HELD or not _main_process():
         yield
@@ -451,12 +468,14 @@ def _record_problem(rec) -> str | None:
     if not all(kinds) or not (
         isinstance(lora['targets'], list) and all(isinstance(t, str) for t in lora['targets'])
     ):
-        return f'lora must have an integer rank, numbers alpha and dropout and a list of target names, got {lora!r}'
+        want = 'an integer rank, numbers alpha and dropout and a list of target names'
+        return f'lora must have {want}, got {lora!r}'
     return None
 
 
 def read_finetune_record(run_dir) -> dict:
-    "The `finetune.json` of a fine-tuning run directory, checked: a malformed one is a `FinetuneError` naming the file."
+    """The `finetune.json` of a fine-tuning run directory, checked: a malformed one is a `FinetuneError`
+    naming the file."""
     f = Path(run_dir) / FINETUNE
     rec = read_json(f, what='fine-tuning record')  # missing, binary, not JSON: a ConfigError naming the file
     problem = _record_problem(rec)
@@ -469,7 +488,8 @@ def read_finetune_record(run_dir) -> dict:
 
 @patch
 def _own_run_dir(self: FineTuner, run_dir: Path, resume) -> list[str]:
-    "Record the start (`finetune.json`) and copy the initial weights in; a resume must match what was recorded."
+    """Record the start (`finetune.json`) and copy the initial weights in; a resume must match what was
+    recorded."""
     f, init = run_dir / FINETUNE, run_dir / 'init'
     old = read_finetune_record(run_dir) if f.exists() else None
     if old is not None:
@@ -482,7 +502,8 @@ def _own_run_dir(self: FineTuner, run_dir: Path, resume) -> list[str]:
             )
     if list_checkpoints(run_dir / 'checkpoints') and resume in (None, False):
         raise FinetuneError(
-            f"{run_dir} already holds checkpoints: continue with resume='auto' (--resume auto) or use a new output directory"
+            f"{run_dir} already holds checkpoints: continue with resume='auto' (--resume auto) "
+            "or use a new output directory"
         )
     notes = clean_temporaries(
         run_dir, 'init'
@@ -553,7 +574,8 @@ def _prepare_data(self: FineTuner):
 # %% ../nbs/08_finetune.ipynb #d3391286
 @patch
 def train_step(self: FineTuner) -> dict:
-    "`Trainer.train_step`, its loss the mean over every loss-carrying token of the step (all micro-batches and processes)."
+    """`Trainer.train_step`, its loss the mean over every loss-carrying token of the step (all micro-batches
+    and processes)."""
     n, d = self.cfg.training.grad_accum_steps, self.dist
     numbers = [(self.step * n + i) * d.world_size + r for i in range(n) for r in range(d.world_size)]
     self._share = n * d.world_size / max(self.train_batches.loss_tokens(numbers), 1)
@@ -570,7 +592,8 @@ def _forward(self: FineTuner, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
 @patch
 def fit(self: FineTuner, max_steps: int | None = None) -> FineTuner:
-    "`Trainer.fit`, holding the run directory's lock (another process is refused at once, told which holds it)."
+    """`Trainer.fit`, holding the run directory's lock (another process is refused at once, told which holds
+    it)."""
     with _locked(self.run_dir):
         return Trainer.fit(self, max_steps)
 
@@ -607,7 +630,8 @@ def _restore(self: FineTuner, ckpt: Checkpoint):
 # %% ../nbs/08_finetune.ipynb #c226cfb4
 @patch
 def save(self: FineTuner) -> Path | None:
-    "As `Trainer.save`; for LoRA the checkpoint's weights are merged (any minigpt command can load them) and the adapters are also saved alone."
+    """As `Trainer.save`; for LoRA the checkpoint's weights are merged (any minigpt command can load them) and
+    the adapters are also saved alone."""
     if not self.lora_cfg:
         return Trainer.save(self)
     full = self.model
@@ -624,7 +648,8 @@ def save(self: FineTuner) -> Path | None:
 
 
 def checkpoint_adapter(path) -> Path:
-    "The adapter file of a LoRA checkpoint; one that a kill left without it gets it again, from the trainer state."
+    """The adapter file of a LoRA checkpoint; one that a kill left without it gets it again, from the trainer
+    state."""
     ck = load_checkpoint(path)
     f = ck.path / ADAPTER
     clean_temporaries(ck.path, ADAPTER)  # a write of the file that was killed half-way
@@ -661,19 +686,37 @@ def finetune(
 _ROLE_TEXT = tuple(SPECIAL_TOKENS[r] for r in ROLES)
 
 
+def _tool_steps(tokenizer) -> dict:
+    "The special tokens a reply may hold, by state: `(state, token) -> next state`, for calculator calls."
+    if not tokenizer.has_tools:
+        return {}
+    t = tokenizer
+    return {
+        ('text', t.call_id): 'call',
+        ('call', t.call_end_id): 'called',
+        ('called', t.result_id): 'result',
+        ('result', t.result_end_id): 'text',
+    }
+
+
 def follows_chat_format(new_ids: list[int], tokenizer) -> bool:
-    "Whether a generated reply keeps the chat format: it ends with `<|eot|>`, with no special token or role marker before it."
-    specials = set(tokenizer.special_ids)
+    """Whether a generated reply keeps the chat format: it ends with `<|eot|>`, with no role marker before it
+    and no other special token except well-formed calculator calls (`<|call|>` expression `<|/call|>`, then
+    the program's `<|result|>` ... `<|/result|>`)."""
+    specials, steps, state = set(tokenizer.special_ids), _tool_steps(tokenizer), 'text'
     for i, t in enumerate(new_ids):
-        if t == tokenizer.eot_id:
+        if t == tokenizer.eot_id and state == 'text':
             return not any(m in tokenizer.decode(new_ids[:i]) for m in _ROLE_TEXT)
-        if t in specials:
-            return False
+        if (state, t) in steps:
+            state = steps[state, t]
+        elif t in specials or state == 'called':
+            return False  # a stray special token, or a call the program did not answer
     return False  # never ended its turn
 
 
 def heldout_prompts(cfg: Config, n: int = 50) -> list[str]:
-    "The first user message of up to `n` validation conversations of `cfg`'s sources (round-robin over sources)."
+    """The first user message of up to `n` validation conversations of `cfg`'s sources (round-robin over
+    sources)."""
     per = []
     for res in mdata.load_sources(cfg.data, verbose=False):
         _, val = mdata.split_records(res.records, cfg.data.val_fraction)
@@ -689,17 +732,14 @@ def heldout_prompts(cfg: Config, n: int = 50) -> list[str]:
 
 @torch.no_grad()
 def chat_format_rate(model, tokenizer, prompts: list[str], max_new_tokens: int = 64) -> float:
-    "The share of `prompts` whose greedy reply `follows_chat_format` (a reply that runs out of room does not)."
-    L, dev, ok = model.config.seq_len, next(model.parameters()).device, 0
+    """The share of `prompts` whose greedy reply `follows_chat_format` (a reply that runs out of room does
+    not). Its calculator calls are run, as in a chat (`generate_with_tools`)."""
+    L, ok = model.config.seq_len, 0
     for p in prompts:
         ids = tokenizer.prompt_ids(p, chat=True)[-(L - max_new_tokens) :]
-        out = model.generate(
-            torch.tensor([ids], device=dev),
-            max_new_tokens,
-            temperature=0,
-            stop_ids=[tokenizer.eot_id, tokenizer.eos_id],
-        )
-        ok += follows_chat_format(out[0, len(ids) :].tolist(), tokenizer)
+        stops = (tokenizer.eot_id, tokenizer.eos_id)
+        new = list(generate_with_tools(model, tokenizer, ids, max_new_tokens, stop_ids=stops, temperature=0))
+        ok += follows_chat_format(new, tokenizer)
     return ok / max(len(prompts), 1)
 
 
@@ -717,7 +757,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    "The options of `minigpt_finetune`: the start, the shared config options, the run directory, resuming, LoRA."
+    """The options of `minigpt_finetune`: the start, the shared config options, the run directory, resuming,
+    LoRA."""
     p = _Parser(
         prog='minigpt_finetune',
         description='Fine-tune a trained minigpt model on conversations '
@@ -752,7 +793,8 @@ def _parser() -> argparse.ArgumentParser:
 # %% ../nbs/08_finetune.ipynb #e2572830
 @cli_errors(CheckpointError, TrainingError, ValueError, OSError)
 def main(argv: list[str] | None = None) -> int:
-    "CLI: `minigpt_finetune --init-from CHECKPOINT [--output-dir R] [--preset/--config-json/--set ...] [--lora ...] [--resume auto|PATH]`."
+    """CLI: `minigpt_finetune --init-from CHECKPOINT [--output-dir R] [--preset/--config-json/--set ...]
+    [--lora ...] [--resume auto|PATH]`."""
     args = _parser().parse_args(argv)
     if args.preset and args.preset not in PRESETS:
         raise FinetuneError(f"unknown preset {args.preset!r}; valid presets: {', '.join(PRESETS)}")
