@@ -61,7 +61,7 @@ def shared_data() -> Path | None:
 
 
 def copy_base(src, out: Path) -> Path:
-    "A run directory in `out` with the latest checkpoint of `src`, its config and tokenizer (src is read only)."
+    "A run directory in `out`: the latest checkpoint of `src`, its config and tokenizer (`src` is only read)."
     ck = load_checkpoint(src)
     dst = out / 'base'
     shutil.copytree(ck.path, dst / 'checkpoints' / ck.path.name)
@@ -160,7 +160,8 @@ def main():
         )
         rows.append((name, b, w, rate, cpu, how))
         print(
-            f'{name}: {args.steps} steps, {cpu:.0f} s CPU; bpb {b:.3f} (whole {w:.3f}), chat format {rate:.1%}'
+            f'{name}: {args.steps} steps, {cpu:.0f} s CPU; bpb {b:.3f} (whole {w:.3f}), '
+            f'chat format {rate:.1%}'
         )
     m = base_ck.config.model
     print(
