@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_data.ipynb #eeae9a87
 from __future__ import annotations
-import argparse, dataclasses, hashlib, json, math, os, shutil, sys, time
+import argparse, dataclasses, hashlib, json, math, shutil, sys, time
 from pathlib import Path
 from typing import Iterator
 
@@ -15,6 +15,15 @@ from tqdm.auto import tqdm
 
 from .config import Config, DataConfig, ConfigError, add_config_args, config_from_args
 from .config import atomic_write, fsync_path, replace_path
+from minigpt.files import (
+    DiskFullError,
+    RunLock,
+    check_output,
+    clean_temporaries,
+    cli_errors,
+    disk_full_message,
+)
+from .files import read_json, temp_name
 from .tokenizer import Tokenizer, call_expression
 from .sources import DataError, example_preview, hub_unavailable, load_sources, split_records
 
@@ -55,8 +64,8 @@ from minigpt.sources import (  # noqa: F401
 
 # %% auto #0
 __all__ = ['FORMAT_VERSION', 'loss_bytes', 'encode_examples', 'token_dtype', 'data_key', 'load_table', 'read_meta',
-           'prepare_data', 'bits_per_byte', 'Batches', 'val_batches', 'plot_token_share', 'plot_lengths', 'plot_window',
-           'main']
+           'prepare_data', 'bits_per_byte', 'Batches', 'val_batches', 'fit_records', 'pack_best_fit', 'PackedBatches',
+           'plot_token_share', 'plot_lengths', 'plot_window', 'main']
 
 # %% ../nbs/03_data.ipynb #07a62227
 FORMAT_VERSION = 1
@@ -180,12 +189,89 @@ class _SplitWriter:
         }
 
 # %% ../nbs/03_data.ipynb #3c6c8a40
+_SPLIT_COUNTS = ('tokens', 'loss_tokens', 'bytes', 'records')
+_SOURCE_COUNTS = ('start', 'end', 'records', 'tokens', 'loss_tokens', 'bytes')
+
+
+def _is_count(v) -> bool:
+    return type(v) is int and v >= 0
+
+
+def _split_problem(name: str, sp) -> str | None:
+    "What is wrong with one split's entry of `meta.json`, or None."
+    if not isinstance(sp, dict):
+        return f'splits.{name} is not an object'
+    bad = [k for k in _SPLIT_COUNTS if not _is_count(sp.get(k))]
+    if bad:
+        return f'splits.{name}.{bad[0]} must be a count (an integer >= 0), got {sp.get(bad[0])!r}'
+    files = sp.get('files')
+    if not isinstance(files, dict) or set(files) != {'tokens', 'mask', 'docs'}:
+        return f'splits.{name}.files must name the tokens, mask and docs files'
+    for k, f in files.items():  # plain names inside the shard directory, nothing elsewhere
+        if not isinstance(f, str) or f != Path(f).name or f.startswith('.'):
+            return f'splits.{name}.files.{k} must be a file name in the shard directory, got {f!r}'
+    srcs = sp.get('sources')
+    if not isinstance(srcs, dict):
+        return f'splits.{name}.sources is not an object'
+    for s, r in srcs.items():
+        if not isinstance(r, dict) or not all(_is_count(r.get(k)) for k in _SOURCE_COUNTS):
+            return f'splits.{name}.sources.{s} must give {", ".join(_SOURCE_COUNTS)} as counts'
+        if not r['start'] <= r['end'] <= sp['tokens']:
+            span = f"{r['start']}..{r['end']}"
+            return f"splits.{name}.sources.{s} spans {span}, outside the split's {sp['tokens']} tokens"
+    return None
+
+
+def _meta_problem(meta) -> str | None:
+    "What is wrong with the contents of a `meta.json`, or None."
+    if not isinstance(meta, dict):
+        return f'it holds a JSON {type(meta).__name__}, not an object'
+    missing = [
+        k
+        for k in ('format', 'key', 'dtype', 'special_ids', 'data_config', 'sources', 'splits')
+        if k not in meta
+    ]
+    if missing:
+        return f"it has no {', '.join(missing)}"
+    if meta['format'] != FORMAT_VERSION:
+        return f"it is format {meta['format']!r}; this version of minigpt reads format {FORMAT_VERSION}"
+    if meta['dtype'] not in ('uint16', 'uint32'):
+        return f"dtype must be uint16 or uint32, got {meta['dtype']!r}"
+    ids = meta['special_ids']
+    if not isinstance(ids, dict) or not all(_is_count(ids.get(n)) for n in ('bos', 'eos', 'pad', 'eot')):
+        return 'special_ids must give the ids of bos, eos, pad and eot'
+    if not isinstance(meta['data_config'], dict) or not isinstance(
+        meta['data_config'].get('val_fraction'), float
+    ):
+        return 'data_config must be an object with a val_fraction'
+    rows = meta['sources']
+    if not isinstance(rows, list) or not all(
+        isinstance(r, dict) and isinstance(r.get('name'), str) for r in rows
+    ):
+        return 'sources must be a list of rows, each with a name'
+    splits = meta['splits']
+    if not isinstance(splits, dict) or not {'train', 'val'} <= set(splits):
+        return 'splits must hold train and val'
+    return next((p for p in (_split_problem(n, sp) for n, sp in splits.items()) if p), None)
+
+
 def read_meta(data_dir) -> dict:
-    "The `meta.json` of a shard directory written by `prepare_data`."
+    """The `meta.json` of a shard directory written by `prepare_data`, checked: a malformed one is a
+    `DataError`."""
     p = Path(data_dir) / 'meta.json'
     if not p.is_file():
         raise DataError(f"no prepared data in {data_dir} (no meta.json): run prepare_data or minigpt_data")
-    return json.loads(p.read_text())
+    try:
+        meta = read_json(p, what='shard metadata')
+    except ConfigError as e:
+        raise DataError(str(e)) from None
+    problem = _meta_problem(meta)
+    if problem:
+        raise DataError(
+            f"{p} is not valid shard metadata: {problem}. Rebuild the shards "
+            "(prepare_data(..., force=True) or minigpt_data --force)"
+        )
+    return meta
 
 
 def _shards_complete(d: Path, meta: dict) -> bool:
@@ -196,7 +282,11 @@ def _shards_complete(d: Path, meta: dict) -> bool:
             return False
         tokens_ok = (d / f['tokens']).stat().st_size == sp['tokens'] * size
         mask_ok = (d / f['mask']).stat().st_size == sp['tokens']
-        if not (tokens_ok and mask_ok):
+        try:  # the index of where each record starts: one row per record
+            docs_ok = np.load(d / f['docs'], mmap_mode='r').shape == (sp['records'], 2)
+        except (OSError, ValueError):
+            docs_ok = False
+        if not (tokens_ok and mask_ok and docs_ok):
             return False
     return True
 
@@ -219,6 +309,65 @@ def _publish(tmp: Path, out: Path, meta: dict):
     atomic_write(out / 'meta.json', json.dumps(meta, indent=1))
 
 # %% ../nbs/03_data.ipynb #88c8614b
+def _build_shards(out: Path, dcfg: DataConfig, results: list, tokenizer, key: str, verbose: bool) -> dict:
+    "Tokenize and pack `results` into a temporary directory of `out`, then publish it; returns `meta`."
+    for note in clean_temporaries(out, 'shards'):  # what a killed build left, and nothing else
+        if verbose:
+            print(f'[data] {note}', flush=True)
+    tmp, dtype = temp_name(out / 'shards'), token_dtype(tokenizer.vocab_size)
+    if tmp.exists():  # this process's own, from a build it did not finish
+        shutil.rmtree(tmp)
+    try:
+        tmp.mkdir()
+        writers = {s: _SplitWriter(tmp, s, dtype) for s in ('train', 'val')}
+        rows = []
+        n_total = sum(len(r.records) for r in results)
+        quiet = not verbose or n_total < 20_000
+        with tqdm(total=n_total, desc='tokenize + pack', unit='rec', disable=quiet, mininterval=1.0) as bar:
+            for res in results:
+                t0 = time.time()
+                parts = dict(zip(('train', 'val'), split_records(res.records, dcfg.val_fraction)))
+                for s, w in writers.items():
+                    w.add_source(res.name, parts[s], tokenizer, bar)
+                rows.append(
+                    {
+                        'name': res.name,
+                        'how': res.how,
+                        'records': len(res.records),
+                        'train_records': len(parts['train']),
+                        'val_records': len(parts['val']),
+                        'train_tokens': writers['train'].sources[res.name]['tokens'],
+                        'val_tokens': writers['val'].sources[res.name]['tokens'],
+                        'error': res.error,
+                        'load_seconds': round(res.seconds, 3),
+                        'encode_seconds': round(time.time() - t0, 3),
+                    }
+                )
+        splits = {s: w.close() for s, w in writers.items()}
+        if splits['train']['tokens'] == 0:
+            raise DataError('no training tokens: every source came back empty; see the table above')
+        meta = {
+            'format': FORMAT_VERSION,
+            'key': key,
+            'created': time.strftime('%Y-%m-%dT%H:%M:%S'),
+            'dtype': np.dtype(dtype).name,
+            'vocab_size': tokenizer.vocab_size,
+            'tokenizer_fingerprint': tokenizer.fingerprint(),
+            'special_ids': {n: getattr(tokenizer, f'{n}_id') for n in ('bos', 'eos', 'pad', 'eot')},
+            'data_config': dataclasses.asdict(dcfg),
+            'sources': rows,
+            'splits': splits,
+        }
+        _publish(tmp, out, meta)
+    except BaseException as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        full = None if isinstance(e, DiskFullError) else disk_full_message(e, out)
+        if full:
+            raise DiskFullError(full) from e
+        raise
+    return meta
+
+
 def prepare_data(
     cfg: Config | DataConfig, tokenizer, out_dir, force: bool = False, verbose: bool = True
 ) -> dict:
@@ -226,62 +375,25 @@ def prepare_data(
     dcfg = cfg.data if isinstance(cfg, Config) else cfg
     out, key = Path(out_dir), data_key(dcfg, tokenizer)
     if not force and (out / 'meta.json').is_file():
-        meta = read_meta(out)
-        if meta.get('key') == key and _shards_complete(out, meta) and not _hub_could_help(meta, dcfg):
+        try:
+            meta = read_meta(out)
+        except DataError as e:  # a damaged meta.json: the shards are a cache, so they are built again
+            meta = None
+            if verbose:
+                print(f'[data] building the shards again: {e}', flush=True)
+        if meta and meta['key'] == key and _shards_complete(out, meta) and not _hub_could_help(meta, dcfg):
             if verbose:
                 print(f'[data] reusing the shards in {out} (same data config and tokenizer)', flush=True)
                 print(load_table(meta['sources']), flush=True)
             return meta
+    check_output(out, {'data.local_files': list(dcfg.local_files.values())}, what='the shard directory')
     # loaded quietly: the load table at the end says how each source came in and why it fell back
     results = load_sources(dcfg, verbose=False)
-    dtype = token_dtype(tokenizer.vocab_size)
     out.mkdir(parents=True, exist_ok=True)
-    tmp = out / f'.building-{os.getpid()}'
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir()
-    writers = {s: _SplitWriter(tmp, s, dtype) for s in ('train', 'val')}
-    rows = []
-    n_total = sum(len(r.records) for r in results)
-    quiet = not verbose or n_total < 20_000
-    with tqdm(total=n_total, desc='tokenize + pack', unit='rec', disable=quiet, mininterval=1.0) as bar:
-        for res in results:
-            t0 = time.time()
-            parts = dict(zip(('train', 'val'), split_records(res.records, dcfg.val_fraction)))
-            for s, w in writers.items():
-                w.add_source(res.name, parts[s], tokenizer, bar)
-            rows.append(
-                {
-                    'name': res.name,
-                    'how': res.how,
-                    'records': len(res.records),
-                    'train_records': len(parts['train']),
-                    'val_records': len(parts['val']),
-                    'train_tokens': writers['train'].sources[res.name]['tokens'],
-                    'val_tokens': writers['val'].sources[res.name]['tokens'],
-                    'error': res.error,
-                    'load_seconds': round(res.seconds, 3),
-                    'encode_seconds': round(time.time() - t0, 3),
-                }
-            )
-    splits = {s: w.close() for s, w in writers.items()}
-    if splits['train']['tokens'] == 0:
-        raise DataError('no training tokens: every source came back empty; see the table above')
-    meta = {
-        'format': FORMAT_VERSION,
-        'key': key,
-        'created': time.strftime('%Y-%m-%dT%H:%M:%S'),
-        'dtype': np.dtype(dtype).name,
-        'vocab_size': tokenizer.vocab_size,
-        'tokenizer_fingerprint': tokenizer.fingerprint(),
-        'special_ids': {n: getattr(tokenizer, f'{n}_id') for n in ('bos', 'eos', 'pad', 'eot')},
-        'data_config': dataclasses.asdict(dcfg),
-        'sources': rows,
-        'splits': splits,
-    }
-    _publish(tmp, out, meta)
+    with RunLock(out, what='shard directory'):  # one build at a time: two would mix their files
+        meta = _build_shards(out, dcfg, results, tokenizer, key, verbose)
     if verbose:
-        print(load_table(rows), flush=True)
+        print(load_table(meta['sources']), flush=True)
     return meta
 
 # %% ../nbs/03_data.ipynb #9dbf9891
@@ -363,17 +475,22 @@ def offsets(self: Batches, step: int) -> np.ndarray:
 
 # %% ../nbs/03_data.ipynb #f9aa5185
 @patch
+def _read(self: Batches, idx: np.ndarray, valid: np.ndarray):
+    "`(x, y)` from the shard positions `idx` (rows of `seq_len + 1`); positions not `valid` are padding."
+    idx = np.where(valid, idx, idx[:, :1])  # padding reads a real position, then is replaced
+    t, m = self.tokens[idx].astype(np.int64), self.mask[idx].astype(bool) & valid
+    x = np.where(valid[:, :-1], t[:, :-1], self.pad_id)
+    y = np.where(m[:, 1:], t[:, 1:], -100)
+    return torch.from_numpy(np.ascontiguousarray(x)), torch.from_numpy(np.ascontiguousarray(y))
+
+
+@patch
 def _gather(self: Batches, offsets: np.ndarray, lengths: np.ndarray | None = None):
     "`(x, y)` from the windows at `offsets`; those with `lengths` shorter than `seq_len + 1` are padded."
     if lengths is None:
         lengths = np.full(len(offsets), self.seq_len + 1)
     idx = offsets[:, None] + np.arange(self.seq_len + 1)
-    valid = idx < offsets[:, None] + lengths[:, None]
-    idx = np.where(valid, idx, offsets[:, None])
-    t, m = self.tokens[idx].astype(np.int64), self.mask[idx].astype(bool) & valid
-    x = np.where(valid[:, :-1], t[:, :-1], self.pad_id)
-    y = np.where(m[:, 1:], t[:, 1:], -100)
-    return torch.from_numpy(np.ascontiguousarray(x)), torch.from_numpy(np.ascontiguousarray(y))
+    return self._read(idx, idx < offsets[:, None] + lengths[:, None])
 
 
 @patch
@@ -445,6 +562,150 @@ def val_batches(
     "Evaluation batches covering the validation split, or one source of it."
     batches = Batches(data_dir, 'val', seq_len, batch_size, rank=rank, world_size=world_size, source=source)
     return batches.eval_batches(max_batches)
+
+# %% ../nbs/03_data.ipynb #7e24b73d
+def fit_records(docs: np.ndarray, mask, room: int) -> tuple[np.ndarray, int, int]:
+    """The spans `(start, length)` of the records `docs` (rows `(start, length)` of the shard) that fit in
+    `room` tokens: whole, or from their start to their last loss-carrying token (`mask`) inside `room`;
+    a record with none there is dropped. Returns `(spans, n_cut, n_dropped)`."""
+    spans, n_cut, n_dropped = [], 0, 0
+    for start, length in docs.tolist():
+        if length > room:
+            kept = np.flatnonzero(np.asarray(mask[start : start + room]))  # reply tokens inside the row
+            if len(kept) == 0:
+                n_dropped += 1
+                continue
+            length, n_cut = int(kept[-1]) + 1, n_cut + 1
+        spans.append((start, length))
+    return np.asarray(spans, dtype=np.int64).reshape(-1, 2), n_cut, n_dropped
+
+# %% ../nbs/03_data.ipynb #9f6ec7cb
+def pack_best_fit(lengths, capacity: int) -> np.ndarray:
+    """Best-fit decreasing: longest first, each length into the row with the least room that holds it. Returns
+    each one's row."""
+    lengths = np.asarray(lengths, dtype=np.int64)
+    if len(lengths) and (lengths.min() < 1 or lengths.max() > capacity):
+        raise ValueError(f"every length must be between 1 and the capacity {capacity}")
+    rows_with_room = [[] for _ in range(capacity + 1)]  # open rows, by the room they have left
+    has_room = np.zeros(capacity + 1, dtype=bool)
+    row_of, n_rows = np.empty(len(lengths), dtype=np.int64), 0
+    for i in np.argsort(-lengths, kind='stable'):
+        n = int(lengths[i])
+        fits = np.flatnonzero(has_room[n:])
+        if len(fits):  # the tightest open row that holds it
+            room = n + int(fits[0])
+            r = rows_with_room[room].pop()
+            has_room[room] = bool(rows_with_room[room])
+        else:  # a new row
+            room, r, n_rows = capacity, n_rows, n_rows + 1
+        row_of[i] = r
+        if room > n:
+            rows_with_room[room - n].append(r)
+            has_room[room - n] = True
+    return row_of
+
+# %% ../nbs/03_data.ipynb #8435ed2a
+class PackedBatches(Batches):
+    "Batches of whole records (conversations), packed best-fit into padded rows of `seq_len + 1` tokens."
+
+    def __init__(
+        self,
+        data_dir,
+        split: str = 'train',
+        seq_len: int = 256,
+        batch_size: int = 16,
+        seed: int = 0,
+        rank: int = 0,
+        world_size: int = 1,
+        source: str | None = None,
+    ):
+        super().__init__(data_dir, split, seq_len, batch_size, seed, rank, world_size, source)
+        docs = np.load(self.dir / self.meta['splits'][split]['files']['docs'])
+        docs = docs[(docs[:, 0] >= self.start) & (docs[:, 0] < self.end)]
+        self.n_records = len(docs)
+        self.spans, self.n_cut, self.n_dropped = fit_records(docs, self.mask, seq_len + 1)
+        row = pack_best_fit(self.spans[:, 1], seq_len + 1)
+        self.n_windows, self.slack = int(row.max()) + 1 if len(row) else 0, 0  # rows stand in for windows
+        self.row_items = np.lexsort((np.arange(len(row)), row))  # the spans row by row, in shard order
+        self.row_ptr = np.concatenate([[0], np.cumsum(np.bincount(row, minlength=self.n_windows))])
+        span_loss = np.array(
+            [int(self.mask[s : s + n].sum()) for s, n in self.spans.tolist()], dtype=np.int64
+        )
+        firsts = self.spans[self.row_items[self.row_ptr[:-1]], 0]  # a row's first token is no one's target
+        per_row = (
+            np.add.reduceat(span_loss[self.row_items], self.row_ptr[:-1]) if self.n_windows else span_loss
+        )
+        self.row_loss = per_row - self.mask[firsts].astype(np.int64)
+
+    @property
+    def fill(self) -> float:
+        "The share of the rows' tokens that are records, not padding."
+        return int(self.spans[:, 1].sum()) / max(self.n_windows * (self.seq_len + 1), 1)
+
+# %% ../nbs/03_data.ipynb #95586507
+@patch
+def row_ids(self: PackedBatches, step: int) -> np.ndarray:
+    "The rows of this rank's share of `step`: the epoch's permutation of the rows, batch by batch."
+    if self.n_windows < 1:
+        what = f"the {self.split} split" + (f" of source {self.source!r}" if self.source else '')
+        raise DataError(
+            f"no record of {what} fits in seq_len + 1 = {self.seq_len + 1} tokens "
+            f"({self.n_dropped} dropped): raise model.seq_len"
+        )
+    g = (step * self.world_size + self.rank) * self.batch_size + np.arange(self.batch_size)
+    out = np.empty(self.batch_size, dtype=np.int64)
+    for e in np.unique(g // self.n_windows):
+        sel = g // self.n_windows == e
+        out[sel] = self._epoch(int(e))[0][g[sel] % self.n_windows]
+    return out
+
+
+@patch
+def row_spans(self: PackedBatches, row: int) -> np.ndarray:
+    "The spans `(start, length)` packed into `row`, in shard order."
+    return self.spans[self.row_items[self.row_ptr[row] : self.row_ptr[row + 1]]]
+
+
+@patch
+def _rows(self: PackedBatches, rows) -> tuple[torch.Tensor, torch.Tensor]:
+    "`(x, y)` of the packed `rows`: each row's spans end to end, then padding."
+    idx = np.zeros((len(rows), self.seq_len + 1), dtype=np.int64)
+    for k, r in enumerate(rows):
+        pos = np.concatenate([np.arange(s, s + n) for s, n in self.row_spans(r).tolist()])
+        idx[k, : len(pos)], idx[k, len(pos) :] = pos, -1
+    return self._read(idx, idx >= 0)
+
+
+@patch
+def get_batch(self: PackedBatches, step: int) -> tuple[torch.Tensor, torch.Tensor]:
+    "The batch of `step`: `x` (batch, seq_len) packed rows, `y` their next ids (-100 on padding and prompts)."
+    return self._rows(self.row_ids(step))
+
+
+@patch
+def loss_tokens(self: PackedBatches, steps) -> int:
+    "How many targets carry loss in the batches of `steps` (this rank's), counted from the packing alone."
+    return int(sum(self.row_loss[self.row_ids(s)].sum() for s in steps))
+
+
+@patch
+def eval_batches(self: PackedBatches, max_batches: int | None = None):
+    "This rank's share of the rows, in order, `batch_size` at a time (the last batch may be smaller)."
+    rows = np.arange(self.n_windows)[self.rank :: self.world_size]
+    for i, b in enumerate(range(0, len(rows), self.batch_size)):
+        if max_batches is not None and i >= max_batches:
+            return
+        yield self._rows(rows[b : b + self.batch_size])
+
+
+@patch
+def summary(self: PackedBatches) -> str:
+    "One line: records, rows, how full they are, and how many records were cut or dropped."
+    return (
+        f"{self.n_records - self.n_dropped:,} of {self.n_records:,} records in {self.n_windows:,} rows of "
+        f"{self.seq_len + 1} tokens ({self.fill:.0%} filled, the rest padding); "
+        f"{self.n_cut:,} cut at the row's end, {self.n_dropped:,} dropped (no reply token inside the row)"
+    )
 
 # %% ../nbs/03_data.ipynb #a5451eb4
 def plot_token_share(meta: dict, split: str = 'train', ax=None):
@@ -519,6 +780,7 @@ def plot_window(tokenizer, x, y, n_cols: int = 16, max_tokens: int | None = None
     return ax
 
 # %% ../nbs/03_data.ipynb #e50a15ea
+@cli_errors(DataError, OSError)
 def main(argv: list[str] | None = None) -> int:
     "CLI: load the configured sources and print the load table; with a tokenizer, also write the shards."
     about = 'Load, split and (with a tokenizer) pack the training data.'
@@ -529,34 +791,37 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument('--force', action='store_true', help='rebuild the shards even if they match')
     p.add_argument('--show', type=int, default=1, metavar='N', help='records to print per source (default 1)')
     args = p.parse_args(argv)
-    try:
-        cfg = config_from_args(args)
-        tok_path = args.tokenizer or cfg.data.tokenizer_path
-        if tok_path:
-            out_dir = args.out_dir or Path(cfg.runtime.output_dir) / 'data'
-            prepare_data(cfg, Tokenizer.load(tok_path), out_dir, force=args.force)
-            return 0
-        rows = []
-        # loaded quietly: the table below reports each source once, fallbacks with their reason
-        for res in load_sources(cfg.data, verbose=False):
-            tr, va = split_records(res.records, cfg.data.val_fraction)
-            rows.append(
-                {
-                    'name': res.name,
-                    'how': res.how,
-                    'records': len(res.records),
-                    'train_records': len(tr),
-                    'val_records': len(va),
-                    'error': res.error,
-                }
-            )
-            for ex in res.records[: args.show]:
-                print(f'  {res.name}: {example_preview(ex)}')
-        print(load_table(rows))
+    cfg = config_from_args(args)
+    tok_path = args.tokenizer or cfg.data.tokenizer_path
+    if tok_path:
+        inputs = {
+            '--tokenizer': tok_path,
+            '--config-json': args.config_json,
+            'data.local_files': list(cfg.data.local_files.values()),
+        }
+        out_dir = check_output(
+            args.out_dir or Path(cfg.runtime.output_dir) / 'data', inputs, what='--out-dir'
+        )
+        prepare_data(cfg, Tokenizer.load(tok_path), out_dir, force=args.force)
         return 0
-    except (DataError, ConfigError, FileNotFoundError) as e:
-        print(f'error: {e}', file=sys.stderr)
-        return 2
+    rows = []
+    # loaded quietly: the table below reports each source once, fallbacks with their reason
+    for res in load_sources(cfg.data, verbose=False):
+        tr, va = split_records(res.records, cfg.data.val_fraction)
+        rows.append(
+            {
+                'name': res.name,
+                'how': res.how,
+                'records': len(res.records),
+                'train_records': len(tr),
+                'val_records': len(va),
+                'error': res.error,
+            }
+        )
+        for ex in res.records[: args.show]:
+            print(f'  {res.name}: {example_preview(ex)}')
+    print(load_table(rows))
+    return 0
 
 # %% ../nbs/03_data.ipynb #78649305
 if __name__ == '__main__' and '__file__' in globals():

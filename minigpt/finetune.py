@@ -4,7 +4,8 @@
 
 # %% ../nbs/08_finetune.ipynb #6e7b50c8
 from __future__ import annotations
-import argparse, copy, hashlib, itertools, json, math, shutil, sys
+import argparse, copy, hashlib, itertools, json, math, os, shutil, sys, types
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 import torch
@@ -15,6 +16,7 @@ from safetensors.torch import load_model
 from minigpt.config import (
     Config,
     ConfigError,
+    ModelConfig,
     PRESETS,
     add_config_args,
     atomic_dir,
@@ -23,8 +25,9 @@ from minigpt.config import (
     parse_set,
     replace_path,
 )
+from .files import RunLock, check_output, clean_temporaries, cli_errors, read_json, temp_name
 from .tokenizer import ROLES, SPECIAL_TOKENS
-from .model import GPT, param_groups
+from .model import GPT, Attention
 from . import data as mdata
 from minigpt.checkpoint import (
     CONFIG,
@@ -38,22 +41,38 @@ from minigpt.checkpoint import (
     load_checkpoint,
 )
 from .metrics import heldout_loss
-from .train import Trainer, TrainingError
+from .sample import generate_with_tools
+from .train import Prefetcher, Trainer, TrainingError, build_optimizer
 
 # %% auto #0
-__all__ = ['ADAPTER', 'FINETUNE', 'FINETUNE_DEFAULTS', 'LORA_DEFAULTS', 'LoRALinear', 'LoRAConfig', 'add_lora', 'lora_modules',
-           'lora_state_dict', 'load_lora_state_dict', 'merge_lora', 'trainable_parameters', 'save_adapter',
-           'read_adapter', 'load_adapter', 'FinetuneError', 'chat_only_sources', 'finetune_config', 'FineTuner',
-           'finetune', 'follows_chat_format', 'heldout_prompts', 'chat_format_rate', 'heldout_bpb', 'main']
+__all__ = ['ADAPTER', 'FINETUNE', 'FINETUNE_DEFAULTS', 'LORA_DEFAULTS', 'LoRALinear', 'LoRAConfig', 'add_lora', 'check_lora',
+           'lora_modules', 'lora_state_dict', 'load_lora_state_dict', 'merge_lora', 'trainable_parameters',
+           'save_adapter', 'read_adapter', 'load_adapter', 'FinetuneError', 'chat_only_sources', 'finetune_config',
+           'document_mask', 'use_document_masks', 'document_masked', 'FineTuner', 'read_finetune_record',
+           'checkpoint_adapter', 'finetune', 'follows_chat_format', 'heldout_prompts', 'chat_format_rate',
+           'heldout_bpb', 'main']
 
 # %% ../nbs/08_finetune.ipynb #2626d605
+def _check_lora_sizes(rank: int, alpha: float, dropout: float, d_in: int, d_out: int):
+    "A rank from 1 to the smaller side of the `d_out x d_in` weight, a positive alpha, a dropout in [0, 1)."
+    if not 1 <= rank <= min(d_in, d_out):
+        raise ValueError(
+            f"LoRA rank must be between 1 and {min(d_in, d_out)} (the smaller side of a {d_out} x {d_in} "
+            f"weight: a higher rank is no longer low rank), got {rank}"
+        )
+    if not (isinstance(alpha, (int, float)) and 0 < alpha < float('inf')):
+        raise ValueError(f"LoRA alpha must be a positive number, got {alpha!r}")
+    if not 0 <= dropout < 1:
+        raise ValueError(f"LoRA dropout must be in [0, 1), got {dropout!r}")
+
+
 class LoRALinear(nn.Module):
-    "A frozen `nn.Linear` plus a trainable low-rank update: `y = base(x) + (alpha / rank) * B(A(dropout(x)))`."
+    """A frozen `nn.Linear` plus a trainable low-rank update: `y = base(x) + (alpha / rank) *
+    B(A(dropout(x)))`."""
 
     def __init__(self, base: nn.Linear, rank: int = 8, alpha: float = 16.0, dropout: float = 0.0):
         super().__init__()
-        if rank < 1:
-            raise ValueError(f"LoRA rank must be at least 1, got {rank}")
+        _check_lora_sizes(rank, alpha, dropout, base.in_features, base.out_features)  # before allocating
         self.base, self.rank, self.alpha = base, rank, alpha
         self.scaling = alpha / rank
         base.weight.requires_grad_(False)
@@ -95,7 +114,8 @@ class LoRALinear(nn.Module):
 # %% ../nbs/08_finetune.ipynb #20bd2c6b
 @dataclass
 class LoRAConfig:
-    "Which `nn.Linear` layers get an adapter, and its size: `rank`, `alpha` (the update is scaled by alpha / rank), `dropout`."
+    """Which `nn.Linear` layers get an adapter, and its size: `rank`, `alpha` (the update is scaled by alpha /
+    rank), `dropout`."""
 
     rank: int = 8
     alpha: float = 16.0
@@ -111,7 +131,8 @@ def _set_module(root: nn.Module, name: str, new: nn.Module):
 
 
 def add_lora(model: nn.Module, cfg: LoRAConfig | None = None) -> list[str]:
-    "Freeze every parameter of `model`, then wrap each `nn.Linear` named by `cfg.targets` in a `LoRALinear`. Returns the wrapped names."
+    """Freeze every parameter of `model`, then wrap each `nn.Linear` named by `cfg.targets` in a `LoRALinear`.
+    Returns the wrapped names."""
     cfg = cfg or LoRAConfig()
     if any(isinstance(m, LoRALinear) for m in model.modules()):
         raise ValueError("the model already has LoRA adapters")
@@ -125,13 +146,23 @@ def add_lora(model: nn.Module, cfg: LoRAConfig | None = None) -> list[str]:
     tied = getattr(getattr(model, 'config', None), 'tie_embeddings', False)
     if tied and 'lm_head' in names:
         raise ValueError(
-            "lm_head shares its weight with the input embedding (model.tie_embeddings): an adapter on it would untie them; leave it out of the targets"
+            "lm_head shares its weight with the input embedding (model.tie_embeddings): "
+            "an adapter on it would untie them; leave it out of the targets"
         )
+    narrowest = min((model.get_submodule(n) for n in names), key=lambda m: min(m.in_features, m.out_features))
+    _check_lora_sizes(cfg.rank, cfg.alpha, cfg.dropout, narrowest.in_features, narrowest.out_features)
     for p in model.parameters():
         p.requires_grad_(False)
     for n in names:
         _set_module(model, n, LoRALinear(model.get_submodule(n), cfg.rank, cfg.alpha, cfg.dropout))
     return names
+
+
+def check_lora(model_cfg: ModelConfig, cfg: LoRAConfig) -> list[str]:
+    """The layers `cfg` adapts in a `GPT(model_cfg)`, checked (targets, rank, alpha) on a model that allocates
+    nothing."""
+    with torch.device('meta'):  # shapes without memory: a rank of a billion is refused, not allocated
+        return add_lora(GPT(model_cfg), cfg)
 
 # %% ../nbs/08_finetune.ipynb #6cd2dbf0
 def lora_modules(model: nn.Module) -> dict[str, LoRALinear]:
@@ -149,7 +180,8 @@ def lora_state_dict(model: nn.Module) -> dict[str, torch.Tensor]:
 
 
 def load_lora_state_dict(model: nn.Module, sd: dict[str, torch.Tensor]):
-    "Copy adapter tensors into `model`'s adapters; a missing, extra or wrongly shaped tensor is a `ValueError`."
+    """Copy adapter tensors into `model`'s adapters; a missing, extra or wrongly shaped tensor is a
+    `ValueError`."""
     want = {f'{n}.{k}': getattr(m, k) for n, m in lora_modules(model).items() for k in ('lora_A', 'lora_B')}
     if set(sd) != set(want):
         raise ValueError(
@@ -166,7 +198,8 @@ def load_lora_state_dict(model: nn.Module, sd: dict[str, torch.Tensor]):
 
 
 def merge_lora(model: nn.Module) -> nn.Module:
-    "Replace every `LoRALinear` in `model` by its merged plain `nn.Linear` (in place); returns `model`, a plain model again."
+    """Replace every `LoRALinear` in `model` by its merged plain `nn.Linear` (in place); returns `model`, a
+    plain model again."""
     for n, m in lora_modules(model).items():
         _set_module(model, n, m.merged())
     return model
@@ -182,18 +215,28 @@ ADAPTER = 'adapter.safetensors'
 
 
 def save_adapter(model: nn.Module, path, cfg: LoRAConfig, extra: dict | None = None) -> Path:
-    "Write the adapter tensors alone to `path` (safetensors), with the `LoRAConfig` (and `extra`) in its metadata."
-    from safetensors.torch import save_file
-
-    sd = {k: v.contiguous().cpu() for k, v in lora_state_dict(model).items()}
+    """Write the adapter tensors alone to `path` (safetensors, atomically), with the `LoRAConfig` (and
+    `extra`) in its metadata."""
+    sd = lora_state_dict(model)
     if not sd:
         raise ValueError("the model has no LoRA adapters to save")
+    return _write_adapter(sd, path, cfg, extra)
+
+
+def _write_adapter(sd: dict, path, cfg: LoRAConfig, extra: dict | None = None) -> Path:
+    "Write the adapter tensors `sd` to `path` atomically, with `cfg` and `extra` in the file's metadata."
+    from safetensors.torch import save_file
+
+    sd = {k: v.contiguous().cpu() for k, v in sd.items()}
     meta = {'lora': json.dumps(asdict(cfg)), **{k: json.dumps(v) for k, v in (extra or {}).items()}}
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f'.{path.name}.tmp')
-    save_file(sd, str(tmp), metadata=meta)
-    return replace_path(tmp, path)
+    tmp = temp_name(path)  # the package's own temporary name: a start removes it if its process died
+    try:
+        save_file(sd, str(tmp), metadata=meta)
+        return replace_path(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def read_adapter(path) -> tuple[dict[str, torch.Tensor], LoRAConfig, dict]:
@@ -221,12 +264,14 @@ def load_adapter(model: nn.Module, path) -> nn.Module:
 
 # %% ../nbs/08_finetune.ipynb #4dedac7e
 class FinetuneError(ConfigError):
-    "A fine-tuning run cannot start as asked (conflicting model settings, a plain-text source, a mismatched resume)."
+    """A fine-tuning run cannot start as asked (conflicting model settings, a plain-text source, a mismatched
+    resume)."""
 
 
 FINETUNE = 'finetune.json'  # in the run directory: where the run was initialised from, and its adapters
 FINETUNE_DEFAULTS = {  # what changes from the base run's config unless you say otherwise
     'data.sources': ['oasst1', 'gsm8k', 'code_alpaca'],
+    'training.optimizer': 'adamw',
     'training.lr': 1e-3,
     'training.warmup_steps': 20,
     'training.total_steps': 300,
@@ -242,7 +287,8 @@ LORA_DEFAULTS = {
 
 
 def chat_only_sources(sources: list[str]) -> list[str]:
-    "Check that every source yields conversations (loss on the assistant's tokens only); plain-text sources raise `FinetuneError`."
+    """Check that every source yields conversations (loss on the assistant's tokens only); plain-text sources
+    raise `FinetuneError`."""
     bad = [s for s in sources if mdata.get_source(s).kind != 'chat']
     if bad:
         kinds = ', '.join(f"'{s}' ({mdata.get_source(s).kind})" for s in bad)
@@ -257,7 +303,8 @@ def chat_only_sources(sources: list[str]) -> list[str]:
 def finetune_config(
     base: Config, overrides: dict | None = None, lora: bool = False, defaults: bool = True
 ) -> Config:
-    "The config of a fine-tuning run from the base run's `base`: `FINETUNE_DEFAULTS` (and `LORA_DEFAULTS`) unless `defaults=False`, then `overrides`; the model stays the base's."
+    """The config of a fine-tuning run from the base run's `base`: `FINETUNE_DEFAULTS` (and `LORA_DEFAULTS`)
+    unless `defaults=False`, then `overrides`; the model stays the base's."""
     overrides = dict(overrides or {})
     clash = []
     for k, v in overrides.items():
@@ -275,6 +322,48 @@ def finetune_config(
     chat_only_sources(cfg.data.sources)
     return cfg
 
+# %% ../nbs/08_finetune.ipynb #033974a6
+def document_mask(idx: torch.Tensor, bos_id: int) -> torch.Tensor:
+    """`(B, 1, T, T)` booleans: query `t` sees key `s` if `s <= t` and both are in one conversation (each
+    starts at `bos_id`)."""
+    doc = (idx == bos_id).cumsum(-1)  # (B, T): which conversation each position is in
+    T = idx.size(-1)
+    causal = torch.ones(T, T, dtype=torch.bool, device=idx.device).tril()
+    return (causal & (doc[:, :, None] == doc[:, None, :]))[:, None]
+
+# %% ../nbs/08_finetune.ipynb #c1fb8282
+def _masked_attend(self: Attention, q, k, v, mask=None, causal=False):
+    "`Attention.attend`, with the layer's `doc_mask` (when one is set) in place of the plain causal mask."
+    if causal and mask is None and self.doc_mask is not None:
+        return Attention.attend(self, q, k, v, mask=self.doc_mask)
+    return Attention.attend(self, q, k, v, mask, causal)
+
+
+def use_document_masks(model: nn.Module) -> nn.Module:
+    """Give `model`'s attention layers a slot for a document mask (`document_masked`); empty, they attend as
+    before."""
+    for m in model.modules():
+        if isinstance(m, Attention):
+            m.doc_mask = None
+            m.attend = types.MethodType(_masked_attend, m)  # a copy of the model gets its own, bound to it
+    return model
+
+
+@contextmanager
+def document_masked(model: nn.Module, mask: torch.Tensor):
+    """Within the block, the attention layers of `model` (after `use_document_masks`) use `mask` instead of a
+    causal one."""
+    layers = [m for m in model.modules() if isinstance(m, Attention)]
+    if any(not hasattr(m, 'doc_mask') for m in layers):
+        raise ValueError("call use_document_masks(model) first: its attention layers have no slot for a mask")
+    for m in layers:
+        m.doc_mask = mask
+    try:
+        yield model
+    finally:
+        for m in layers:
+            m.doc_mask = None
+
 # %% ../nbs/08_finetune.ipynb #c60d6567
 def _sha256(path) -> str:
     h = hashlib.sha256()
@@ -284,9 +373,46 @@ def _sha256(path) -> str:
     return h.hexdigest()
 
 
+def _base_run_dir(ck: Checkpoint) -> Path:
+    return ck.path.parent.parent if ck.path.parent.name == 'checkpoints' else ck.path
+
+
+def _check_run_dir(run_dir, ck: Checkpoint, what: str = 'runtime.output_dir') -> Path:
+    """Refuse a run directory that is, holds or lies inside the base run or checkpoint `ck` (its own `init/`
+    copy is fine)."""
+    if ck.path.resolve() == (Path(run_dir) / 'init').resolve():
+        return Path(run_dir)  # a resume from the run's own copy of its start
+    inputs = {'the base run': _base_run_dir(ck), 'the base checkpoint': ck.path}
+    return check_output(run_dir, inputs, what=what)
+
+
+def _main_process() -> bool:
+    "Rank 0 of a `torchrun` launch, or a single process: the one that writes the run directory."
+    return os.environ.get('RANK', '0') == '0'
+
+
+_HELD: set[str] = set()  # the run directories whose lock this process holds
+
+
+@contextmanager
+def _locked(run_dir):
+    """Hold the run directory's `RunLock` (the main process only; a hold inside a hold of the same process is
+    one)."""
+    key = os.path.realpath(run_dir)
+    if key in _HELD or not _main_process():
+        yield
+        return
+    with RunLock(run_dir, what='fine-tuning run directory'):
+        _HELD.add(key)
+        try:
+            yield
+        finally:
+            _HELD.discard(key)
+
+
 class FineTuner(Trainer):
     """A `Trainer` that starts from the weights of the checkpoint `init_from` (not its optimizer or schedule),
-    keeps its tokenizer, and with `lora` trains low-rank adapters only. Resumes like any run."""
+    keeps its tokenizer, trains on whole conversations and, with `lora`, low-rank adapters only."""
 
     def __init__(self, cfg: Config, init_from, lora: LoRAConfig | None = None, resume=None, **kw):
         run_dir = Path(cfg.runtime.output_dir)
@@ -297,6 +423,9 @@ class FineTuner(Trainer):
             cfg = cfg.override({'data.tokenizer_path': str(self.init_ckpt.tokenizer_file)})
         check_compatible(self.init_ckpt.config, cfg, self.init_ckpt.path)
         chat_only_sources(cfg.data.sources)
+        if lora:
+            check_lora(cfg.model, lora)  # targets and rank, on a model that allocates nothing
+        _check_run_dir(run_dir, self.init_ckpt)  # every refusal before the first write
         self.lora_cfg = lora
         self.ft_meta = {
             'init_from': str(self.init_ckpt.path.resolve()),
@@ -306,16 +435,64 @@ class FineTuner(Trainer):
             'init_sha256': _sha256(self.init_ckpt.path / WEIGHTS),
             'lora': asdict(lora) if lora else None,
         }
-        self._own_run_dir(run_dir, resume)
-        super().__init__(cfg, resume=resume, **kw)
+        with _locked(run_dir):
+            notes = self._own_run_dir(run_dir, resume) if _main_process() else []
+            super().__init__(cfg, resume=resume, **kw)
+            if not self.dist.is_main:  # the main process wrote the record before the trainer's first barrier
+                self.ft_meta = read_finetune_record(run_dir)
+        for note in notes:
+            self.log.print(note)
 
 # %% ../nbs/08_finetune.ipynb #e5b23a30
+def _record_problem(rec) -> str | None:
+    "What is wrong with the contents of a `finetune.json`, or None."
+    if not isinstance(rec, dict):
+        return f'it holds a JSON {type(rec).__name__}, not an object'
+    kinds = {str: 'a string', int: 'an integer'}
+    for k, t in (('init_from', str), ('init_step', int), ('init_weights', str), ('init_sha256', str)):
+        if type(rec.get(k)) is not t:
+            return f'{k} must be {kinds[t]}, got {rec.get(k)!r}'
+    if not isinstance(rec.get('init_tokenizer'), (str, type(None))):
+        return f"init_tokenizer must be a string or null, got {rec['init_tokenizer']!r}"
+    lora = rec.get('lora')
+    if lora is None:
+        return None
+    fields = set(LoRAConfig.__dataclass_fields__)
+    if not isinstance(lora, dict) or set(lora) != fields:
+        return f"lora must be null or an object with {', '.join(sorted(fields))}, got {lora!r}"
+    kinds = (
+        type(lora['rank']) is int,
+        isinstance(lora['alpha'], (int, float)),
+        isinstance(lora['dropout'], (int, float)),
+    )
+    if not all(kinds) or not (
+        isinstance(lora['targets'], list) and all(isinstance(t, str) for t in lora['targets'])
+    ):
+        want = 'an integer rank, numbers alpha and dropout and a list of target names'
+        return f'lora must have {want}, got {lora!r}'
+    return None
+
+
+def read_finetune_record(run_dir) -> dict:
+    """The `finetune.json` of a fine-tuning run directory, checked: a malformed one is a `FinetuneError`
+    naming the file."""
+    f = Path(run_dir) / FINETUNE
+    rec = read_json(f, what='fine-tuning record')  # missing, binary, not JSON: a ConfigError naming the file
+    problem = _record_problem(rec)
+    if problem:
+        raise FinetuneError(
+            f"{f} is not a valid fine-tuning record: {problem}. Fix it, or use a new --output-dir"
+        )
+    return rec
+
+
 @patch
-def _own_run_dir(self: FineTuner, run_dir: Path, resume):
-    "Record the start (`finetune.json`) and copy the initial weights in; a resume must match what was recorded."
-    f = run_dir / FINETUNE
-    if f.exists():
-        old = json.loads(f.read_text())
+def _own_run_dir(self: FineTuner, run_dir: Path, resume) -> list[str]:
+    """Record the start (`finetune.json`) and copy the initial weights in; a resume must match what was
+    recorded."""
+    f, init = run_dir / FINETUNE, run_dir / 'init'
+    old = read_finetune_record(run_dir) if f.exists() else None
+    if old is not None:
         diff = [k for k in ('init_sha256', 'init_step', 'lora') if old.get(k) != self.ft_meta[k]]
         if diff:
             raise FinetuneError(
@@ -325,22 +502,30 @@ def _own_run_dir(self: FineTuner, run_dir: Path, resume):
             )
     if list_checkpoints(run_dir / 'checkpoints') and resume in (None, False):
         raise FinetuneError(
-            f"{run_dir} already holds checkpoints: continue with resume='auto' (--resume auto) or use a new output directory"
+            f"{run_dir} already holds checkpoints: continue with resume='auto' (--resume auto) "
+            "or use a new output directory"
         )
-    if not (
-        run_dir / 'init' / STATE
-    ).exists():  # the base run may prune its checkpoints: keep a loadable copy of the start
-        with atomic_dir(run_dir / 'init') as tmp:
+    notes = clean_temporaries(
+        run_dir, 'init'
+    )  # what a killed copy left; atomic_dir also cleans before it copies
+    have = (init / STATE).exists() and (
+        old is not None or _sha256(init / WEIGHTS) == self.ft_meta['init_sha256']
+    )
+    if not have:  # the base run may prune its checkpoints: keep a loadable copy of the start
+        with atomic_dir(init) as tmp:
             for name in (WEIGHTS, CONFIG):
                 shutil.copyfile(self.init_ckpt.path / name, tmp / name)
             shutil.copyfile(self.init_ckpt.tokenizer_file, tmp / TOKENIZER)
             torch.save(
                 {'step': self.init_ckpt.step, 'tokenizer_hash': self.ft_meta['init_tokenizer']}, tmp / STATE
             )
-    if f.exists() and resume not in (None, False):
+    if self.lora_cfg:
+        notes += _recover_adapters(run_dir)
+    if old is not None and resume not in (None, False):
         self.ft_meta = old
-        return  # keep the record of where the run started
+        return notes  # keep the record of where the run started
     atomic_write(f, self.ft_meta, indent=1)
+    return notes
 
 # %% ../nbs/08_finetune.ipynb #46c7cb8a
 @patch
@@ -358,22 +543,59 @@ def _prepare_tokenizer(self: FineTuner, ckpt):
 # %% ../nbs/08_finetune.ipynb #f63cb7f1
 @patch
 def _new_model(self: FineTuner) -> GPT:
-    "A `GPT` with the initial weights, then (LoRA) the adapters."
+    "A `GPT` with the initial weights, then (LoRA) the adapters, with a slot for a document mask."
     model = GPT(self.cfg.model)
     load_model(model, str(self.run_dir / 'init' / WEIGHTS), strict=True)
     if self.lora_cfg:
         add_lora(model, self.lora_cfg)
-    self.adapted = model  # save swaps self.model for a merged copy for a moment; this stays the trained one
+    self.adapted = use_document_masks(
+        model
+    )  # save swaps self.model for a merged copy; this stays the trained one
     return model
 
 
 @patch
 def _new_optimizer(self: FineTuner) -> torch.optim.Optimizer:
-    "AdamW over the trainable parameters only (the adapters, with LoRA)."
-    t = self.cfg.training
-    kw = {'fused': True} if self.device.type == 'cuda' else {}
-    groups = param_groups(self.model, t.weight_decay)
-    return torch.optim.AdamW(groups, lr=t.lr, betas=(t.beta1, t.beta2), **kw)
+    "The optimizer `training.optimizer` names, over the trainable parameters only (the adapters, with LoRA)."
+    return build_optimizer(self.model, self.cfg.training, self.device)
+
+# %% ../nbs/08_finetune.ipynb #0bf45fa1
+@patch
+def _prepare_data(self: FineTuner):
+    "The trainer's shards and validation; training batches of whole conversations (`PackedBatches`)."
+    Trainer._prepare_data(self)
+    t, m = self.cfg.training, self.cfg.model
+    self.train_batches = mdata.PackedBatches(
+        self.run_dir / 'data', 'train', m.seq_len, t.batch_size, seed=t.seed
+    )
+    self.batches = Prefetcher(self.train_batches.get_batch, self.device)
+    self.log.print(f'[data] training on whole conversations: {self.train_batches.summary()}')
+
+# %% ../nbs/08_finetune.ipynb #d3391286
+@patch
+def train_step(self: FineTuner) -> dict:
+    """`Trainer.train_step`, its loss the mean over every loss-carrying token of the step (all micro-batches
+    and processes)."""
+    n, d = self.cfg.training.grad_accum_steps, self.dist
+    numbers = [(self.step * n + i) * d.world_size + r for i in range(n) for r in range(d.world_size)]
+    self._share = n * d.world_size / max(self.train_batches.loss_tokens(numbers), 1)
+    return Trainer.train_step(self)
+
+
+@patch
+def _forward(self: FineTuner, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    "A micro-batch's loss, attention kept inside each conversation, as its share of the step's token mean."
+    with document_masked(self.model, document_mask(x, self.tokenizer.bos_id)):
+        mean = Trainer._forward(self, x, y)  # the mean over this micro-batch's loss tokens
+    return mean * (y != -100).sum() * self._share
+
+
+@patch
+def fit(self: FineTuner, max_steps: int | None = None) -> FineTuner:
+    """`Trainer.fit`, holding the run directory's lock (another process is refused at once, told which holds
+    it)."""
+    with _locked(self.run_dir):
+        return Trainer.fit(self, max_steps)
 
 # %% ../nbs/08_finetune.ipynb #d076f424
 @patch
@@ -408,7 +630,8 @@ def _restore(self: FineTuner, ckpt: Checkpoint):
 # %% ../nbs/08_finetune.ipynb #c226cfb4
 @patch
 def save(self: FineTuner) -> Path | None:
-    "As `Trainer.save`; for LoRA the checkpoint's weights are merged (any minigpt command can load them) and the adapters are also saved alone."
+    """As `Trainer.save`; for LoRA the checkpoint's weights are merged (any minigpt command can load them) and
+    the adapters are also saved alone."""
     if not self.lora_cfg:
         return Trainer.save(self)
     full = self.model
@@ -423,6 +646,35 @@ def save(self: FineTuner) -> Path | None:
         )
     return path
 
+
+def checkpoint_adapter(path) -> Path:
+    """The adapter file of a LoRA checkpoint; one that a kill left without it gets it again, from the trainer
+    state."""
+    ck = load_checkpoint(path)
+    f = ck.path / ADAPTER
+    clean_temporaries(ck.path, ADAPTER)  # a write of the file that was killed half-way
+    if f.exists():
+        return f
+    rec = ck.state.get('finetune') or {}
+    if 'lora' not in ck.state or not rec.get('lora'):
+        raise FinetuneError(f"{ck.path} is not a LoRA run's checkpoint: its trainer state holds no adapters")
+    return _write_adapter(
+        ck.state['lora'], f, LoRAConfig(**rec['lora']), {'init_from': rec['init_from'], 'step': ck.step}
+    )
+
+
+def _recover_adapters(run_dir) -> list[str]:
+    "Give every checkpoint of the LoRA run in `run_dir` its adapter file; returns what it wrote."
+    done = []
+    for p in list_checkpoints(Path(run_dir) / 'checkpoints'):
+        if not (p / ADAPTER).exists():
+            checkpoint_adapter(p)
+            done.append(
+                f'wrote the missing {ADAPTER} of {p.name} from its trainer state (the run was stopped '
+                'between the checkpoint and its adapter file)'
+            )
+    return done
+
 # %% ../nbs/08_finetune.ipynb #35796f6c
 def finetune(
     cfg: Config, init_from, lora: LoRAConfig | None = None, resume=None, max_steps: int | None = None, **kw
@@ -434,19 +686,37 @@ def finetune(
 _ROLE_TEXT = tuple(SPECIAL_TOKENS[r] for r in ROLES)
 
 
+def _tool_steps(tokenizer) -> dict:
+    "The special tokens a reply may hold, by state: `(state, token) -> next state`, for calculator calls."
+    if not tokenizer.has_tools:
+        return {}
+    t = tokenizer
+    return {
+        ('text', t.call_id): 'call',
+        ('call', t.call_end_id): 'called',
+        ('called', t.result_id): 'result',
+        ('result', t.result_end_id): 'text',
+    }
+
+
 def follows_chat_format(new_ids: list[int], tokenizer) -> bool:
-    "Whether a generated reply keeps the chat format: it ends with `<|eot|>`, with no special token or role marker before it."
-    specials = set(tokenizer.special_ids)
+    """Whether a generated reply keeps the chat format: it ends with `<|eot|>`, with no role marker before it
+    and no other special token except well-formed calculator calls (`<|call|>` expression `<|/call|>`, then
+    the program's `<|result|>` ... `<|/result|>`)."""
+    specials, steps, state = set(tokenizer.special_ids), _tool_steps(tokenizer), 'text'
     for i, t in enumerate(new_ids):
-        if t == tokenizer.eot_id:
+        if t == tokenizer.eot_id and state == 'text':
             return not any(m in tokenizer.decode(new_ids[:i]) for m in _ROLE_TEXT)
-        if t in specials:
-            return False
+        if (state, t) in steps:
+            state = steps[state, t]
+        elif t in specials or state == 'called':
+            return False  # a stray special token, or a call the program did not answer
     return False  # never ended its turn
 
 
 def heldout_prompts(cfg: Config, n: int = 50) -> list[str]:
-    "The first user message of up to `n` validation conversations of `cfg`'s sources (round-robin over sources)."
+    """The first user message of up to `n` validation conversations of `cfg`'s sources (round-robin over
+    sources)."""
     per = []
     for res in mdata.load_sources(cfg.data, verbose=False):
         _, val = mdata.split_records(res.records, cfg.data.val_fraction)
@@ -462,17 +732,14 @@ def heldout_prompts(cfg: Config, n: int = 50) -> list[str]:
 
 @torch.no_grad()
 def chat_format_rate(model, tokenizer, prompts: list[str], max_new_tokens: int = 64) -> float:
-    "The share of `prompts` whose greedy reply `follows_chat_format` (a reply that runs out of room does not)."
-    L, dev, ok = model.config.seq_len, next(model.parameters()).device, 0
+    """The share of `prompts` whose greedy reply `follows_chat_format` (a reply that runs out of room does
+    not). Its calculator calls are run, as in a chat (`generate_with_tools`)."""
+    L, ok = model.config.seq_len, 0
     for p in prompts:
         ids = tokenizer.prompt_ids(p, chat=True)[-(L - max_new_tokens) :]
-        out = model.generate(
-            torch.tensor([ids], device=dev),
-            max_new_tokens,
-            temperature=0,
-            stop_ids=[tokenizer.eot_id, tokenizer.eos_id],
-        )
-        ok += follows_chat_format(out[0, len(ids) :].tolist(), tokenizer)
+        stops = (tokenizer.eot_id, tokenizer.eos_id)
+        new = list(generate_with_tools(model, tokenizer, ids, max_new_tokens, stop_ids=stops, temperature=0))
+        ok += follows_chat_format(new, tokenizer)
     return ok / max(len(prompts), 1)
 
 
@@ -482,13 +749,17 @@ def heldout_bpb(model, tokenizer, data_dir, batch_size: int = 16, max_batches: i
     return heldout_loss(model, tokenizer, data_dir, batch_size=batch_size, max_batches=max_batches)['overall']
 
 # %% ../nbs/08_finetune.ipynb #2fc6203a
-def _base_run_dir(ck: Checkpoint) -> Path:
-    return ck.path.parent.parent if ck.path.parent.name == 'checkpoints' else ck.path
+class _Parser(argparse.ArgumentParser):
+    "An argument parser whose errors (a bad flag, a missing value) are one line on stderr and exit status 2."
+
+    def error(self, message):
+        self.exit(2, f'error: {message} (see {self.prog} --help)\n')
 
 
 def _parser() -> argparse.ArgumentParser:
-    "The options of `minigpt_finetune`: the start, the shared config options, the run directory, resuming, LoRA."
-    p = argparse.ArgumentParser(
+    """The options of `minigpt_finetune`: the start, the shared config options, the run directory, resuming,
+    LoRA."""
+    p = _Parser(
         prog='minigpt_finetune',
         description='Fine-tune a trained minigpt model on conversations '
         '(loss on the assistant\'s tokens only), fully or with LoRA adapters.',
@@ -520,69 +791,55 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 # %% ../nbs/08_finetune.ipynb #e2572830
+@cli_errors(CheckpointError, TrainingError, ValueError, OSError)
 def main(argv: list[str] | None = None) -> int:
-    "CLI: `minigpt_finetune --init-from CHECKPOINT [--output-dir R] [--preset/--config-json/--set ...] [--lora ...] [--resume auto|PATH]`."
+    """CLI: `minigpt_finetune --init-from CHECKPOINT [--output-dir R] [--preset/--config-json/--set ...]
+    [--lora ...] [--resume auto|PATH]`."""
     args = _parser().parse_args(argv)
-    try:
-        recorded = (
-            json.loads((Path(args.output_dir) / FINETUNE).read_text())
-            if args.resume and args.output_dir and (Path(args.output_dir) / FINETUNE).exists()
-            else {}
-        )
-        init_from = args.init_from or recorded.get('init_from')
-        if recorded and not args.init_from and not Path(init_from).exists():
-            init_from = Path(args.output_dir) / 'init'  # the run's own copy
-        if not init_from:
-            raise FinetuneError('--init-from is required: the base run directory or checkpoint to start from')
-        base = load_checkpoint(init_from)
-        if base.tokenizer_file is None:
-            raise CheckpointError(f"no tokenizer.json in {base.path} or its run directory")
-        lora = None
-        if args.lora:
-            lora = LoRAConfig(
-                args.lora_rank,
-                args.lora_alpha,
-                args.lora_dropout,
-                [t.strip() for t in args.lora_targets.split(',') if t.strip()],
-            )
-        elif recorded.get('lora'):
-            lora = LoRAConfig(**recorded['lora'])  # resuming a LoRA run without repeating its flags
-        run_dir = (
-            Path(args.output_dir)
-            if args.output_dir
-            else Path(str(_base_run_dir(base)) + ('-lora' if lora else '-sft'))
-        )
-        explicit = (
-            {
-                k: v
-                for k, v in PRESETS[args.preset].items()
-                if not k.startswith(('model.', 'runtime.output_dir'))
-            }
-            if args.preset
-            else {}
-        )
-        if args.config_json:
-            explicit.update(load_overrides(args.config_json))
-        explicit.update(parse_set(args.set_items))
-        explicit.update({'runtime.output_dir': str(run_dir), 'data.tokenizer_path': str(base.tokenizer_file)})
+    if args.preset and args.preset not in PRESETS:
+        raise FinetuneError(f"unknown preset {args.preset!r}; valid presets: {', '.join(PRESETS)}")
+    if args.max_steps is not None and args.max_steps < 1:
+        raise FinetuneError(f'--max-steps must be at least 1, got {args.max_steps}')
+    out = Path(args.output_dir) if args.output_dir else None
+    recorded = read_finetune_record(out) if args.resume and out and (out / FINETUNE).exists() else {}
+    init_from = args.init_from or recorded.get('init_from')
+    if recorded and not args.init_from and not Path(init_from).exists():
+        init_from = out / 'init'  # the run's own copy
+    if not init_from:
+        raise FinetuneError('--init-from is required: the base run directory or checkpoint to start from')
+    base = load_checkpoint(init_from)
+    if base.tokenizer_file is None:
+        raise CheckpointError(f"no tokenizer.json in {base.path} or its run directory")
+    lora = None
+    if args.lora:
+        targets = [t.strip() for t in args.lora_targets.split(',') if t.strip()]
+        lora = LoRAConfig(args.lora_rank, args.lora_alpha, args.lora_dropout, targets)
+    elif recorded.get('lora'):
+        lora = LoRAConfig(**recorded['lora'])  # resuming a LoRA run without repeating its flags
+    if lora:
+        check_lora(base.config.model, lora)
+    run_dir = out or Path(str(_base_run_dir(base)) + ('-lora' if lora else '-sft'))
+    _check_run_dir(run_dir, base, what='--output-dir')
+    explicit = (
+        {k: v for k, v in PRESETS[args.preset].items() if not k.startswith(('model.', 'runtime.output_dir'))}
+        if args.preset
+        else {}
+    )
+    if args.config_json:
+        explicit.update(load_overrides(args.config_json))
+    explicit.update(parse_set(args.set_items))
+    explicit.update({'runtime.output_dir': str(run_dir), 'data.tokenizer_path': str(base.tokenizer_file)})
+    with _locked(run_dir):  # one writer per run directory, from here to the last checkpoint
         resume = args.resume
         if resume and (resume != 'auto' or list_checkpoints(run_dir / 'checkpoints')):
             ck = load_checkpoint(run_dir if resume == 'auto' else resume)
-            cfg, resume = (
-                finetune_config(ck.config, explicit, defaults=False),
-                ck,
-            )  # the run's own config, with this command line on top
+            # the run's own config, with this command line on top
+            cfg, resume = finetune_config(ck.config, explicit, defaults=False), ck
         else:
             cfg = finetune_config(base.config, explicit, lora=lora is not None)
-        print(
-            f'fine-tuning from {base.path} (step {base.step}) into {run_dir}'
-            + (f' with LoRA {asdict(lora)}' if lora else ' (every weight)'),
-            flush=True,
-        )
+        how = f' with LoRA {asdict(lora)}' if lora else ' (every weight)'
+        print(f'fine-tuning from {base.path} (step {base.step}) into {run_dir}{how}', flush=True)
         finetune(cfg, base.path, lora=lora, resume=resume, max_steps=args.max_steps)
-    except (ValueError, CheckpointError, TrainingError) as e:
-        print(f'error: {e}', file=sys.stderr)
-        return 2
     return 0
 
 # %% ../nbs/08_finetune.ipynb #7782a9ad
