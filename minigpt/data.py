@@ -501,11 +501,13 @@ def get_batch(self: Batches, step: int) -> tuple[torch.Tensor, torch.Tensor]:
 # %% ../nbs/03_data.ipynb #6b800e0d
 @patch
 def __iter__(self: Batches):
+    "A `Batches` is its own iterator: `for x, y in batches` goes on from `step`."
     return self
 
 
 @patch
 def __next__(self: Batches):
+    "The batch of `step` (`get_batch`), then one step on: the stream never ends."
     b = self.get_batch(self.step)
     self.step += 1
     return b
