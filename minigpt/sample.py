@@ -19,10 +19,11 @@ from .checkpoint import Checkpoint, CheckpointError, load_trained
 from .calc import calculate
 
 # %% auto #0
-__all__ = ['TOOL_TEXT', 'MAX_TOOL_CALLS', 'COMMANDS', 'QUIT', 'load_model', 'sample_next', 'apply_repetition_penalty',
-           'PromptCache', 'check_sampling', 'generate_tokens', 'TextStream', 'stream_text', 'tool_result_ids',
-           'generate_with_tools', 'reply_messages', 'SamplingSettings', 'fit_chat', 'strip_stream', 'ChatSession',
-           'handle_command', 'ChatWidget', 'chat', 'clean_text', 'repl', 'main']
+__all__ = ['MIN_TEMPERATURE', 'MAX_TEMPERATURE', 'MIN_TOP_P', 'MIN_PENALTY', 'MAX_PENALTY', 'TOOL_TEXT', 'MAX_TOOL_CALLS',
+           'COMMANDS', 'QUIT', 'load_model', 'sample_next', 'apply_repetition_penalty', 'PromptCache', 'check_sampling',
+           'generate_tokens', 'TextStream', 'stream_text', 'tool_result_ids', 'generate_with_tools', 'reply_messages',
+           'SamplingSettings', 'fit_chat', 'strip_stream', 'ChatSession', 'handle_command', 'ChatWidget', 'chat',
+           'clean_text', 'repl', 'main']
 
 # %% ../nbs/05_sampling.ipynb #d440f406
 def load_model(path, device: str | torch.device = 'auto') -> tuple[GPT, Tokenizer, Checkpoint]:
@@ -104,6 +105,10 @@ class PromptCache:
 # %% ../nbs/05_sampling.ipynb #03ed1edb
 import math
 
+MIN_TEMPERATURE, MAX_TEMPERATURE = 1e-3, 100.0  # below: logits / T overflow; above: every token as likely
+MIN_TOP_P = 1e-6  # keeps only the most likely token already; far smaller ones are 0 in float32
+MIN_PENALTY, MAX_PENALTY = 1e-2, 100.0  # repetition penalties past these overflow or erase the seen tokens
+
 
 def check_sampling(
     temperature: float = 1.0,
@@ -121,13 +126,24 @@ def check_sampling(
         if isinstance(v, float) and not math.isfinite(v):
             raise ValueError(f"{name} must be a finite number ({hint}), got {v!r}")
     filter_logits(torch.zeros(1), temperature, top_k, top_p)  # its own checks of temperature, top_k and top_p
+    if temperature != 0 and not MIN_TEMPERATURE <= temperature <= MAX_TEMPERATURE:
+        raise ValueError(
+            f"temperature must be 0 (greedy) or from {MIN_TEMPERATURE:g} to {MAX_TEMPERATURE:g}, got "
+            f"{temperature!r} (smaller overflows the logits; larger makes every token about equally likely)"
+        )
+    if top_p is not None and top_p < MIN_TOP_P:
+        raise ValueError(
+            f"top_p must be at least {MIN_TOP_P:g}, got {top_p!r} ({MIN_TOP_P:g} already keeps only the most "
+            "likely token; smaller ones vanish in float32)"
+        )
     if (
         isinstance(repetition_penalty, bool)
         or not isinstance(repetition_penalty, (int, float))
-        or not repetition_penalty > 0
+        or not MIN_PENALTY <= repetition_penalty <= MAX_PENALTY
     ):
         raise ValueError(
-            f"repetition_penalty must be a number > 0 (1.0 = off, 1.1-1.3 typical), got {repetition_penalty!r}"
+            f"repetition_penalty must be a number from {MIN_PENALTY:g} to {MAX_PENALTY:g} "
+            f"(1.0 = off, 1.1-1.3 typical), got {repetition_penalty!r}"
         )
     if isinstance(max_new_tokens, bool) or not isinstance(max_new_tokens, int) or max_new_tokens < 1:
         raise ValueError(f"max_new_tokens must be a positive integer, got {max_new_tokens!r}")
@@ -463,10 +479,12 @@ def prompt_ids(self: ChatSession, text: str) -> tuple[list[dict], list[int]]:
 # %% ../nbs/05_sampling.ipynb #4284c012
 @patch
 def stream(self: ChatSession, text: str) -> Iterator[str]:
-    "Send `text`; yield the reply in pieces. The reply (as far as it got) joins the history when the stream ends."
+    """Send `text`; yield the reply in pieces. The reply (as far as it got) joins the history when the stream
+    ends; an error on the way leaves the history as it was before `text`."""
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
     msgs, ids = self.prompt_ids(text)
+    before = list(self.history)
     s, t0, pieces = self.settings, time.perf_counter(), []
     if not self.raw:
         self.last = {'dropped': len(self.messages) + 1 - len(msgs)}
@@ -488,7 +506,7 @@ def stream(self: ChatSession, text: str) -> Iterator[str]:
         top_p=s.top_p,
         repetition_penalty=s.repetition_penalty,
     )
-    out, reply, finished = TextStream(self.tokenizer), [], False
+    out, reply, finished, failed = TextStream(self.tokenizer), [], False, False
 
     def text():
         for i in tokens:
@@ -502,15 +520,20 @@ def stream(self: ChatSession, text: str) -> Iterator[str]:
                 pieces.append(piece)
                 yield piece
         finished = True
+    except Exception:
+        failed = True  # not a stop (Ctrl-C and closing are BaseExceptions): the conversation stays as it was
+        raise
     finally:
         tokens.close()
         called = self.tool is not None and self.tokenizer.has_tools and self.tokenizer.call_id in reply
-        if called and not self.raw:  # calls and results join the history as messages
+        if failed:
+            self.history = before
+        elif called and not self.raw:  # calls and results join the history as messages
             self.history += reply_messages(self.tokenizer, reply)
         elif not self.raw:
             self.history.append({'role': 'assistant', 'content': ''.join(pieces)})
         last = reply[-1] if reply else None
-        end = 'stop token' if last in self.stop_ids else 'length' if finished else 'interrupted'
+        end = 'error' if failed else 'stop token' if last in self.stop_ids else 'length' if finished else 'interrupted'
         self.last.update(new_tokens=len(reply), seconds=time.perf_counter() - t0, end=end)
 
 
@@ -687,7 +710,7 @@ def send(self: ChatWidget, text: str | None = None) -> str:
     except KeyboardInterrupt:
         stream.close()
         self.status.value = 'stopped'
-    except ValueError as e:
+    except (ValueError, RuntimeError) as e:  # shown; the session's history is as before the message
         self.status.value = f'<span style="color:#b00">{html.escape(str(e))}</span>'
     finally:
         self.send_button.disabled = False
@@ -775,7 +798,8 @@ def repl(session: ChatSession, stdin=None, stdout=None, stderr=None) -> int:
         except KeyboardInterrupt:
             reply.close()
             print(' [stopped]', end='', file=stdout)
-        except ValueError as e:  # the message does not fit the context: an empty reply, and why
+        except (ValueError, RuntimeError) as e:  # a message that does not fit, a reply that failed:
+            # an empty reply and why; the conversation goes on as it was before the message
             print(f'error: {e}', file=stderr, flush=True)
         print(file=stdout, flush=True)
 
