@@ -27,7 +27,8 @@ __all__ = ['MIN_TEMPERATURE', 'MAX_TEMPERATURE', 'MIN_TOP_P', 'MIN_PENALTY', 'MA
 
 # %% ../nbs/05_sampling.ipynb #d440f406
 def load_model(path, device: str | torch.device = 'auto') -> tuple[GPT, Tokenizer, Checkpoint]:
-    "`(model, tokenizer, checkpoint)` from a run directory or a checkpoint directory; the model is in eval mode on `device` (`'auto'`: the best available)."
+    """`(model, tokenizer, checkpoint)` from a run directory or a checkpoint directory; the model is in eval
+    mode on `device` (`'auto'`: the best available)."""
     return load_trained(path, device if isinstance(device, torch.device) else get_device(device))
 
 # %% ../nbs/05_sampling.ipynb #bdbd7919
@@ -41,14 +42,16 @@ def sample_next(
     top_p: float | None = None,
     generator: torch.Generator | None = None,
 ) -> int:
-    "One token id from `logits` (`(vocab,)`): the arg-max if `temperature == 0`, else a draw after `filter_logits`."
+    """One token id from `logits` (`(vocab,)`): the arg-max if `temperature == 0`, else a draw after
+    `filter_logits`."""
     return int(next_token(logits, temperature, top_k, top_p, generator))
 
 # %% ../nbs/05_sampling.ipynb #5a5a9789
 def apply_repetition_penalty(
     logits: torch.Tensor, seen: torch.Tensor | Iterable[int], penalty: float
 ) -> torch.Tensor:
-    "Lower the logits (`(..., vocab)`) of tokens in `seen` (ids, or a `(vocab,)` bool mask): positive ones `/ penalty`, negative ones `* penalty`."
+    """Lower the logits (`(..., vocab)`) of tokens in `seen` (ids, or a `(vocab,)` bool mask): positive ones
+    `/ penalty`, negative ones `* penalty`."""
     if penalty == 1.0:
         return logits
     if not isinstance(seen, torch.Tensor) or seen.dtype != torch.bool:
@@ -61,7 +64,8 @@ def apply_repetition_penalty(
 
 # %% ../nbs/05_sampling.ipynb #232ac093
 class PromptCache:
-    "A `KVCache` that knows the token ids it holds, so that the next prompt only computes what follows their longest cached start."
+    """A `KVCache` that knows the token ids it holds, so that the next prompt only computes what follows their
+    longest cached start."""
 
     def __init__(self, model: GPT):
         self.kv = KVCache(model.config.n_layers, model.config.seq_len)
@@ -75,7 +79,8 @@ class PromptCache:
         return self.tokens[: self.kv.pos]
 
     def reusable(self, ids: list[int]) -> int:
-        "How many leading positions of `ids` are already cached (never all of them: the last one is computed for its logits)."
+        """How many leading positions of `ids` are already cached (never all of them: the last one is computed
+        for its logits)."""
         held = self.ids
         n, m = 0, min(len(held), len(ids) - 1)
         if held[:m] == ids[:m]:
@@ -85,7 +90,8 @@ class PromptCache:
         return n
 
     def start(self, ids: list[int]) -> int:
-        "Rewind to the longest cached start of `ids` (what was cached past it is overwritten) and fill on with `ids`; returns the start's length."
+        """Rewind to the longest cached start of `ids` (what was cached past it is overwritten) and fill on
+        with `ids`; returns the start's length."""
         self.kv.pos = self.reusable(ids)
         self.tokens = ids
         return self.kv.pos
@@ -163,9 +169,9 @@ def generate_tokens(
     ban_ids: Iterable[int] = (),
 ) -> Iterator[int]:
     """Yield up to `max_new_tokens` token ids continuing `prompt_ids`, one at a time. A token in `stop_ids` is
-    yielded and ends the stream; so does a full context. `generator` (or an int seed) makes sampling repeatable;
-    `cache` (a `PromptCache`) carries computed positions over from the previous call; `ban_ids` are never
-    chosen."""
+    yielded and ends the stream; so does a full context. `generator` (or an int seed) makes sampling
+    repeatable; `cache` (a `PromptCache`) carries computed positions over from the previous call; `ban_ids`
+    are never chosen."""
     ids = [int(i) for i in (prompt_ids.tolist() if hasattr(prompt_ids, 'tolist') else prompt_ids)]
     check_sampling(temperature, top_k, top_p, repetition_penalty, max_new_tokens)
     L, V = model.config.seq_len, model.config.vocab_size
@@ -177,7 +183,8 @@ def generate_tokens(
         )
     if len(ids) >= L:
         raise ValueError(
-            f"the prompt has {len(ids)} tokens and the context holds {L}: no room for a reply; keep at most its last {L - 1} tokens"
+            f"the prompt has {len(ids)} tokens and the context holds {L}: no room for a reply; "
+            f"keep at most its last {L - 1} tokens"
         )
     cache = cache if cache is not None else PromptCache(model)
     cache.start(ids)  # the loop computes what follows the cached start, and fills on
@@ -215,7 +222,8 @@ TOOL_TEXT = {'call': '[calculator: ', 'call_end': '', 'result': ' → ', 'result
 
 
 class TextStream:
-    "Token ids in, text out: `add(id)` returns the characters completed so far, holding back a split character."
+    """Token ids in, text out: `add(id)` returns the characters completed so far, holding back a split
+    character."""
 
     def __init__(self, tokenizer: Tokenizer, skip_special: bool = True, show_tools: bool = True):
         self.tokenizer, self.skip_special = tokenizer, skip_special
@@ -256,7 +264,8 @@ MAX_TOOL_CALLS = 8  # calls per reply; past that, each call gets an error result
 def tool_result_ids(
     tokenizer: Tokenizer, ids: list[int], tool: Callable[[str], str] = calculate, calls: int = 1
 ) -> list[int]:
-    "The ids the program appends after `ids`, which end with `<|/call|>`: `<|result|>`, the result, `<|/result|>`."
+    """The ids the program appends after `ids`, which end with `<|/call|>`: `<|result|>`, the result,
+    `<|/result|>`."""
     start = max(i for i, t in enumerate(ids) if t == tokenizer.call_id)
     expression = tokenizer.decode(ids[start + 1 : -1])
     if calls > MAX_TOOL_CALLS:
@@ -369,7 +378,8 @@ class SamplingSettings:
 
 # %% ../nbs/05_sampling.ipynb #8c8c67cc
 def fit_chat(tokenizer: Tokenizer, messages: list[dict], max_tokens: int) -> tuple[list[dict], list[int]]:
-    "Drop the oldest non-system messages until the chat, rendered with the generation prompt, fits `max_tokens`; returns `(messages, ids)`."
+    """Drop the oldest non-system messages until the chat, rendered with the generation prompt, fits
+    `max_tokens`; returns `(messages, ids)`."""
     messages = check_messages(messages)
     system = [m for m in messages if m['role'] == 'system']
     rest = [m for m in messages if m['role'] != 'system']
@@ -379,8 +389,9 @@ def fit_chat(tokenizer: Tokenizer, messages: list[dict], max_tokens: int) -> tup
             return system + rest, ids
         if len(rest) <= 1:
             raise ValueError(
-                f"the {'system prompt and the ' if system else ''}newest message alone take {len(ids)} tokens, but only "
-                f"{max_tokens} fit before the reply; shorten {'one of them' if system else 'it'} (or lower max_new_tokens)"
+                f"the {'system prompt and the ' if system else ''}newest message alone take "
+                f"{len(ids)} tokens, but only {max_tokens} fit before the reply; "
+                f"shorten {'one of them' if system else 'it'} (or lower max_new_tokens)"
             )
         rest = rest[1:]
         while len(rest) > 1 and rest[0]['role'] == 'assistant':
@@ -388,7 +399,8 @@ def fit_chat(tokenizer: Tokenizer, messages: list[dict], max_tokens: int) -> tup
 
 # %% ../nbs/05_sampling.ipynb #4e4d5ef1
 def strip_stream(pieces: Iterable[str]) -> Iterator[str]:
-    "The pieces of a text without its leading and trailing whitespace; whitespace is held back until text follows it."
+    """The pieces of a text without its leading and trailing whitespace; whitespace is held back until text
+    follows it."""
     started, held = False, ''
     for p in pieces:
         if not started:
@@ -404,7 +416,8 @@ def strip_stream(pieces: Iterable[str]) -> Iterator[str]:
 
 # %% ../nbs/05_sampling.ipynb #c231651e
 class ChatSession:
-    "A conversation with a model: system prompt, history, sampling settings, seeded generator and a KV cache kept between replies."
+    """A conversation with a model: system prompt, history, sampling settings, seeded generator and a KV cache
+    kept between replies."""
 
     def __init__(
         self,
@@ -447,7 +460,8 @@ class ChatSession:
         return self
 
     def update(self, **kw) -> SamplingSettings:
-        "Change sampling settings (checked; a bad value raises and changes nothing). A new `seed` reseeds the generator."
+        """Change sampling settings (checked; a bad value raises and changes nothing). A new `seed` reseeds
+        the generator."""
         self.settings = dataclasses.replace(self.settings, **kw)
         if kw.get('seed') is not None:
             self.seed = self.settings.seed
@@ -533,7 +547,8 @@ def stream(self: ChatSession, text: str) -> Iterator[str]:
         elif not self.raw:
             self.history.append({'role': 'assistant', 'content': ''.join(pieces)})
         last = reply[-1] if reply else None
-        end = 'error' if failed else 'stop token' if last in self.stop_ids else 'length' if finished else 'interrupted'
+        end = 'stop token' if last in self.stop_ids else 'length' if finished else 'interrupted'
+        end = 'error' if failed else end
         self.last.update(new_tokens=len(reply), seconds=time.perf_counter() - t0, end=end)
 
 
@@ -569,7 +584,8 @@ def _help(session: ChatSession) -> str:
 
 
 def handle_command(session: ChatSession, line: str):
-    "Run a REPL command (`/reset`, `/system`, `/temp`, `/topk`, `/topp`, `/tools`, ...): a message to show, or `QUIT`."
+    """Run a REPL command (`/reset`, `/system`, `/temp`, `/topk`, `/topp`, `/tools`, ...): a message to show,
+    or `QUIT`."""
     cmd, _, arg = line.strip().partition(' ')
     arg = arg.strip()
     if cmd in ('/quit', '/exit'):
@@ -604,7 +620,8 @@ def handle_command(session: ChatSession, line: str):
 
 # %% ../nbs/05_sampling.ipynb #6a1bcb98
 class ChatWidget:
-    "A chat with `session` in a notebook: text box, Send and Reset buttons, temperature/top-k/top-p sliders; replies stream in."
+    """A chat with `session` in a notebook: text box, Send and Reset buttons, temperature/top-k/top-p sliders;
+    replies stream in."""
 
     def __init__(self, session: ChatSession, height: str = '320px'):
         import ipywidgets as W
@@ -727,7 +744,8 @@ def reset(self: ChatWidget):
 
 # %% ../nbs/05_sampling.ipynb #2bb5794e
 def chat(checkpoint, system: str | None = None, device: str = 'auto', **settings) -> ChatWidget:
-    "A `ChatWidget` on the model of a run directory or checkpoint: `chat('artifacts/tiny')` in a notebook cell."
+    """A `ChatWidget` on the model of a run directory or checkpoint: `chat('artifacts/tiny')` in a notebook
+    cell."""
     return ChatWidget(ChatSession.from_checkpoint(checkpoint, device, system, **settings))
 
 # %% ../nbs/05_sampling.ipynb #7d60338f
@@ -735,7 +753,8 @@ import re
 
 
 def clean_text(text: str) -> tuple[str, int]:
-    "`text` with each lone surrogate (an undecodable byte read with `errors='surrogateescape'`) replaced by U+FFFD, and how many there were."
+    """`text` with each lone surrogate (an undecodable byte read with `errors='surrogateescape'`) replaced by
+    U+FFFD, and how many there were."""
     return re.subn('[\ud800-\udfff]', '\ufffd', text) if not text.isascii() else (text, 0)
 
 
@@ -764,7 +783,8 @@ def _read_line(interactive: bool, stdin) -> str | None:
 
 # %% ../nbs/05_sampling.ipynb #dd5637bf
 def repl(session: ChatSession, stdin=None, stdout=None, stderr=None) -> int:
-    "Chat on the terminal until `/quit` or the end of input; one user turn per line when input is not a terminal."
+    """Chat on the terminal until `/quit` or the end of input; one user turn per line when input is not a
+    terminal."""
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
     interactive = stdin.isatty() and stdin is sys.stdin
     if interactive:
@@ -805,7 +825,8 @@ def repl(session: ChatSession, stdin=None, stdout=None, stderr=None) -> int:
 
 # %% ../nbs/05_sampling.ipynb #13053839
 def _text_streams():
-    "Undecodable input bytes become surrogates (`clean_text` then replaces them); unencodable output characters become `?`, never a crash."
+    """Undecodable input bytes become surrogates (`clean_text` then replaces them); unencodable output
+    characters become `?`, never a crash."""
     for stream, errors in ((sys.stdin, 'surrogateescape'), (sys.stdout, 'replace')):
         try:
             stream.reconfigure(errors=errors)
@@ -898,7 +919,8 @@ def _parser() -> argparse.ArgumentParser:
 
 # %% ../nbs/05_sampling.ipynb #eb54ccb2
 def main(argv: list[str] | None = None) -> int:
-    "CLI: `minigpt_sample --checkpoint PATH [--prompt TEXT] [--raw] [--system TEXT] [--temperature --top-k --top-p ...]`."
+    """CLI: `minigpt_sample --checkpoint PATH [--prompt TEXT] [--raw] [--system TEXT] [--temperature --top-k
+    --top-p ...]`."""
     args = _parser().parse_args(argv)
     _text_streams()
     if args.prompt is not None:
@@ -931,7 +953,8 @@ def main(argv: list[str] | None = None) -> int:
             'none' if session.tool is None or args.raw else 'calculator' if has else 'none (no tool tokens)'
         )
         print(
-            f'minigpt_sample: {ck.path} (step {ck.step}, {m.num_params() / 1e6:.2f}M parameters, context {m.config.seq_len} tokens) '
+            f'minigpt_sample: {ck.path} (step {ck.step}, {m.num_params() / 1e6:.2f}M parameters, '
+            f'context {m.config.seq_len} tokens) '
             f"on {session.device}, {'raw completion' if args.raw else 'chat'}, tools: {tools}\n"
             f"sampling: {session.settings.describe()}",
             file=sys.stderr,
