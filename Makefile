@@ -9,7 +9,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 endif
 RUN ?= artifacts/tiny
 
-.PHONY: install train finetune serve test test-all sync outputs docs docs-check docs-links colab-check test-colab test-minimums
+.PHONY: install train reference reference-check finetune serve test test-all sync outputs docs docs-check docs-links colab-check test-colab test-minimums
 
 install:  ## install minigpt and its development tools (torch comes from PyPI unless already installed)
 	@test "$(PY)" != "$(VENV)/bin/python" -o -x "$(PY)" || python3 -m venv $(VENV) || { \
@@ -19,6 +19,12 @@ install:  ## install minigpt and its development tools (torch comes from PyPI un
 train: install  ## the main job: train the tiny preset offline (resuming if it was interrupted), then sample from it
 	minigpt_train --output-dir $(RUN) --resume auto
 	minigpt_sample --checkpoint $(RUN) --temperature 0 --prompt "What is 12 + 35?"
+
+reference: train  ## after `make train`: make $(RUN) the package's reference model (minigpt:reference), measure it, rewrite its card; then `make sync` puts the new figures in the docs
+	$(PY) -m minigpt.reference build --run $(RUN)
+
+reference-check:  ## the shipped reference model against its card: the files' sha256, then its figures measured again (about 3 minutes)
+	$(PY) -m minigpt.reference check
 
 finetune: train  ## after `make train`: fine-tune the tiny model on the chat mix (oasst1, gsm8k, code_alpaca; offline fallbacks), then chat with it
 	minigpt_finetune --init-from $(RUN) --output-dir $(RUN)-sft --resume auto

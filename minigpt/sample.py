@@ -19,14 +19,16 @@ from .checkpoint import Checkpoint, CheckpointError, load_trained
 from .calc import calculate
 
 # %% auto #0
-__all__ = ['TOOL_TEXT', 'MAX_TOOL_CALLS', 'COMMANDS', 'QUIT', 'load_model', 'sample_next', 'apply_repetition_penalty',
-           'PromptCache', 'check_sampling', 'generate_tokens', 'TextStream', 'stream_text', 'tool_result_ids',
-           'generate_with_tools', 'reply_messages', 'SamplingSettings', 'fit_chat', 'strip_stream', 'ChatSession',
-           'handle_command', 'ChatWidget', 'chat', 'clean_text', 'repl', 'main']
+__all__ = ['MIN_TEMPERATURE', 'MAX_TEMPERATURE', 'MIN_TOP_P', 'MIN_PENALTY', 'MAX_PENALTY', 'TOOL_TEXT', 'MAX_TOOL_CALLS',
+           'COMMANDS', 'QUIT', 'load_model', 'sample_next', 'apply_repetition_penalty', 'PromptCache', 'check_sampling',
+           'generate_tokens', 'TextStream', 'stream_text', 'tool_result_ids', 'generate_with_tools', 'reply_messages',
+           'SamplingSettings', 'fit_chat', 'strip_stream', 'ChatSession', 'handle_command', 'ChatWidget', 'chat',
+           'clean_text', 'repl', 'main']
 
 # %% ../nbs/05_sampling.ipynb #d440f406
 def load_model(path, device: str | torch.device = 'auto') -> tuple[GPT, Tokenizer, Checkpoint]:
-    "`(model, tokenizer, checkpoint)` from a run directory or a checkpoint directory; the model is in eval mode on `device` (`'auto'`: the best available)."
+    """`(model, tokenizer, checkpoint)` from a run directory or a checkpoint directory; the model is in eval
+    mode on `device` (`'auto'`: the best available)."""
     return load_trained(path, device if isinstance(device, torch.device) else get_device(device))
 
 # %% ../nbs/05_sampling.ipynb #bdbd7919
@@ -40,14 +42,16 @@ def sample_next(
     top_p: float | None = None,
     generator: torch.Generator | None = None,
 ) -> int:
-    "One token id from `logits` (`(vocab,)`): the arg-max if `temperature == 0`, else a draw after `filter_logits`."
+    """One token id from `logits` (`(vocab,)`): the arg-max if `temperature == 0`, else a draw after
+    `filter_logits`."""
     return int(next_token(logits, temperature, top_k, top_p, generator))
 
 # %% ../nbs/05_sampling.ipynb #5a5a9789
 def apply_repetition_penalty(
     logits: torch.Tensor, seen: torch.Tensor | Iterable[int], penalty: float
 ) -> torch.Tensor:
-    "Lower the logits (`(..., vocab)`) of tokens in `seen` (ids, or a `(vocab,)` bool mask): positive ones `/ penalty`, negative ones `* penalty`."
+    """Lower the logits (`(..., vocab)`) of tokens in `seen` (ids, or a `(vocab,)` bool mask): positive ones
+    `/ penalty`, negative ones `* penalty`."""
     if penalty == 1.0:
         return logits
     if not isinstance(seen, torch.Tensor) or seen.dtype != torch.bool:
@@ -60,7 +64,8 @@ def apply_repetition_penalty(
 
 # %% ../nbs/05_sampling.ipynb #232ac093
 class PromptCache:
-    "A `KVCache` that knows the token ids it holds, so that the next prompt only computes what follows their longest cached start."
+    """A `KVCache` that knows the token ids it holds, so that the next prompt only computes what follows their
+    longest cached start."""
 
     def __init__(self, model: GPT):
         self.kv = KVCache(model.config.n_layers, model.config.seq_len)
@@ -74,7 +79,8 @@ class PromptCache:
         return self.tokens[: self.kv.pos]
 
     def reusable(self, ids: list[int]) -> int:
-        "How many leading positions of `ids` are already cached (never all of them: the last one is computed for its logits)."
+        """How many leading positions of `ids` are already cached (never all of them: the last one is computed
+        for its logits)."""
         held = self.ids
         n, m = 0, min(len(held), len(ids) - 1)
         if held[:m] == ids[:m]:
@@ -84,7 +90,8 @@ class PromptCache:
         return n
 
     def start(self, ids: list[int]) -> int:
-        "Rewind to the longest cached start of `ids` (what was cached past it is overwritten) and fill on with `ids`; returns the start's length."
+        """Rewind to the longest cached start of `ids` (what was cached past it is overwritten) and fill on
+        with `ids`; returns the start's length."""
         self.kv.pos = self.reusable(ids)
         self.tokens = ids
         return self.kv.pos
@@ -104,6 +111,10 @@ class PromptCache:
 # %% ../nbs/05_sampling.ipynb #03ed1edb
 import math
 
+MIN_TEMPERATURE, MAX_TEMPERATURE = 1e-3, 100.0  # below: logits / T overflow; above: every token as likely
+MIN_TOP_P = 1e-6  # keeps only the most likely token already; far smaller ones are 0 in float32
+MIN_PENALTY, MAX_PENALTY = 1e-2, 100.0  # repetition penalties past these overflow or erase the seen tokens
+
 
 def check_sampling(
     temperature: float = 1.0,
@@ -121,13 +132,24 @@ def check_sampling(
         if isinstance(v, float) and not math.isfinite(v):
             raise ValueError(f"{name} must be a finite number ({hint}), got {v!r}")
     filter_logits(torch.zeros(1), temperature, top_k, top_p)  # its own checks of temperature, top_k and top_p
+    if temperature != 0 and not MIN_TEMPERATURE <= temperature <= MAX_TEMPERATURE:
+        raise ValueError(
+            f"temperature must be 0 (greedy) or from {MIN_TEMPERATURE:g} to {MAX_TEMPERATURE:g}, got "
+            f"{temperature!r} (smaller overflows the logits; larger makes every token about equally likely)"
+        )
+    if top_p is not None and top_p < MIN_TOP_P:
+        raise ValueError(
+            f"top_p must be at least {MIN_TOP_P:g}, got {top_p!r} ({MIN_TOP_P:g} already keeps only the most "
+            "likely token; smaller ones vanish in float32)"
+        )
     if (
         isinstance(repetition_penalty, bool)
         or not isinstance(repetition_penalty, (int, float))
-        or not repetition_penalty > 0
+        or not MIN_PENALTY <= repetition_penalty <= MAX_PENALTY
     ):
         raise ValueError(
-            f"repetition_penalty must be a number > 0 (1.0 = off, 1.1-1.3 typical), got {repetition_penalty!r}"
+            f"repetition_penalty must be a number from {MIN_PENALTY:g} to {MAX_PENALTY:g} "
+            f"(1.0 = off, 1.1-1.3 typical), got {repetition_penalty!r}"
         )
     if isinstance(max_new_tokens, bool) or not isinstance(max_new_tokens, int) or max_new_tokens < 1:
         raise ValueError(f"max_new_tokens must be a positive integer, got {max_new_tokens!r}")
@@ -147,9 +169,9 @@ def generate_tokens(
     ban_ids: Iterable[int] = (),
 ) -> Iterator[int]:
     """Yield up to `max_new_tokens` token ids continuing `prompt_ids`, one at a time. A token in `stop_ids` is
-    yielded and ends the stream; so does a full context. `generator` (or an int seed) makes sampling repeatable;
-    `cache` (a `PromptCache`) carries computed positions over from the previous call; `ban_ids` are never
-    chosen."""
+    yielded and ends the stream; so does a full context. `generator` (or an int seed) makes sampling
+    repeatable; `cache` (a `PromptCache`) carries computed positions over from the previous call; `ban_ids`
+    are never chosen."""
     ids = [int(i) for i in (prompt_ids.tolist() if hasattr(prompt_ids, 'tolist') else prompt_ids)]
     check_sampling(temperature, top_k, top_p, repetition_penalty, max_new_tokens)
     L, V = model.config.seq_len, model.config.vocab_size
@@ -161,7 +183,8 @@ def generate_tokens(
         )
     if len(ids) >= L:
         raise ValueError(
-            f"the prompt has {len(ids)} tokens and the context holds {L}: no room for a reply; keep at most its last {L - 1} tokens"
+            f"the prompt has {len(ids)} tokens and the context holds {L}: no room for a reply; "
+            f"keep at most its last {L - 1} tokens"
         )
     cache = cache if cache is not None else PromptCache(model)
     cache.start(ids)  # the loop computes what follows the cached start, and fills on
@@ -199,7 +222,8 @@ TOOL_TEXT = {'call': '[calculator: ', 'call_end': '', 'result': ' → ', 'result
 
 
 class TextStream:
-    "Token ids in, text out: `add(id)` returns the characters completed so far, holding back a split character."
+    """Token ids in, text out: `add(id)` returns the characters completed so far, holding back a split
+    character."""
 
     def __init__(self, tokenizer: Tokenizer, skip_special: bool = True, show_tools: bool = True):
         self.tokenizer, self.skip_special = tokenizer, skip_special
@@ -240,7 +264,8 @@ MAX_TOOL_CALLS = 8  # calls per reply; past that, each call gets an error result
 def tool_result_ids(
     tokenizer: Tokenizer, ids: list[int], tool: Callable[[str], str] = calculate, calls: int = 1
 ) -> list[int]:
-    "The ids the program appends after `ids`, which end with `<|/call|>`: `<|result|>`, the result, `<|/result|>`."
+    """The ids the program appends after `ids`, which end with `<|/call|>`: `<|result|>`, the result,
+    `<|/result|>`."""
     start = max(i for i, t in enumerate(ids) if t == tokenizer.call_id)
     expression = tokenizer.decode(ids[start + 1 : -1])
     if calls > MAX_TOOL_CALLS:
@@ -353,7 +378,8 @@ class SamplingSettings:
 
 # %% ../nbs/05_sampling.ipynb #8c8c67cc
 def fit_chat(tokenizer: Tokenizer, messages: list[dict], max_tokens: int) -> tuple[list[dict], list[int]]:
-    "Drop the oldest non-system messages until the chat, rendered with the generation prompt, fits `max_tokens`; returns `(messages, ids)`."
+    """Drop the oldest non-system messages until the chat, rendered with the generation prompt, fits
+    `max_tokens`; returns `(messages, ids)`."""
     messages = check_messages(messages)
     system = [m for m in messages if m['role'] == 'system']
     rest = [m for m in messages if m['role'] != 'system']
@@ -363,8 +389,9 @@ def fit_chat(tokenizer: Tokenizer, messages: list[dict], max_tokens: int) -> tup
             return system + rest, ids
         if len(rest) <= 1:
             raise ValueError(
-                f"the {'system prompt and the ' if system else ''}newest message alone take {len(ids)} tokens, but only "
-                f"{max_tokens} fit before the reply; shorten {'one of them' if system else 'it'} (or lower max_new_tokens)"
+                f"the {'system prompt and the ' if system else ''}newest message alone take "
+                f"{len(ids)} tokens, but only {max_tokens} fit before the reply; "
+                f"shorten {'one of them' if system else 'it'} (or lower max_new_tokens)"
             )
         rest = rest[1:]
         while len(rest) > 1 and rest[0]['role'] == 'assistant':
@@ -372,7 +399,8 @@ def fit_chat(tokenizer: Tokenizer, messages: list[dict], max_tokens: int) -> tup
 
 # %% ../nbs/05_sampling.ipynb #4e4d5ef1
 def strip_stream(pieces: Iterable[str]) -> Iterator[str]:
-    "The pieces of a text without its leading and trailing whitespace; whitespace is held back until text follows it."
+    """The pieces of a text without its leading and trailing whitespace; whitespace is held back until text
+    follows it."""
     started, held = False, ''
     for p in pieces:
         if not started:
@@ -388,7 +416,8 @@ def strip_stream(pieces: Iterable[str]) -> Iterator[str]:
 
 # %% ../nbs/05_sampling.ipynb #c231651e
 class ChatSession:
-    "A conversation with a model: system prompt, history, sampling settings, seeded generator and a KV cache kept between replies."
+    """A conversation with a model: system prompt, history, sampling settings, seeded generator and a KV cache
+    kept between replies."""
 
     def __init__(
         self,
@@ -431,7 +460,8 @@ class ChatSession:
         return self
 
     def update(self, **kw) -> SamplingSettings:
-        "Change sampling settings (checked; a bad value raises and changes nothing). A new `seed` reseeds the generator."
+        """Change sampling settings (checked; a bad value raises and changes nothing). A new `seed` reseeds
+        the generator."""
         self.settings = dataclasses.replace(self.settings, **kw)
         if kw.get('seed') is not None:
             self.seed = self.settings.seed
@@ -463,10 +493,12 @@ def prompt_ids(self: ChatSession, text: str) -> tuple[list[dict], list[int]]:
 # %% ../nbs/05_sampling.ipynb #4284c012
 @patch
 def stream(self: ChatSession, text: str) -> Iterator[str]:
-    "Send `text`; yield the reply in pieces. The reply (as far as it got) joins the history when the stream ends."
+    """Send `text`; yield the reply in pieces. The reply (as far as it got) joins the history when the stream
+    ends; an error on the way leaves the history as it was before `text`."""
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
     msgs, ids = self.prompt_ids(text)
+    before = list(self.history)
     s, t0, pieces = self.settings, time.perf_counter(), []
     if not self.raw:
         self.last = {'dropped': len(self.messages) + 1 - len(msgs)}
@@ -488,7 +520,7 @@ def stream(self: ChatSession, text: str) -> Iterator[str]:
         top_p=s.top_p,
         repetition_penalty=s.repetition_penalty,
     )
-    out, reply, finished = TextStream(self.tokenizer), [], False
+    out, reply, finished, failed = TextStream(self.tokenizer), [], False, False
 
     def text():
         for i in tokens:
@@ -502,15 +534,21 @@ def stream(self: ChatSession, text: str) -> Iterator[str]:
                 pieces.append(piece)
                 yield piece
         finished = True
+    except Exception:
+        failed = True  # not a stop (Ctrl-C and closing are BaseExceptions): the conversation stays as it was
+        raise
     finally:
         tokens.close()
         called = self.tool is not None and self.tokenizer.has_tools and self.tokenizer.call_id in reply
-        if called and not self.raw:  # calls and results join the history as messages
+        if failed:
+            self.history = before
+        elif called and not self.raw:  # calls and results join the history as messages
             self.history += reply_messages(self.tokenizer, reply)
         elif not self.raw:
             self.history.append({'role': 'assistant', 'content': ''.join(pieces)})
         last = reply[-1] if reply else None
         end = 'stop token' if last in self.stop_ids else 'length' if finished else 'interrupted'
+        end = 'error' if failed else end
         self.last.update(new_tokens=len(reply), seconds=time.perf_counter() - t0, end=end)
 
 
@@ -546,7 +584,8 @@ def _help(session: ChatSession) -> str:
 
 
 def handle_command(session: ChatSession, line: str):
-    "Run a REPL command (`/reset`, `/system`, `/temp`, `/topk`, `/topp`, `/tools`, ...): a message to show, or `QUIT`."
+    """Run a REPL command (`/reset`, `/system`, `/temp`, `/topk`, `/topp`, `/tools`, ...): a message to show,
+    or `QUIT`."""
     cmd, _, arg = line.strip().partition(' ')
     arg = arg.strip()
     if cmd in ('/quit', '/exit'):
@@ -581,7 +620,8 @@ def handle_command(session: ChatSession, line: str):
 
 # %% ../nbs/05_sampling.ipynb #6a1bcb98
 class ChatWidget:
-    "A chat with `session` in a notebook: text box, Send and Reset buttons, temperature/top-k/top-p sliders; replies stream in."
+    """A chat with `session` in a notebook: text box, Send and Reset buttons, temperature/top-k/top-p sliders;
+    replies stream in."""
 
     def __init__(self, session: ChatSession, height: str = '320px'):
         import ipywidgets as W
@@ -687,7 +727,7 @@ def send(self: ChatWidget, text: str | None = None) -> str:
     except KeyboardInterrupt:
         stream.close()
         self.status.value = 'stopped'
-    except ValueError as e:
+    except (ValueError, RuntimeError) as e:  # shown; the session's history is as before the message
         self.status.value = f'<span style="color:#b00">{html.escape(str(e))}</span>'
     finally:
         self.send_button.disabled = False
@@ -704,7 +744,8 @@ def reset(self: ChatWidget):
 
 # %% ../nbs/05_sampling.ipynb #2bb5794e
 def chat(checkpoint, system: str | None = None, device: str = 'auto', **settings) -> ChatWidget:
-    "A `ChatWidget` on the model of a run directory or checkpoint: `chat('artifacts/tiny')` in a notebook cell."
+    """A `ChatWidget` on the model of a run directory or checkpoint: `chat('artifacts/tiny')` in a notebook
+    cell."""
     return ChatWidget(ChatSession.from_checkpoint(checkpoint, device, system, **settings))
 
 # %% ../nbs/05_sampling.ipynb #7d60338f
@@ -712,7 +753,8 @@ import re
 
 
 def clean_text(text: str) -> tuple[str, int]:
-    "`text` with each lone surrogate (an undecodable byte read with `errors='surrogateescape'`) replaced by U+FFFD, and how many there were."
+    """`text` with each lone surrogate (an undecodable byte read with `errors='surrogateescape'`) replaced by
+    U+FFFD, and how many there were."""
     return re.subn('[\ud800-\udfff]', '\ufffd', text) if not text.isascii() else (text, 0)
 
 
@@ -741,7 +783,8 @@ def _read_line(interactive: bool, stdin) -> str | None:
 
 # %% ../nbs/05_sampling.ipynb #dd5637bf
 def repl(session: ChatSession, stdin=None, stdout=None, stderr=None) -> int:
-    "Chat on the terminal until `/quit` or the end of input; one user turn per line when input is not a terminal."
+    """Chat on the terminal until `/quit` or the end of input; one user turn per line when input is not a
+    terminal."""
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
     interactive = stdin.isatty() and stdin is sys.stdin
     if interactive:
@@ -775,13 +818,15 @@ def repl(session: ChatSession, stdin=None, stdout=None, stderr=None) -> int:
         except KeyboardInterrupt:
             reply.close()
             print(' [stopped]', end='', file=stdout)
-        except ValueError as e:  # the message does not fit the context: an empty reply, and why
+        except (ValueError, RuntimeError) as e:  # a message that does not fit, a reply that failed:
+            # an empty reply and why; the conversation goes on as it was before the message
             print(f'error: {e}', file=stderr, flush=True)
         print(file=stdout, flush=True)
 
 # %% ../nbs/05_sampling.ipynb #13053839
 def _text_streams():
-    "Undecodable input bytes become surrogates (`clean_text` then replaces them); unencodable output characters become `?`, never a crash."
+    """Undecodable input bytes become surrogates (`clean_text` then replaces them); unencodable output
+    characters become `?`, never a crash."""
     for stream, errors in ((sys.stdin, 'surrogateescape'), (sys.stdout, 'replace')):
         try:
             stream.reconfigure(errors=errors)
@@ -874,7 +919,8 @@ def _parser() -> argparse.ArgumentParser:
 
 # %% ../nbs/05_sampling.ipynb #eb54ccb2
 def main(argv: list[str] | None = None) -> int:
-    "CLI: `minigpt_sample --checkpoint PATH [--prompt TEXT] [--raw] [--system TEXT] [--temperature --top-k --top-p ...]`."
+    """CLI: `minigpt_sample --checkpoint PATH [--prompt TEXT] [--raw] [--system TEXT] [--temperature --top-k
+    --top-p ...]`."""
     args = _parser().parse_args(argv)
     _text_streams()
     if args.prompt is not None:
@@ -907,7 +953,8 @@ def main(argv: list[str] | None = None) -> int:
             'none' if session.tool is None or args.raw else 'calculator' if has else 'none (no tool tokens)'
         )
         print(
-            f'minigpt_sample: {ck.path} (step {ck.step}, {m.num_params() / 1e6:.2f}M parameters, context {m.config.seq_len} tokens) '
+            f'minigpt_sample: {ck.path} (step {ck.step}, {m.num_params() / 1e6:.2f}M parameters, '
+            f'context {m.config.seq_len} tokens) '
             f"on {session.device}, {'raw completion' if args.raw else 'chat'}, tools: {tools}\n"
             f"sampling: {session.settings.describe()}",
             file=sys.stderr,

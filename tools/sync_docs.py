@@ -14,12 +14,18 @@
 4. nbs/sidebar.yml, the docs site's sidebar (settings.ini has `custom_sidebar = True`, so nbdev leaves it
    alone), is generated from the notebooks' names: "Course" holds index.ipynb and the numbered chapters
    in order, "Appendices" the lettered notebooks. A new chapter or appendix is listed by running this.
+5. Every figure about the trained model is copied from the reference model's card
+   (minigpt/reference/card.json, and spread.json beside it as `spread.*`): in a markdown cell,
+   `<!--card:KEY|SPEC-->value<!--/card-->` (invisible once rendered) has its value rewritten from the
+   card. KEY is a dotted path (`eval.figures.bpb`); SPEC is optional: a Python format spec (`.3f`,
+   `,`), a percentage (`.0%` writes 81 %), `min` (seconds as whole minutes), `code` (inline code) or
+   `block` (a fenced block, for a multi-line answer). A key the card lacks is an error naming it.
 
     python tools/sync_docs.py           # rewrite what is out of date
     python tools/sync_docs.py --check   # exit 1 (and list the files) if anything is out of date
 """
 
-import argparse, re, sys
+import argparse, json, re, sys
 from execnb.nbio import mk_cell
 from configparser import ConfigParser
 from pathlib import Path
@@ -39,7 +45,7 @@ def settings():
 
 
 def rewrites(s):
-    "(pattern, replacement) pairs that point the Colab badges, the install URL and this repo's links at settings.ini."
+    "(pattern, replacement) pairs: Colab badges, the install URL and this repo's links, from settings.ini."
     gh = f"https://github.com/{s['user']}/{s['repo']}"
     docs = s['doc_host'].rstrip('/') + s['doc_baseurl'].rstrip('/') + '/'
     return [
@@ -188,18 +194,75 @@ def sidebar_yml(nbs):
     return SIDEBAR_HEAD + '\n'.join(lines) + '\n'
 
 
+CARD = ROOT / 'minigpt' / 'reference' / 'card.json'
+SPREAD = CARD.with_name('spread.json')
+CARD_MARK = re.compile(r'<!--card:([\w.-]+)(?:\|([^>]*?))?-->(.*?)<!--/card-->', re.S)
+
+
+def load_card(card=CARD, spread=SPREAD) -> dict | None:
+    "The reference's card (its seed spread under `spread`, if there is one); None before one is built."
+    if not Path(card).is_file():
+        return None
+    out = json.loads(Path(card).read_text(encoding='utf-8'))
+    if Path(spread).is_file():
+        out['spread'] = json.loads(Path(spread).read_text(encoding='utf-8'))
+    return out
+
+
+def card_value(card: dict, key: str):
+    "The value at the dotted `key` of `card`; a KeyError that names the key and what is there instead."
+    v = card
+    for i, part in enumerate(key.split('.')):
+        if not isinstance(v, dict) or part not in v:
+            at = '.'.join(key.split('.')[:i]) or 'the top'
+            have = ', '.join(sorted(v)) if isinstance(v, dict) else f'a {type(v).__name__}'
+            raise KeyError(f'the card has no {key!r} (at {at}: {have})')
+        v = v[part]
+    return v
+
+
+def card_format(value, spec: str = '') -> str:
+    "`value` written as `spec` asks (see the module's docstring, item 5)."
+    if spec == 'block':
+        return f'\n```\n{value}\n```\n'
+    if spec == 'code':
+        return f'`{value}`'
+    if spec == 'min':
+        return f'{value / 60:.0f}'
+    if spec.endswith('%'):
+        return format(value * 100, spec[:-1] + 'f') + ' %'
+    return format(value, spec)
+
+
+def fill_card(text: str, card: dict) -> str:
+    "`text` with the value of every `<!--card:KEY|SPEC-->value<!--/card-->` rewritten from `card`."
+
+    def value(m):
+        head = m.group(0)[: m.group(0).index('-->') + 3]
+        return f'{head}{card_format(card_value(card, m.group(1)), m.group(2) or "")}<!--/card-->'
+
+    return CARD_MARK.sub(value, text)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--check', action='store_true', help='change nothing; exit 1 if anything is out of date')
     args = p.parse_args()
     s = settings()
     subs = rewrites(s)
-    stale = []
+    stale, card = [], load_card()
+    if card is None:
+        print(f'note: {CARD.relative_to(ROOT)} is missing: figures about the trained model left as they are')
     for fn in sorted((ROOT / s['nbs_path']).glob('*.ipynb')):
         nb = read_nb(fn)
         changed = False
         for cell in nb.cells:
             new = fix_text(cell.source, subs)
+            if card is not None and cell.cell_type == 'markdown' and '<!--card:' in new:
+                try:
+                    new = fill_card(new, card)
+                except (KeyError, ValueError, TypeError) as e:
+                    sys.exit(f'error: {fn.relative_to(ROOT)}: {e.args[0] if e.args else e}')
             if new != cell.source:
                 cell.source, changed = new, True
         if re.match(r'(\d\d|[A-Z])_', fn.name) and uniform_cells(nb, s):
