@@ -259,19 +259,6 @@ def reply_calls(tokenizer, ids) -> list[dict]:
     return calls
 
 
-def _reply_ids(steps, tokenizer) -> list[int]:
-    "A reply's ids from `generate_with_tools`; a `<|/call|>` with no call open ends it, and is dropped."
-    ids = []
-    try:
-        for i in steps:
-            ids.append(i)
-    except ValueError:  # the loop found no call to run before the `<|/call|>` the model wrote
-        if not ids or ids[-1] != tokenizer.call_end_id or tokenizer.call_id in ids:
-            raise
-        ids.pop()  # not a call: nothing ran, and nothing is shown
-    return ids
-
-
 def tool_replies(
     model,
     tokenizer,
@@ -294,7 +281,7 @@ def tool_replies(
         steps = generate_with_tools(
             model, tokenizer, ids, max_new_tokens, tool, stops, seed + k, temperature=temperature, top_k=top_k
         )
-        new = _reply_ids(steps, tokenizer)
+        new = list(steps)
         out.append({'reply': ''.join(stream_text(tokenizer, new)), 'calls': reply_calls(tokenizer, new)})
     return out
 

@@ -266,9 +266,11 @@ def tool_result_ids(
 ) -> list[int]:
     """The ids the program appends after `ids`, which end with `<|/call|>`: `<|result|>`, the result,
     `<|/result|>`."""
-    start = max(i for i, t in enumerate(ids) if t == tokenizer.call_id)
-    expression = tokenizer.decode(ids[start + 1 : -1])
-    if calls > MAX_TOOL_CALLS:
+    opened = [i for i, t in enumerate(ids) if t == tokenizer.call_id]
+    expression = tokenizer.decode(ids[opened[-1] + 1 : -1]) if opened else None
+    if expression is None:
+        result = 'error: <|/call|> without <|call|>'
+    elif calls > MAX_TOOL_CALLS:
         result = f'error: more than {MAX_TOOL_CALLS} calls in one reply'
     else:
         try:
@@ -290,8 +292,14 @@ def generate_with_tools(
     **sampling,
 ) -> Iterator[int]:
     "`generate_tokens`, and at each `<|/call|>` the tool's result appended; `tool=None` forbids calls."
-    if tool is None or not tokenizer.has_tools:  # no tool to run: the model may not call one
-        ban = [tokenizer.call_id] if tokenizer.has_tools else []
+    if not tokenizer.has_tools:  # a tokenizer from before tool calls: plain generation
+        yield from generate_tokens(
+            model, prompt_ids, max_new_tokens, stop_ids=stop_ids, generator=generator, cache=cache, **sampling
+        )
+        return
+    call, end = tokenizer.call_id, tokenizer.call_end_id
+    results = [tokenizer.result_id, tokenizer.result_end_id]  # only the program writes a result
+    if tool is None:  # no tool to run: the model may not call one
         yield from generate_tokens(
             model,
             prompt_ids,
@@ -299,7 +307,7 @@ def generate_with_tools(
             stop_ids=stop_ids,
             generator=generator,
             cache=cache,
-            ban_ids=ban,
+            ban_ids=[call, end, *results],
             **sampling,
         )
         return
@@ -307,18 +315,23 @@ def generate_with_tools(
     if isinstance(generator, int):  # one generator for the whole reply, not one reseeded per stretch
         generator = torch.Generator(model.lm_head.weight.device).manual_seed(generator)
     cache = cache if cache is not None else PromptCache(model)
-    stops = (*stop_ids, tokenizer.call_end_id)
-    left, calls = max_new_tokens, 0
+    left, calls, inside = max_new_tokens, 0, False
     while left > 0:
+        # outside a call the model may open one, inside it may only close it: no stray <|/call|>
+        stops, ban = ((*stop_ids, end), [call, *results]) if inside else ((*stop_ids, call), [end, *results])
         stretch = generate_tokens(
-            model, ids, left, stop_ids=stops, generator=generator, cache=cache, **sampling
+            model, ids, left, stop_ids=stops, generator=generator, cache=cache, ban_ids=ban, **sampling
         )
         for i in stretch:
             ids.append(i)
             left -= 1
             yield i
-        if ids[-1] != tokenizer.call_end_id:
+        if ids[-1] == call and not inside:
+            inside = True  # the call is open: go on to its end
+            continue
+        if ids[-1] != end:
             return  # the turn ended, or the budget ran out
+        inside = False
         calls += 1
         result = tool_result_ids(tokenizer, ids, tool, calls)
         if len(result) > left or len(ids) + len(result) >= model.config.seq_len:
@@ -330,21 +343,21 @@ def generate_with_tools(
 # %% ../nbs/05_sampling.ipynb #9c95cd5d
 def reply_messages(tokenizer: Tokenizer, ids: Iterable[int]) -> list[dict]:
     "A reply's ids (calls and results included) as chat messages: assistant text and calls, `tool` results."
-    msgs, part, stops = [], [], {tokenizer.eot_id, tokenizer.eos_id}
+    msgs, part, text, stops = [], [], '', {tokenizer.eot_id, tokenizer.eos_id}
+    calling = False  # inside <|call|> ... <|/call|>
     for i in ids:
         if i in stops:
             break
         if i == tokenizer.call_id or i == tokenizer.result_id:
-            text, part = tokenizer.decode(part), []
-        elif i == tokenizer.call_end_id:
-            msgs.append(
-                {'role': 'assistant', 'content': text, 'tool_calls': [tool_call(tokenizer.decode(part))]}
-            )
-            part = []
+            text, part, calling = tokenizer.decode(part), [], i == tokenizer.call_id
+        elif i == tokenizer.call_end_id and calling:
+            call = tool_call(tokenizer.decode(part))
+            msgs.append({'role': 'assistant', 'content': text, 'tool_calls': [call]})
+            part, calling = [], False
         elif i == tokenizer.result_end_id:
             msgs.append({'role': 'tool', 'content': tokenizer.decode(part)})
             part = []
-        else:
+        elif i != tokenizer.call_end_id:  # a <|/call|> that closes no call is dropped
             part.append(i)
     if part or not msgs or msgs[-1]['role'] == 'tool':
         msgs.append({'role': 'assistant', 'content': tokenizer.decode(part)})
