@@ -6,7 +6,7 @@
 from __future__ import annotations
 import argparse, concurrent.futures, io, json, math, os, re, sys, time
 from collections import defaultdict
-from decimal import Decimal
+from decimal import MAX_EMAX, MIN_EMIN, Decimal, DecimalException, localcontext
 from pathlib import Path
 from typing import Iterable
 
@@ -72,8 +72,6 @@ def eval_data_dir(ckpt, tokenizer, out_dir=None, verbose: bool = True) -> Path:
     return out
 
 # %% ../nbs/06_eval.ipynb #634256bc
-from decimal import DecimalException, MAX_EMAX, MIN_EMIN, localcontext
-
 _NUM = re.compile(r'(?<![\w.])-?\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?')
 _MARKER = re.compile(r'the answer is|####', re.I)
 _SENTENCE_END = re.compile(r'\n|[.!?](?!\d)')

@@ -4,16 +4,15 @@
 
 # %% ../nbs/05_sampling.ipynb #ec7e2078
 from __future__ import annotations
-import argparse, codecs, dataclasses, html, os, sys, time
+import argparse, codecs, dataclasses, html, math, os, re, sys, time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable, Iterable, Iterator
 from fastcore.basics import patch
 
 import torch
 
 from .config import ConfigError, get_device
-from .model import GPT, KVCache, filter_logits
+from .model import GPT, KVCache, decode_steps, filter_logits, next_token
 from .tokenizer import TOOL_TOKENS, Tokenizer, check_messages, tool_call
 from .checkpoint import Checkpoint, CheckpointError, load_trained
 from .calc import calculate
@@ -32,9 +31,6 @@ def load_model(path, device: str | torch.device = 'auto') -> tuple[GPT, Tokenize
     return load_trained(path, device if isinstance(device, torch.device) else get_device(device))
 
 # %% ../nbs/05_sampling.ipynb #bdbd7919
-from .model import decode_steps, next_token
-
-
 def sample_next(
     logits: torch.Tensor,
     temperature: float = 1.0,
@@ -109,8 +105,6 @@ class PromptCache:
         return self
 
 # %% ../nbs/05_sampling.ipynb #03ed1edb
-import math
-
 MIN_TEMPERATURE, MAX_TEMPERATURE = 1e-3, 100.0  # below: logits / T overflow; above: every token as likely
 MIN_TOP_P = 1e-6  # keeps only the most likely token already; far smaller ones are 0 in float32
 MIN_PENALTY, MAX_PENALTY = 1e-2, 100.0  # repetition penalties past these overflow or erase the seen tokens
@@ -762,9 +756,6 @@ def chat(checkpoint, system: str | None = None, device: str = 'auto', **settings
     return ChatWidget(ChatSession.from_checkpoint(checkpoint, device, system, **settings))
 
 # %% ../nbs/05_sampling.ipynb #7d60338f
-import re
-
-
 def clean_text(text: str) -> tuple[str, int]:
     """`text` with each lone surrogate (an undecodable byte read with `errors='surrogateescape'`) replaced by
     U+FFFD, and how many there were."""
