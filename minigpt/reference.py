@@ -30,14 +30,15 @@ from .evaluate import DEFAULT_LIMITS, evaluate, heldout_problems, is_correct, ru
 from .sample import generate_with_tools, stream_text
 
 # %% auto #0
-__all__ = ['CARD', 'CARD_MD', 'SPREAD', 'SHIPPED', 'QUESTION', 'DTYPES', 'RULE', 'FIGURES', 'load_card', 'trained_offline',
-           'pack', 'run_summary', 'machine_info', 'git_commit', 'eval_tools', 'greedy_margins', 'sample_answer',
-           'measure', 'compare', 'file_digest', 'recipe', 'card_markdown', 'build', 'check', 'remeasure', 'spread',
-           'main']
+__all__ = ['CARD', 'CARD_MD', 'SPREAD', 'SHIPPED', 'RECORD', 'QUESTION', 'DTYPES', 'RULE', 'FIGURES', 'load_card',
+           'trained_offline', 'pack', 'shipped_files', 'run_summary', 'machine_info', 'git_commit', 'eval_tools',
+           'greedy_margins', 'sample_answer', 'measure', 'compare', 'file_digest', 'recipe', 'card_markdown', 'build',
+           'check', 'remeasure', 'spread', 'main']
 
 # %% ../nbs/K_reference.ipynb #0ca70b54
 CARD, CARD_MD, SPREAD = 'card.json', 'README.md', 'spread.json'
 SHIPPED = (WEIGHTS, CONFIG, TOKENIZER, STATE)  # the checkpoint files; the card holds their sha256
+RECORD = 'metrics.jsonl'  # the run's training record, shipped too: chapter 04 draws its curve
 QUESTION = 'What is 12 + 35?'  # the question the README quotes the reference's answer to
 
 
@@ -92,7 +93,24 @@ def pack(run, out, dtype: str = 'bf16') -> Path:
         cfg.to_json(tmp / CONFIG)
         shutil.copyfile(ck.tokenizer_file, tmp / TOKENIZER)
         torch.save(state, tmp / STATE)
+        _copy_record(run_dir_of(ck), tmp)
     return Path(out)
+
+
+def _copy_record(run: Path, out: Path):
+    "The run's `metrics.jsonl` and its last samples file (if it wrote samples), copied into `out`."
+    shutil.copyfile(run / RECORD, out / RECORD)
+    samples = sorted((run / 'samples').glob('samples_step_*.txt'))
+    if samples:
+        (out / 'samples').mkdir()
+        shutil.copyfile(samples[-1], out / 'samples' / samples[-1].name)
+
+
+def shipped_files(d) -> list[str]:
+    "The files of a packed reference directory, as paths relative to it (the card's and spread's left out)."
+    d = Path(d)
+    skip = {CARD, CARD_MD, SPREAD}
+    return sorted(p.relative_to(d).as_posix() for p in d.rglob('*') if p.is_file() and p.name not in skip)
 
 # %% ../nbs/K_reference.ipynb #4134a35d
 def _cli_value(v) -> str:
@@ -465,10 +483,12 @@ def build(
         }
         if dtype == 'auto':
             card['precision'] = {'shipped': shipped, **figs}
-        card['files'] = {f: file_digest(Path(tmp) / shipped / f) for f in SHIPPED}
+        src = Path(tmp) / shipped
+        card['files'] = {f: file_digest(src / f) for f in shipped_files(src)}
         with atomic_dir(out) as new:
-            for f in SHIPPED:
-                shutil.copyfile(Path(tmp) / shipped / f, new / f)
+            for f in card['files']:
+                (new / f).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(src / f, new / f)
             if (out / SPREAD).is_file():
                 shutil.copyfile(
                     out / SPREAD, new / SPREAD
