@@ -26,6 +26,7 @@ from minigpt.config import (
     parse_set,
     setup_runtime,
 )
+from .config_checks import check_memory
 from .files import MAX_JSON_BYTES, PathError, RunLock, RunLockedError, check_output, cli_errors
 from minigpt.checkpoint import (
     CONFIG,
@@ -58,7 +59,8 @@ from . import data as mdata
 # %% auto #0
 __all__ = ['SYNC_EVERY', 'MAX_BAD_STEPS', 'SAMPLE_NEW_TOKENS', 'MAX_TOKENIZER_BYTES', 'lr_factor', 'WarmupCosineScheduler',
            'Muon', 'muon_ns_dtype', 'MuonAdamW', 'build_optimizer', 'Prefetcher', 'RunLog', 'read_metrics',
-           'TrainingError', 'Dist', 'init_distributed', 'Trainer', 'StopSignals', 'train', 'compile_or_eager', 'main']
+           'TrainingError', 'Dist', 'init_distributed', 'Trainer', 'device_memory', 'StopSignals', 'train',
+           'compile_or_eager', 'main']
 
 # %% ../nbs/04_training.ipynb #9f971c45
 def lr_factor(step: int, warmup_steps: int, total_steps: int, min_lr_ratio: float = 0.1) -> float:
@@ -425,11 +427,15 @@ class Trainer:
         self._own()  # this run's directory from here until `fit` returns: no other process can use it
         try:
             self.log = RunLog(self.run_dir, enabled=self.dist.is_main, echo=self.verbose)
-            ckpt = self._find_resume(
-                resume
-            )  # every refusal comes before the first write to the run directory
+            # every refusal comes before the first write to the run directory
+            ckpt = self._find_resume(resume)
             if ckpt is not None:
                 check_compatible(ckpt.config, cfg, ckpt.path)
+            self.device, self.precision = setup_runtime(cfg, verbose=self.verbose)
+            if self.dist.enabled and self.device.type == 'cuda':
+                self.device = torch.device('cuda', self.dist.local_rank)
+            _allow_tf32(self.device)
+            self._check_memory()  # a batch that cannot fit: refused before the data and the model
             aside = _claim_run_dir(
                 self.run_dir, ckpt.path if ckpt else None, overwrite, move=self.dist.is_main
             )
@@ -439,10 +445,6 @@ class Trainer:
             if overwrite:
                 self.dist.barrier()  # the other processes wait for the move
             _read_best(self.run_dir / 'checkpoints')  # a damaged best.json is refused now, not at a save
-            self.device, self.precision = setup_runtime(cfg, verbose=self.verbose)
-            if self.dist.enabled and self.device.type == 'cuda':
-                self.device = torch.device('cuda', self.dist.local_rank)
-            _allow_tf32(self.device)
             for s in _clean_leftovers(self.run_dir) if self.dist.is_main else []:
                 self.log.print(f'leftover of an interrupted run: {s}')
             self.tokenizer = self._prepare_tokenizer(ckpt)
@@ -471,6 +473,30 @@ def _check_sampling(self: Trainer):
             f"to a prompt, so model.seq_len must be more than {SAMPLE_NEW_TOKENS} "
             f"(64 or more leaves room for the prompts)"
         )
+
+
+def device_memory(device) -> int | None:
+    "Bytes of memory `device` has: a GPU's own, the machine's for the CPU (and MPS); None where unknown."
+    device = torch.device(device)
+    if device.type == 'cuda':
+        return torch.cuda.get_device_properties(device).total_memory
+    try:
+        return os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES')
+    except (AttributeError, ValueError, OSError):  # (Windows)
+        return None
+
+
+@patch
+def _check_memory(self: Trainer):
+    "Refuse a step that cannot fit the device (config_checks' `check_memory`), before anything is allocated."
+    have = device_memory(self.device)
+    if have is None:
+        return
+    if self.device.type == 'cuda':
+        where = f'GPU {torch.cuda.get_device_name(self.device)}'
+    else:
+        where = "this machine's memory"
+    check_memory(self.cfg, have, where=where)
 
 
 @patch
