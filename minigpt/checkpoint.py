@@ -106,6 +106,8 @@ def save_checkpoint(
             f"(first: {bad[0]})"
         )
     final = _step_dir(Path(ckpt_root), step)
+    if final.exists() and not final.is_symlink() and not _complete(final) and _foreign(final):
+        raise _not_ours(final)  # a folder (or file) of yours named like this step: never replaced
     with atomic_dir(final) as tmp:  # re-saving the same step replaces it; a full disk: `DiskFullError`
         save_model(model, str(tmp / WEIGHTS), metadata={'step': str(step)})  # handles tied weights
         torch.save(state, tmp / STATE)
@@ -396,15 +398,25 @@ def remove_checkpoint(p) -> None:
     shutil.rmtree(gone, ignore_errors=True)
 
 
-def _remove_incomplete(p: Path) -> str:
-    "Remove the incomplete checkpoint `p` if it holds only files a save writes; else leave it. Says which."
+def _foreign(p: Path) -> list[str]:
+    "What the entry `p` named like a checkpoint holds that no save writes (itself, if it is no folder)."
+    if not p.is_dir():
+        return [p.name]
     ours = {WEIGHTS, STATE, CONFIG, TOKENIZER}
-    other = sorted(f.name for f in p.iterdir() if f.name not in ours or f.is_symlink() or not f.is_file())
-    if other:
-        return (
-            f"left {p.name} as it is: not a complete checkpoint, "
-            f"and it holds {', '.join(other[:3])}, which no save writes"
-        )
+    return sorted(f.name for f in p.iterdir() if f.name not in ours or f.is_symlink() or not f.is_file())
+
+
+def _not_ours(p: Path) -> CheckpointError:
+    other = _foreign(p)
+    held = 'is a file' if other == [p.name] else f"holds {', '.join(other[:3])}, which no save writes"
+    return CheckpointError(
+        f"{p} is named like a checkpoint but is not one: it {held}. Move it out of {p.parent} "
+        f"(a save of step {checkpoint_step(p)} would replace it), then start again"
+    )
+
+
+def _remove_incomplete(p: Path) -> str:
+    "Remove the incomplete checkpoint `p`, which holds only files a save writes; says so."
     missing = [f for f in (WEIGHTS, STATE, CONFIG) if not (p / f).is_file()]
     shutil.rmtree(p)
     return f"removed {p.name}: an incomplete checkpoint (no {', '.join(missing)})"
@@ -416,6 +428,10 @@ def clean_checkpoints(ckpt_root) -> list[str]:
     if not root.is_dir():
         return []
     list_checkpoints(root)  # a required file that is not a file (a FIFO, ...) is refused before any change
+    named = [p for p in sorted(root.iterdir()) if _STEP_NAME.fullmatch(p.name) and not p.is_symlink()]
+    for p in named:  # and a folder of yours named like a checkpoint: it is never removed, nor replaced
+        if not (p.is_dir() and _complete(p)) and _foreign(p):
+            raise _not_ours(p)
     done = clean_temporaries(root)  # the package's temporaries, of processes that are gone (appendix B)
     for p in sorted(root.iterdir()):
         if not p.name.startswith('step_') or p.is_symlink() or not p.is_dir():
