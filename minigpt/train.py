@@ -801,6 +801,25 @@ def _check_like(got: dict, fresh: dict, where, what: str, owner):
             )
 
 
+def _check_groups(saved: dict, fresh: dict, where):
+    "The saved optimizer's groups are this one's (as many, as many parameters, values of the same kinds)."
+    got, want = saved['param_groups'], fresh['param_groups']
+    sizes = [[len(g['params']) for g in gs] for gs in (got, want)]
+    if sizes[0] != sizes[1]:
+        raise CheckpointError(
+            f"{where}: the optimizer state's parameter groups hold {sizes[0]} parameters, this model's "
+            f"{sizes[1]}: the state is not this model's"
+        )
+    for g, f in zip(got, want):
+        _check_like(g, f, where, 'optimizer group', {})
+    listed = {i for g in got for i in g['params']}
+    stray = [k for k in saved['state'] if k not in listed]
+    if stray:
+        raise CheckpointError(
+            f"{where}: the optimizer state keeps moments for {stray[:3]}, which no parameter group lists"
+        )
+
+
 @patch
 def _check_restorable(self: Trainer, st: dict, where):
     "Refuse a trainer state whose optimizer, scheduler or scaler does not fit this run, naming `where`."
@@ -811,6 +830,14 @@ def _check_restorable(self: Trainer, st: dict, where):
             f"run uses {_OPTIMIZERS.get(want, want)} (training.optimizer={self.cfg.training.optimizer}): "
             f"resume with --set training.optimizer={kind}, or start a new run"
         )
+    fresh = self.opt.state_dict()
+    pairs = (
+        [(st['optimizer'][k], fresh[k]) for k in ('muon', 'adamw')]
+        if kind == 'muon'
+        else [(st['optimizer'], fresh)]
+    )
+    for saved, mine in pairs:
+        _check_groups(saved, mine, where)
     sched = st['scheduler']
     _check_like(sched, self.sched.state_dict(), where, 'scheduler', self.sched)
     if sched.get('last_epoch') != st['step']:
