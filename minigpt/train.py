@@ -294,6 +294,20 @@ def _append(path: Path, text: str):
         f.write(text)
 
 
+def _check_layout(run_dir: Path):
+    "Refuse a run directory whose `checkpoints/`, `data/`, `samples/` is no folder, or `config.json` no file."
+    for name in ('checkpoints', 'data', 'samples'):
+        p = run_dir / name
+        if (p.exists() or p.is_symlink()) and not p.is_dir():
+            raise PathError(
+                f"{p} is {_file_kind(p) or 'a file'}, not a directory: the trainer keeps its {name} there; "
+                "move it away"
+            )
+    kind = _file_kind(run_dir / CONFIG)
+    if kind not in (None, 'missing'):
+        raise PathError(f"{run_dir / CONFIG} is {kind}, not the run's config file; move it away")
+
+
 class RunLog:
     "Appends text to `train.log` and JSON lines to `metrics.jsonl` in a run directory (rank 0 only writes)."
 
@@ -328,21 +342,23 @@ class RunLog:
         "Drop metric lines with a step after `step` (written after the checkpoint we resume from)."
         if not (self.enabled and self.metrics_file.exists()):
             return
-        keep = [json.dumps(r) for r in read_metrics(self.dir) if r.get('step', 0) <= step]
+        keep = [json.dumps(r) for r in read_metrics(self.dir) if r['step'] <= step]
         atomic_write(self.metrics_file, ''.join(l + '\n' for l in keep))
 
 
 def read_metrics(run_dir) -> list[dict]:
-    "The rows of a run's `metrics.jsonl`."
+    "The rows of a run's `metrics.jsonl` (a dict with a `step` each; a line that is not one is left out)."
     f, rows = Path(run_dir) / 'metrics.jsonl', []
     kind = _file_kind(f)
     if kind not in (None, 'missing'):  # a named pipe would make the read wait forever
         raise PathError(f"{f} is {kind}, not a regular file")
-    for line in f.read_text(encoding='utf-8').splitlines() if f.exists() else []:
+    for line in f.read_text(encoding='utf-8', errors='replace').splitlines() if f.exists() else []:
         try:
-            rows.append(json.loads(line))
+            row = json.loads(line)
         except json.JSONDecodeError:
-            pass  # a line cut short when the process was killed mid-write
+            continue  # a line cut short when the process was killed mid-write (or bytes that are no text)
+        if isinstance(row, dict) and type(row.get('step')) is int:
+            rows.append(row)
     return rows
 
 # %% ../nbs/04_training.ipynb #00b68f59
@@ -427,6 +443,7 @@ class Trainer:
         self._own()  # this run's directory from here until `fit` returns: no other process can use it
         try:
             self.log = RunLog(self.run_dir, enabled=self.dist.is_main, echo=self.verbose)
+            _check_layout(self.run_dir)  # its folders are folders, its config a file
             # every refusal comes before the first write to the run directory
             ckpt = self._find_resume(resume)
             if ckpt is not None:
