@@ -1256,7 +1256,8 @@ def _os_error(e: OSError, run_dir) -> str:
     return f"{e.filename}: {e.strerror}{hint}"
 
 
-_INTERRUPTED = 'interrupted (Ctrl-C twice): stopped at once, without saving; continue with --resume auto'
+# Ctrl-C twice in training, or once while the run is set up (no checkpoint is written then)
+_INTERRUPTED = 'interrupted (Ctrl-C): stopped at once, without saving; continue with --resume auto'
 
 # %% ../nbs/04_training.ipynb #4e9fc110
 @cli_errors(CheckpointError, TrainingError, mdata.DataError, interrupted=_INTERRUPTED)
