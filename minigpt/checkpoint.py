@@ -4,7 +4,7 @@
 
 # %% ../nbs/F_checkpoints.ipynb #31483e13
 from __future__ import annotations
-import contextlib, errno, json, os, random, shutil, time
+import contextlib, json, os, random, re, shutil, stat, time
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -13,6 +13,7 @@ import numpy as np
 import torch
 
 from .config import Config, ConfigError, atomic_dir, atomic_write, read_json, replace_path
+from .files import RunLock, clean_temporaries, pid_alive, temp_name
 from .tokenizer import Tokenizer
 from .model import GPT
 from minigpt.metrics import (  # moved to appendix G; still importable from here
@@ -80,23 +81,6 @@ def nonfinite_tensors(model: torch.nn.Module) -> list[str]:
     return [n for n, t in named if t.is_floating_point() and not bool(torch.isfinite(t).all())]
 
 
-@contextlib.contextmanager
-def _writing(path):
-    "A write that failed on a full disk, as `OSError(ENOSPC)` naming `path` (whatever torch raised)."
-    try:
-        yield
-    except OSError:
-        raise
-    except Exception as e:
-        try:
-            full = shutil.disk_usage(Path(path).parent).free < 1 << 20
-        except OSError:
-            full = False
-        if full or 'No space left' in str(e):
-            raise OSError(errno.ENOSPC, 'No space left on device', str(path)) from e
-        raise
-
-
 def bare_model(model: torch.nn.Module) -> torch.nn.Module:
     "The module inside `torch.compile`'s and DDP's wrappers (no `_orig_mod.` or `module.` prefixes)."
     while True:
@@ -122,11 +106,11 @@ def save_checkpoint(
             f"(first: {bad[0]})"
         )
     final = _step_dir(Path(ckpt_root), step)
-    with atomic_dir(final) as tmp:  # re-saving the same step replaces it
-        with _writing(tmp / WEIGHTS):
-            save_model(model, str(tmp / WEIGHTS), metadata={'step': str(step)})  # handles tied weights
-        with _writing(tmp / STATE):
-            torch.save(state, tmp / STATE)
+    if final.exists() and not final.is_symlink() and not _complete(final) and _foreign(final):
+        raise _not_ours(final)  # a folder (or file) of yours named like this step: never replaced
+    with atomic_dir(final) as tmp:  # re-saving the same step replaces it; a full disk: `DiskFullError`
+        save_model(model, str(tmp / WEIGHTS), metadata={'step': str(step)})  # handles tied weights
+        torch.save(state, tmp / STATE)
         cfg.to_json(tmp / CONFIG)
         if tokenizer_file is not None:
             shutil.copyfile(tokenizer_file, tmp / TOKENIZER)
@@ -156,21 +140,65 @@ def resolve_path(path) -> Path:
     return Path(path)
 
 # %% ../nbs/F_checkpoints.ipynb #99e459ec
+_STEP_NAME = re.compile(r'step_([0-9]+)')  # what `_step_dir` writes
+
+
 def checkpoint_step(p) -> int:
-    "The step of a checkpoint directory named `step_N`."
-    return int(Path(p).name.split('_')[-1])
+    "The step of a checkpoint directory named `step_N`; any other name is a `CheckpointError`."
+    m = _STEP_NAME.fullmatch(Path(p).name)
+    if m is None:
+        raise CheckpointError(f"{Path(p).name!r} is not a checkpoint's name (step_ and a number)")
+    return int(m.group(1))
 
 
-def list_checkpoints(ckpt_root) -> list[Path]:
-    "Complete checkpoint directories under `ckpt_root`, oldest first (unfinished saves left out)."
-    ckpt_root = Path(ckpt_root)
-    if not ckpt_root.is_dir():
-        return []
-    return sorted((p for p in ckpt_root.glob('step_*') if _complete(p)), key=checkpoint_step)
+def _file_kind(p: Path) -> str | None:
+    "None if `p` is a regular file (or a link to one); else what it is: 'missing', 'a FIFO', ..."
+    try:
+        mode = p.stat().st_mode
+    except FileNotFoundError:
+        return 'a broken link' if p.is_symlink() else 'missing'
+    except OSError as e:
+        return f'unreadable ({e.strerror or e})'
+    if stat.S_ISREG(mode):
+        return None
+    kinds = [
+        (stat.S_ISDIR, 'a directory'),
+        (stat.S_ISFIFO, 'a FIFO (named pipe)'),
+        (stat.S_ISSOCK, 'a socket'),
+    ]
+    return next((k for test, k in kinds if test(mode)), 'a device')
+
+
+def _regular(p: Path, what: str = 'checkpoint file') -> Path:
+    "`p`, if it is a regular file; else a `CheckpointError` that says what it is."
+    kind = _file_kind(p)
+    if kind == 'missing':
+        raise CheckpointError(f"{what} {p} is missing")
+    if kind is not None:
+        raise CheckpointError(
+            f"{what} {p} is {kind}, not a regular file: move it away (or restore the file) and try again"
+        )
+    return p
 
 
 def _complete(p: Path) -> bool:
-    return p.is_dir() and all((p / f).is_file() for f in (WEIGHTS, STATE, CONFIG))
+    "Whether `p` is a directory holding the three required files; one there but not a file is refused."
+    if not p.is_dir():
+        return False
+    kinds = [_file_kind(p / f) for f in (WEIGHTS, STATE, CONFIG)]
+    for f, kind in zip((WEIGHTS, STATE, CONFIG), kinds):
+        if kind not in (None, 'missing'):
+            _regular(p / f)
+    return all(k is None for k in kinds)
+
+
+def list_checkpoints(ckpt_root) -> list[Path]:
+    "Complete checkpoint directories `step_N/` under `ckpt_root`, oldest first (anything else left out)."
+    ckpt_root = Path(ckpt_root)
+    if not ckpt_root.is_dir():
+        return []
+    found = [p for p in ckpt_root.iterdir() if _STEP_NAME.fullmatch(p.name) and _complete(p)]
+    return sorted(found, key=checkpoint_step)
 
 
 def find_checkpoint(path) -> Path:
@@ -295,8 +323,9 @@ def load_checkpoint(path, map_location='cpu') -> Checkpoint:
 
     d = find_checkpoint(path)
     for f in (WEIGHTS, STATE, CONFIG):
-        if not (d / f).exists():
+        if _file_kind(d / f) == 'missing':
             raise CheckpointError(f"checkpoint {d} is incomplete: {f} is missing")
+        _regular(d / f)  # a named pipe would block the read below forever
     try:
         cfg = checkpoint_config(d / CONFIG)
     except ConfigError as e:
@@ -334,7 +363,7 @@ def load_trained(path, device='cpu') -> tuple[GPT, Tokenizer, Checkpoint]:
     ck = load_checkpoint(path)
     if ck.tokenizer_file is None:
         raise CheckpointError(f"no {TOKENIZER} in {ck.path} or its run directory")
-    tok = Tokenizer.load(ck.tokenizer_file)
+    tok = Tokenizer.load(_regular(ck.tokenizer_file, 'tokenizer file'))
     want = ck.state.get('tokenizer_hash')
     if want and tok.fingerprint() != want:
         raise CheckpointError(
@@ -360,42 +389,63 @@ def demo_checkpoint(run='artifacts/tiny', verbose: bool = True) -> str:
 
 # %% ../nbs/F_checkpoints.ipynb #6dcb6f4a
 def remove_checkpoint(p) -> None:
-    "Delete checkpoint `p`, renamed to a hidden name first: a kill half-way leaves no half-deleted `step_N/`."
+    "Delete checkpoint `p`, renamed first: a kill half-way leaves no half-deleted `step_N/`."
     p = Path(p)
-    gone = p.with_name(f'.prune-{p.name}')
+    gone = temp_name(p)  # `.minigpt-tmp-<pid>-step_N`: what a kill leaves, the next start removes
     if gone.exists():
         shutil.rmtree(gone)
     replace_path(p, gone)
     shutil.rmtree(gone, ignore_errors=True)
 
 
+def _foreign(p: Path) -> list[str]:
+    "What the entry `p` named like a checkpoint holds that no save writes (itself, if it is no folder)."
+    if not p.is_dir():
+        return [p.name]
+    ours = {WEIGHTS, STATE, CONFIG, TOKENIZER}
+    return sorted(f.name for f in p.iterdir() if f.name not in ours or f.is_symlink() or not f.is_file())
+
+
+def _not_ours(p: Path) -> CheckpointError:
+    other = _foreign(p)
+    held = 'is a file' if other == [p.name] else f"holds {', '.join(other[:3])}, which no save writes"
+    return CheckpointError(
+        f"{p} is named like a checkpoint but is not one: it {held}. Move it out of {p.parent} "
+        f"(a save of step {checkpoint_step(p)} would replace it), then start again"
+    )
+
+
+def _remove_incomplete(p: Path) -> str:
+    "Remove the incomplete checkpoint `p`, which holds only files a save writes; says so."
+    missing = [f for f in (WEIGHTS, STATE, CONFIG) if not (p / f).is_file()]
+    shutil.rmtree(p)
+    return f"removed {p.name}: an incomplete checkpoint (no {', '.join(missing)})"
+
+
 def clean_checkpoints(ckpt_root) -> list[str]:
-    "Tidy `ckpt_root` after a kill: finish a re-save caught mid-swap, remove the rest; returns what it did."
-    root, done = Path(ckpt_root), []
+    "Tidy `ckpt_root` after a kill: finish a re-save caught mid-swap, remove the package's leftovers."
+    root = Path(ckpt_root)
     if not root.is_dir():
-        return done
+        return []
+    list_checkpoints(root)  # a required file that is not a file (a FIFO, ...) is refused before any change
+    named = [p for p in sorted(root.iterdir()) if _STEP_NAME.fullmatch(p.name) and not p.is_symlink()]
+    for p in named:  # and a folder of yours named like a checkpoint: it is never removed, nor replaced
+        if not (p.is_dir() and _complete(p)) and _foreign(p):
+            raise _not_ours(p)
+    done = clean_temporaries(root)  # the package's temporaries, of processes that are gone (appendix B)
     for p in sorted(root.iterdir()):
-        n = p.name
-        # a re-save moved the old copy aside and was killed before moving the new one in
-        if n.startswith('.old-') and p.is_dir():
-            target = root / n[len('.old-') :].rsplit('-', 1)[0]
-            if not target.exists() and _complete(p):
-                replace_path(p, target)
-                done.append(f'restored {target.name} from {n} (its re-save was interrupted)')
-                continue
-        if n.startswith(('.old-', '.tmp-', '.prune-')) and p.is_dir():
-            shutil.rmtree(p, ignore_errors=True)
-            done.append(f'removed {n} (left by an interrupted save or prune)')
-        elif n.startswith('.') and n.endswith('.tmp') and p.is_file():
-            p.unlink()
-            done.append(f'removed {n} (left by an interrupted write)')
-        elif n.startswith('step_') and p.is_dir() and not _complete(p):
-            missing = [f for f in (WEIGHTS, STATE, CONFIG) if not (p / f).is_file()]
-            shutil.rmtree(p, ignore_errors=True)
-            done.append(f"removed {n}: an incomplete checkpoint (no {', '.join(missing)})")
+        if not p.name.startswith('step_') or p.is_symlink() or not p.is_dir():
+            continue
+        if _STEP_NAME.fullmatch(p.name) is None:
+            done.append(f"ignored {p.name}: not a checkpoint's name (step_ and a number), left as it is")
+        elif not _complete(p):
+            done.append(_remove_incomplete(p))
     return done
 
 # %% ../nbs/F_checkpoints.ipynb #535e4456
+_RUN_NAME = re.compile(r'(abandoned_)?step_[0-9]+(-[0-9]+)?')  # the package's checkpoint folders
+
+
 def _claim_run_dir(run_dir, resume_from=None, overwrite: bool = False, move: bool = True) -> Path | None:
     "One run per directory: a new run (or another's checkpoint) is refused where checkpoints are."
     # `overwrite` moves the old run aside (`move`: this process does it); returns where it went
@@ -409,10 +459,10 @@ def _claim_run_dir(run_dir, resume_from=None, overwrite: bool = False, move: boo
                 f"is in that run directory: drop one of the two"
             )
         return None  # this directory's own run, continued
-    held = (
-        sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith('.'))
-        if root.is_dir()
-        else []
+    held = sorted(
+        p.name
+        for p in (root.iterdir() if root.is_dir() else [])
+        if _RUN_NAME.fullmatch(p.name) and p.is_dir()
     )
     if not held:
         return None
@@ -434,20 +484,31 @@ def _claim_run_dir(run_dir, resume_from=None, overwrite: bool = False, move: boo
     run_dir.mkdir(parents=True)
     return aside
 
+
+def _relock(lock: RunLock, run_dir, aside) -> RunLock:
+    "The lock on `run_dir` again, after `_claim_run_dir` moved the run, and the held lock file, to `aside`."
+    lock.path, lock.file = Path(aside), Path(aside) / lock.file.name  # the file we hold went along
+    try:
+        return RunLock(run_dir, lock.what).acquire()
+    finally:
+        lock.release()  # and its file leaves the old run
+
 # %% ../nbs/F_checkpoints.ipynb #a51f1d13
+_BUILDING = re.compile(r'\.building-([0-9]+)')  # a data build under way (chapter 03), by process id
+
+
 def _clean_leftovers(run_dir) -> list[str]:
-    "Tidy what a killed run left (unfinished saves, temporary files, data builds); returns what it did."
+    "Tidy what a killed run left (the package's temporaries, unfinished saves and data builds)."
     run_dir = Path(run_dir)
     done = [f'in checkpoints/, {s}' for s in clean_checkpoints(run_dir / 'checkpoints')]
     for d in (run_dir, run_dir / 'samples', run_dir / 'data'):
-        for p in d.glob('.*.tmp'):
-            if p.is_file():
-                p.unlink()
-                done.append(f'removed {p.relative_to(run_dir)} (left by an interrupted write)')
-    for p in (run_dir / 'data').glob('.building-*'):
-        if p.is_dir():
-            shutil.rmtree(p, ignore_errors=True)
-            done.append(f'removed {p.relative_to(run_dir)} (an unfinished data build)')
+        done += [(f'in {d.name}/, ' if d != run_dir else '') + s for s in clean_temporaries(d)]
+    data = run_dir / 'data'
+    for p in sorted(data.iterdir()) if data.is_dir() else []:
+        m = _BUILDING.fullmatch(p.name)
+        if m and p.is_dir() and not p.is_symlink() and not pid_alive(int(m.group(1))):
+            shutil.rmtree(p)
+            done.append(f'removed data/{p.name} (an unfinished data build)')
     return done
 
 # %% ../nbs/F_checkpoints.ipynb #103bfd29
@@ -463,14 +524,28 @@ def _write_best(ckpt_root, step: int, val_loss: float) -> Path:
 
 
 def _read_best(ckpt_root) -> dict | None:
-    "The run's `best.json`, or None when it is missing or unreadable."
-    try:
-        d = json.loads((Path(ckpt_root) / BEST).read_text())
-    except (OSError, ValueError):
+    "The run's `best.json`, or None when there is none; one that is not what `_write_best` writes is refused."
+    f = Path(ckpt_root) / BEST
+    if _file_kind(f) == 'missing':
         return None
-    return (
-        d if isinstance(d, dict) and type(d.get('step')) is int and isinstance(d.get('path'), str) else None
+    try:
+        d = read_json(_regular(f, 'best-checkpoint file'), 'best-checkpoint file')
+    except ConfigError as e:
+        raise CheckpointError(f"{e}; delete it (the next validation names the best again)") from None
+    step = d.get('step') if isinstance(d, dict) else None
+    ok = (
+        type(step) is int
+        and step >= 0
+        and d.get('path') == _step_dir(Path(ckpt_root), step).name
+        and type(d.get('val_loss')) in (int, float)
     )
+    if not ok:
+        raise CheckpointError(
+            f"best-checkpoint file {f} is not what the trainer writes "
+            f"({{'step': N, 'val_loss': x, 'path': 'step_N'}}): it holds {json.dumps(d)[:120]}; "
+            "delete it (the next validation names the best again)"
+        )
+    return d
 
 
 def _prune_checkpoints(ckpt_root, keep: int, current=None) -> list[str]:
@@ -496,7 +571,7 @@ def _set_aside_after(ckpt_root, step: int) -> list[str]:
             replace_path(p, dest)
             done.append(f'{p.name} is later than the resumed step {step}: set aside as {dest.name}')
     best = _read_best(root)
-    if (root / BEST).exists() and (best is None or best['step'] > step):
+    if best is not None and best['step'] > step:
         (root / BEST).unlink()
         done.append(f'{BEST} named a checkpoint after step {step}: removed')
     return done

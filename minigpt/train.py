@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_training.ipynb #fd0137b4
 from __future__ import annotations
-import argparse, contextlib, errno, json, math, os, signal, sys, threading, time
+import argparse, contextlib, errno, json, math, os, signal, stat, sys, threading, time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +26,8 @@ from minigpt.config import (
     parse_set,
     setup_runtime,
 )
+from .config_checks import check_memory
+from .files import MAX_JSON_BYTES, PathError, RunLock, RunLockedError, check_output, cli_errors
 from minigpt.checkpoint import (
     CONFIG,
     STATE,
@@ -34,7 +36,10 @@ from minigpt.checkpoint import (
     CheckpointError,
     _claim_run_dir,
     _clean_leftovers,
+    _file_kind,
     _prune_checkpoints,
+    _read_best,
+    _relock,
     _set_aside_after,
     _write_best,
     check_compatible,
@@ -52,9 +57,10 @@ from .model import GPT, param_groups, mfu
 from . import data as mdata
 
 # %% auto #0
-__all__ = ['SYNC_EVERY', 'MAX_BAD_STEPS', 'SAMPLE_NEW_TOKENS', 'lr_factor', 'WarmupCosineScheduler', 'Muon', 'muon_ns_dtype',
-           'MuonAdamW', 'build_optimizer', 'Prefetcher', 'RunLog', 'read_metrics', 'TrainingError', 'Dist',
-           'init_distributed', 'Trainer', 'StopSignals', 'train', 'compile_or_eager', 'main']
+__all__ = ['SYNC_EVERY', 'MAX_BAD_STEPS', 'SAMPLE_NEW_TOKENS', 'MAX_TOKENIZER_BYTES', 'lr_factor', 'WarmupCosineScheduler',
+           'Muon', 'muon_ns_dtype', 'MuonAdamW', 'build_optimizer', 'Prefetcher', 'RunLog', 'read_metrics',
+           'TrainingError', 'Dist', 'init_distributed', 'Trainer', 'device_memory', 'StopSignals', 'train',
+           'compile_or_eager', 'main']
 
 # %% ../nbs/04_training.ipynb #9f971c45
 def lr_factor(step: int, warmup_steps: int, total_steps: int, min_lr_ratio: float = 0.1) -> float:
@@ -259,6 +265,49 @@ def _allow_tf32(device) -> bool:
     return True
 
 # %% ../nbs/04_training.ipynb #c015a382
+def _check_run_file(path: Path):
+    "Refuse a file the trainer appends to (`train.log`, `metrics.jsonl`): a link, or not a regular file."
+    if path.is_symlink():
+        raise PathError(
+            f"{path} is a symbolic link (to {os.readlink(path)}): the trainer writes its {path.name} "
+            "itself, never through a link; remove the link, or choose another --output-dir"
+        )
+    kind = _file_kind(path)
+    if kind not in (None, 'missing'):
+        raise PathError(f"{path} is {kind}, not a regular file: the trainer appends to it; remove it")
+
+
+def _append(path: Path, text: str):
+    "Append `text` to the regular file `path` (created if need be): never through a link, never into a pipe."
+    flags = (
+        os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_NONBLOCK', 0)
+    )
+    try:
+        fd = os.open(path, flags, 0o644)
+    except OSError as e:
+        if e.errno in (errno.ELOOP, errno.ENXIO):  # a link (O_NOFOLLOW), a pipe nobody reads (O_NONBLOCK)
+            _check_run_file(path)
+        raise
+    with open(fd, 'a', encoding='utf-8') as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise PathError(f"{path} is not a regular file: the trainer appends to it; remove it")
+        f.write(text)
+
+
+def _check_layout(run_dir: Path):
+    "Refuse a run directory whose `checkpoints/`, `data/`, `samples/` is no folder, or `config.json` no file."
+    for name in ('checkpoints', 'data', 'samples'):
+        p = run_dir / name
+        if (p.exists() or p.is_symlink()) and not p.is_dir():
+            raise PathError(
+                f"{p} is {_file_kind(p) or 'a file'}, not a directory: the trainer keeps its {name} there; "
+                "move it away"
+            )
+    kind = _file_kind(run_dir / CONFIG)
+    if kind not in (None, 'missing'):
+        raise PathError(f"{run_dir / CONFIG} is {kind}, not the run's config file; move it away")
+
+
 class RunLog:
     "Appends text to `train.log` and JSON lines to `metrics.jsonl` in a run directory (rank 0 only writes)."
 
@@ -266,6 +315,12 @@ class RunLog:
         self.dir, self.enabled, self.echo = Path(run_dir), enabled, echo
         if enabled:
             self.dir.mkdir(parents=True, exist_ok=True)
+            for f in (self.log_file, self.metrics_file):
+                _check_run_file(f)
+
+    @property
+    def log_file(self) -> Path:
+        return self.dir / 'train.log'
 
     @property
     def metrics_file(self) -> Path:
@@ -276,31 +331,34 @@ class RunLog:
             return
         if self.echo:
             tqdm.write(msg)
-        with open(self.dir / 'train.log', 'a', encoding='utf-8') as f:
-            f.write(msg + '\n')
+        _append(self.log_file, msg + '\n')
 
     def metrics(self, **row):
         if not self.enabled:
             return
-        with open(self.metrics_file, 'a', encoding='utf-8') as f:
-            f.write(json.dumps(row) + '\n')
+        _append(self.metrics_file, json.dumps(row) + '\n')
 
     def truncate_after(self, step: int):
         "Drop metric lines with a step after `step` (written after the checkpoint we resume from)."
         if not (self.enabled and self.metrics_file.exists()):
             return
-        keep = [json.dumps(r) for r in read_metrics(self.dir) if r.get('step', 0) <= step]
+        keep = [json.dumps(r) for r in read_metrics(self.dir) if r['step'] <= step]
         atomic_write(self.metrics_file, ''.join(l + '\n' for l in keep))
 
 
 def read_metrics(run_dir) -> list[dict]:
-    "The rows of a run's `metrics.jsonl`."
+    "The rows of a run's `metrics.jsonl` (a dict with a `step` each; a line that is not one is left out)."
     f, rows = Path(run_dir) / 'metrics.jsonl', []
-    for line in f.read_text(encoding='utf-8').splitlines() if f.exists() else []:
+    kind = _file_kind(f)
+    if kind not in (None, 'missing'):  # a named pipe would make the read wait forever
+        raise PathError(f"{f} is {kind}, not a regular file")
+    for line in f.read_text(encoding='utf-8', errors='replace').splitlines() if f.exists() else []:
         try:
-            rows.append(json.loads(line))
+            row = json.loads(line)
         except json.JSONDecodeError:
-            pass  # a line cut short when the process was killed mid-write
+            continue  # a line cut short when the process was killed mid-write (or bytes that are no text)
+        if isinstance(row, dict) and type(row.get('step')) is int:
+            rows.append(row)
     return rows
 
 # %% ../nbs/04_training.ipynb #00b68f59
@@ -376,36 +434,49 @@ class Trainer:
         verbose: bool = True,
         overwrite: bool = False,
     ):
-        self.cfg = cfg
+        self.cfg, self._lock, self._stop = cfg, None, None
         self._check_sampling()
         self.dist = init_distributed(cfg.runtime.device)
+        self._host = dist.new_group(backend='gloo') if self.dist.enabled else None  # host-side agreement
         self.verbose = verbose and self.dist.is_main
-        self.run_dir = Path(cfg.runtime.output_dir)
-        self.log = RunLog(self.run_dir, enabled=self.dist.is_main, echo=self.verbose)
-        ckpt = self._find_resume(resume)  # every refusal comes before the first write to the run directory
-        if ckpt is not None:
-            check_compatible(ckpt.config, cfg, ckpt.path)
-        aside = _claim_run_dir(self.run_dir, ckpt.path if ckpt else None, overwrite, move=self.dist.is_main)
-        if aside is not None:
-            self.log.print(f'--overwrite: the previous run in {self.run_dir} was moved to {aside}')
-        if overwrite:
-            self.dist.barrier()  # the other processes wait for the move
-        self.device, self.precision = setup_runtime(cfg, verbose=self.verbose)
-        if self.dist.enabled and self.device.type == 'cuda':
-            self.device = torch.device('cuda', self.dist.local_rank)
-        _allow_tf32(self.device)
-        for s in _clean_leftovers(self.run_dir) if self.dist.is_main else []:
-            self.log.print(f'leftover of an interrupted run: {s}')
-        self.tokenizer = self._prepare_tokenizer(ckpt)
-        self._prepare_data()
-        self._build_model()
-        self.step, self.best_val, self.last_val, self.history = 0, float('inf'), None, []
-        if ckpt is not None:
-            self._restore(ckpt)
-        else:  # rows of a run killed before its first checkpoint: this run writes them again
-            self.log.truncate_after(0)
-        if self.dist.is_main:
-            cfg.to_json(self.run_dir / CONFIG)
+        self.run_dir = check_output(cfg.runtime.output_dir, what='runtime.output_dir')
+        self._own()  # this run's directory from here until `fit` returns: no other process can use it
+        try:
+            self.log = RunLog(self.run_dir, enabled=self.dist.is_main, echo=self.verbose)
+            _check_layout(self.run_dir)  # its folders are folders, its config a file
+            # every refusal comes before the first write to the run directory
+            ckpt = self._find_resume(resume)
+            if ckpt is not None:
+                check_compatible(ckpt.config, cfg, ckpt.path)
+            self.device, self.precision = setup_runtime(cfg, verbose=self.verbose)
+            if self.dist.enabled and self.device.type == 'cuda':
+                self.device = torch.device('cuda', self.dist.local_rank)
+            _allow_tf32(self.device)
+            self._check_memory()  # a batch that cannot fit: refused before the data and the model
+            aside = _claim_run_dir(
+                self.run_dir, ckpt.path if ckpt else None, overwrite, move=self.dist.is_main
+            )
+            if aside is not None:
+                self._lock = _relock(self._lock, self.run_dir, aside)  # the old run took the lock file along
+                self.log.print(f'--overwrite: the previous run in {self.run_dir} was moved to {aside}')
+            if overwrite:
+                self.dist.barrier()  # the other processes wait for the move
+            _read_best(self.run_dir / 'checkpoints')  # a damaged best.json is refused now, not at a save
+            for s in _clean_leftovers(self.run_dir) if self.dist.is_main else []:
+                self.log.print(f'leftover of an interrupted run: {s}')
+            self.tokenizer = self._prepare_tokenizer(ckpt)
+            self._prepare_data()
+            self._build_model()
+            self.step, self.best_val, self.last_val, self.history = 0, float('inf'), None, []
+            if ckpt is not None:
+                self._restore(ckpt)
+            else:  # rows of a run killed before its first checkpoint: this run writes them again
+                self.log.truncate_after(0)
+            if self.dist.is_main:
+                cfg.to_json(self.run_dir / CONFIG)
+        except BaseException:
+            self.close()  # a refused or failed set-up leaves the directory free
+            raise
         self.live_plot = (self.verbose and _in_notebook()) if live_plot is None else live_plot
 
 # %% ../nbs/04_training.ipynb #717d0aa2
@@ -419,6 +490,30 @@ def _check_sampling(self: Trainer):
             f"to a prompt, so model.seq_len must be more than {SAMPLE_NEW_TOKENS} "
             f"(64 or more leaves room for the prompts)"
         )
+
+
+def device_memory(device) -> int | None:
+    "Bytes of memory `device` has: a GPU's own, the machine's for the CPU (and MPS); None where unknown."
+    device = torch.device(device)
+    if device.type == 'cuda':
+        return torch.cuda.get_device_properties(device).total_memory
+    try:
+        return os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES')
+    except (AttributeError, ValueError, OSError):  # (Windows)
+        return None
+
+
+@patch
+def _check_memory(self: Trainer):
+    "Refuse a step that cannot fit the device (config_checks' `check_memory`), before anything is allocated."
+    have = device_memory(self.device)
+    if have is None:
+        return
+    if self.device.type == 'cuda':
+        where = f'GPU {torch.cuda.get_device_name(self.device)}'
+    else:
+        where = "this machine's memory"
+    check_memory(self.cfg, have, where=where)
 
 
 @patch
@@ -435,7 +530,66 @@ def _find_resume(self: Trainer, resume) -> Checkpoint | None:
     check_state(resume.state, resume.path / STATE, resume=True)
     return resume
 
+
+@patch
+def _own(self: Trainer):
+    "Take the run directory's lock (rank 0, for every process of the run), or raise `RunLockedError` on all."
+    msg = None
+    if self.dist.is_main and self._lock is None:
+        try:
+            self._lock = RunLock(self.run_dir).acquire()
+        except RunLockedError as e:
+            hint = ' (another Trainer in this process: let its fit end, or call its close())'
+            msg = str(e) + (hint if 'by this process' in str(e) else '')
+    if self.dist.enabled:  # the other processes get rank 0's answer
+        box = [msg]
+        dist.broadcast_object_list(box, src=0, group=self._host)
+        msg = box[0]
+    if msg:
+        raise RunLockedError(msg)
+
+
+@patch
+def close(self: Trainer):
+    "Let the run directory go (its lock, taken again by the next `fit`); `fit` ends with it."
+    self._stop = None
+    if getattr(self, '_lock', None) is not None:
+        self._lock.release()
+        self._lock = None
+
+
+@patch
+def __del__(self: Trainer):
+    try:
+        self.close()
+    except Exception:  # at interpreter exit, when modules are torn down: the OS drops the lock anyway
+        pass
+
 # %% ../nbs/04_training.ipynb #982232de
+MAX_TOKENIZER_BYTES = 4 * MAX_JSON_BYTES  # a tokenizer of the largest vocabulary the config allows fits
+
+
+def _load_tokenizer(path, what: str = 'data.tokenizer_path') -> Tokenizer:
+    "The tokenizer saved in the file `path`; anything else is a `ConfigError` naming `what` and the file."
+    p = Path(path)
+    kind = _file_kind(p)
+    if kind == 'missing':
+        raise ConfigError(
+            f"no tokenizer file at {p} ({what}); train one with `minigpt_tokenizer --output {p}`"
+        )
+    if kind is not None:
+        raise ConfigError(f"{what} {p} is {kind}, not a tokenizer file")
+    size = p.stat().st_size
+    if size > MAX_TOKENIZER_BYTES:
+        raise ConfigError(
+            f"{what} {p} holds {size:,} bytes, far more than a tokenizer: is it the right file?"
+        )
+    try:
+        return Tokenizer.load(p)
+    except (ValueError, OSError) as e:
+        raise ConfigError(f"{what} is not a minigpt tokenizer: {e}") from None
+
+
 @patch
 def _prepare_tokenizer(self: Trainer, ckpt: Checkpoint | None) -> Tokenizer:
     "The run's tokenizer: the checkpoint's, the run's, `data.tokenizer_path`, or trained now (rank 0)."
@@ -443,17 +597,17 @@ def _prepare_tokenizer(self: Trainer, ckpt: Checkpoint | None) -> Tokenizer:
     want = ckpt.state.get('tokenizer_hash') if ckpt is not None else None
     if self.dist.is_main:  # rank 0 puts the tokenizer in the run directory; the others wait, then read it
         if ckpt is not None and ckpt.tokenizer_file is not None and not path.exists():
-            Tokenizer.load(ckpt.tokenizer_file).save(path)
-        elif path.exists():
+            _load_tokenizer(ckpt.tokenizer_file, "the checkpoint's tokenizer").save(path)
+        elif path.exists() or path.is_symlink():
             pass
         elif cfg.data.tokenizer_path:
-            Tokenizer.load(cfg.data.tokenizer_path).save(path)
+            _load_tokenizer(cfg.data.tokenizer_path).save(path)
         else:
             self.log.print(f'training a {cfg.model.vocab_size}-token tokenizer on the run\'s sources ...')
             texts = mdata.iter_source_texts(cfg.data.sources, limit=cfg.data.max_samples_per_source, cfg=cfg)
             Tokenizer.train(texts, vocab_size=cfg.model.vocab_size, show_progress=self.verbose).save(path)
     self.dist.barrier()
-    tok = Tokenizer.load(path)
+    tok = _load_tokenizer(path, "the run's tokenizer")
     if want and tok.fingerprint() != want:
         raise CheckpointError(
             f"{path} is not the tokenizer the checkpoint {ckpt.path} was trained with (fingerprint differs): "
@@ -529,12 +683,34 @@ def _forward(self: Trainer, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
 # %% ../nbs/04_training.ipynb #7edbf6e5
 @patch
-def train_step(self: Trainer) -> dict:
-    "One optimizer step over `grad_accum_steps` micro-batches; loss, grad norm, `finite` stay on the device."
+def _stop_asked(self: Trainer) -> bool:
+    "Whether Ctrl-C or SIGTERM asked the run to stop: a flag on the host, agreed by every process of the run."
+    asked = self._stop is not None and self._stop.requested is not None
+    if self.dist.enabled:  # on the CPU (gloo): the processes agree without waiting for the GPU
+        flag = torch.tensor([int(asked)])
+        dist.all_reduce(flag, op=dist.ReduceOp.MAX, group=self._host)
+        asked = bool(flag.item())
+    return asked
+
+
+@patch
+def _drop_step(self: Trainer, rng_before: dict) -> None:
+    "Drop the step under way: its gradients go, the random generators go back to where it began."
+    self.opt.zero_grad(set_to_none=True)
+    set_rng_state(rng_before)
+    return None
+
+
+@patch
+def train_step(self: Trainer) -> dict | None:
+    "One optimizer step over `grad_accum_steps` micro-batches; None if a stop request came between two."
     t, d, n = self.cfg.training, self.dist, self.cfg.training.grad_accum_steps
     self.fwd.train()
+    rng_before = rng_state() if n > 1 else None  # for a step dropped half-way
     loss_sum = torch.zeros((), device=self.device)
     for i in range(n):
+        if i > 0 and self._stop_asked():
+            return self._drop_step(rng_before)
         b = (self.step * n + i) * d.world_size + d.rank  # this process's micro-batch i of this step
         x, y = self.batches.get(b, following=b + d.world_size)  # the next one is copied meanwhile (CUDA)
         sync = contextlib.nullcontext() if not d.enabled or i == n - 1 else self.fwd.no_sync()
@@ -611,9 +787,107 @@ def _state(self: Trainer) -> dict:
     }
 
 
+_OPTIMIZERS = {'muon': 'Muon + AdamW', 'adamw': 'AdamW'}
+
+
+def _optimizer_kind(sd: dict) -> str:
+    "'muon' for a state of Muon + AdamW (two by name), 'adamw' for one optimizer's state."
+    return (
+        'adamw' if 'param_groups' in sd else 'muon' if set(sd) == {'muon', 'adamw'} else '+'.join(sorted(sd))
+    )
+
+
+def _kind(v) -> str:
+    return 'bool' if isinstance(v, bool) else 'number' if isinstance(v, (int, float)) else type(v).__name__
+
+
+def _check_like(got: dict, fresh: dict, where, what: str, owner):
+    "Each value of `got` that `fresh` (this run's own state) has is of its kind; no key names a method."
+    for k, v in got.items():
+        if k not in fresh:
+            if not isinstance(k, str) or k.startswith('__') or callable(getattr(type(owner), k, None)):
+                raise CheckpointError(f"{where}: the {what} state holds {k!r}, which no {what} state does")
+            continue  # (a key of another torch version: harmless)
+        ok = _kind(v) == _kind(fresh[k])
+        if ok and isinstance(v, (list, tuple)):
+            ok = len(v) == len(fresh[k]) and all(_kind(a) == _kind(b) for a, b in zip(v, fresh[k]))
+        if not ok:
+            raise CheckpointError(
+                f"{where}: the {what} state's {k!r} is {_kind(v)} {str(v)[:60]}, "
+                f"but this run's {what} keeps a {_kind(fresh[k])} there"
+            )
+
+
+def _check_groups(saved: dict, fresh: dict, where):
+    "The saved optimizer's groups are this one's (as many, as many parameters, values of the same kinds)."
+    got, want = saved['param_groups'], fresh['param_groups']
+    sizes = [[len(g['params']) for g in gs] for gs in (got, want)]
+    if sizes[0] != sizes[1]:
+        raise CheckpointError(
+            f"{where}: the optimizer state's parameter groups hold {sizes[0]} parameters, this model's "
+            f"{sizes[1]}: the state is not this model's"
+        )
+    for g, f in zip(got, want):
+        _check_like(g, f, where, 'optimizer group', {})
+    listed = {i for g in got for i in g['params']}
+    stray = [k for k in saved['state'] if k not in listed]
+    if stray:
+        raise CheckpointError(
+            f"{where}: the optimizer state keeps moments for {stray[:3]}, which no parameter group lists"
+        )
+
+
+@patch
+def _check_restorable(self: Trainer, st: dict, where):
+    "Refuse a trainer state whose optimizer, scheduler or scaler does not fit this run, naming `where`."
+    kind, want = _optimizer_kind(st['optimizer']), _optimizer_kind(self.opt.state_dict())
+    if kind != want:
+        raise CheckpointError(
+            f"{where} holds the state of {_OPTIMIZERS.get(kind, kind)} (training.optimizer={kind}), but this "
+            f"run uses {_OPTIMIZERS.get(want, want)} (training.optimizer={self.cfg.training.optimizer}): "
+            f"resume with --set training.optimizer={kind}, or start a new run"
+        )
+    fresh = self.opt.state_dict()
+    pairs = (
+        [(st['optimizer'][k], fresh[k]) for k in ('muon', 'adamw')]
+        if kind == 'muon'
+        else [(st['optimizer'], fresh)]
+    )
+    for saved, mine in pairs:
+        _check_groups(saved, mine, where)
+    sched = st['scheduler']
+    _check_like(sched, self.sched.state_dict(), where, 'scheduler', self.sched)
+    if sched.get('last_epoch') != st['step']:
+        raise CheckpointError(
+            f"{where}: the scheduler state is at step {sched.get('last_epoch')!r}, the trainer state at "
+            f"step {st['step']}: they were not saved together"
+        )
+    if st.get('scaler') and self.scaler.is_enabled():
+        _check_like(st['scaler'], self.scaler.state_dict(), where, 'grad scaler', self.scaler)
+
+
+def _check_moments(opt: torch.optim.Optimizer, model: torch.nn.Module, where):
+    "Every tensor the optimizer keeps for a parameter has its shape (or is a scalar), and is finite."
+    names = {id(p): n for n, p in model.named_parameters()}
+    for o in (opt.muon, opt.adamw) if isinstance(opt, MuonAdamW) else (opt,):
+        for p, st in o.state.items():
+            for k, v in st.items():
+                if not torch.is_tensor(v):
+                    continue
+                name = names.get(id(p), 'a parameter')
+                if v.dim() > 0 and v.shape != p.shape:
+                    raise CheckpointError(
+                        f"{where}: the optimizer's {k!r} for {name} has shape {tuple(v.shape)}, "
+                        f"but the parameter has {tuple(p.shape)}: the state is not this model's"
+                    )
+                if v.is_floating_point() and not bool(torch.isfinite(v).all()):
+                    raise CheckpointError(f"{where}: the optimizer's {k!r} for {name} holds NaN or infinity")
+
+
 @patch
 def _restore(self: Trainer, ckpt: Checkpoint):
-    st = ckpt.state
+    st, where = ckpt.state, ckpt.path / STATE
+    self._check_restorable(st, where)
     ckpt.load_into(self.model, device=self.device)
     try:  # a state that does not fit is refused before anything in the run directory changes
         self.opt.load_state_dict(st['optimizer'])
@@ -623,8 +897,9 @@ def _restore(self: Trainer, ckpt: Checkpoint):
         set_rng_state(st['rng'])
     except Exception as e:
         raise CheckpointError(
-            f"{ckpt.path / STATE} does not fit this run: {type(e).__name__}: {str(e).strip()[:300]}"
+            f"{where} does not fit this run: {type(e).__name__}: {str(e).strip()[:300]}"
         ) from None
+    _check_moments(self.opt, self.model, where)
     self.step, self.best_val = int(st['step']), float(st.get('best_val', float('inf')))
     self._apply_schedule()
     for s in _set_aside_after(self.run_dir / 'checkpoints', self.step) if self.dist.is_main else []:
@@ -689,11 +964,14 @@ class StopSignals:
         if self.requested and signum == signal.SIGINT:
             raise KeyboardInterrupt
         self.requested = name
-        print(
-            f"\n{name} received: finishing this step and saving a checkpoint "
-            "(press Ctrl-C again to stop at once)",
-            flush=True,
-        )
+        try:
+            print(
+                f"\n{name} received: saving a checkpoint, then stopping "
+                "(press Ctrl-C again to stop at once, without saving)",
+                flush=True,
+            )
+        except (OSError, ValueError):  # stdout is gone (a closed pipe): the run stops all the same
+            pass
 
     def __enter__(self):
         if threading.current_thread() is threading.main_thread():
@@ -861,59 +1139,72 @@ def fit(self: Trainer, max_steps: int | None = None) -> 'Trainer':
     "Train to `training.total_steps` (or `max_steps`, a signal, the time budget); a checkpoint at the end."
     t = self.cfg.training
     end = t.total_steps if max_steps is None else min(t.total_steps, max_steps)
-    if self.step >= end:
-        self.log.print(f'nothing to do: the run is at step {self.step} of {end}')
-        return self
-    start, bad, handle, reason, pending = time.time(), 0, None, None, []
-    looked = (start, self.step)  # when the loop last looked at the host, and at which step
-    bar = tqdm(total=end, initial=self.step, desc='train', disable=not self.verbose, dynamic_ncols=True)
-    # the bar is closed on an error too, before it is printed
-    with StopSignals() as stop, contextlib.closing(bar):
-        while self.step < end:
-            pending.append(self.train_step())
-            bar.update(1)
-            s = self.step
-            log = s % t.log_interval == 0 or s == end
-            evaluate = s % t.eval_interval == 0 or s == end
-            sample = bool(t.sample_interval) and s % t.sample_interval == 0 and s < end
-            save = s % t.checkpoint_interval == 0 or s == end
-            if not (log or evaluate or sample or save or s % SYNC_EVERY == 0):
-                continue  # no look at the host: the next step is queued while the device computes
-            rows, pending = _on_host(pending), []
-            for r in rows:
-                bad = self._count_bad(r, bad)
-            row = rows[-1]
-            self._add_speed(row, s - looked[1], time.time() - looked[0], start)
-            if log:
-                self.log.metrics(**row)
-                self.history.append(row)
-                bar.set_postfix(
-                    loss=f"{row['loss']:.3f}", lr=f"{row['lr']:.2e}", tok_s=f"{row['tokens_per_sec']:,.0f}"
-                )
-                if self.live_plot:
-                    handle = self._plot(handle)
-            if evaluate:
-                self._validate_and_log(row)
-            if sample:
-                self.write_samples()
-            reason = self._stop_reason(stop, start)
-            # no routine checkpoint amid skipped updates: retention must not push out the good ones
-            if reason or s == end or (save and not bad):
-                path = self.save()
-            if reason:
-                break
-            looked = (time.time(), s)
-    bar.close()
-    if self.live_plot and handle is not None:
-        self._plot(handle)
-    if reason:
-        self.log.print(
-            f'stopped at step {self.step} because of {reason}; checkpoint saved to {path}.\n'
-            f'resume with: minigpt_train --output-dir {self.run_dir} --resume auto'
-        )
-    elif self.step >= t.total_steps and self.dist.is_main:
-        f = self.write_samples()
-        self.log.print(f'done: {self.step} steps. Samples: {f}\n' + f.read_text(encoding='utf-8'))
+    self._own()  # the run directory is this process's until fit returns (`close`)
+    with contextlib.closing(self):
+        if self.step >= end:
+            self.log.print(f'nothing to do: the run is at step {self.step} of {end}')
+            return self
+        start, bad, handle, reason, pending, cut = time.time(), 0, None, None, [], False
+        looked = (start, self.step)  # when the loop last looked at the host, and at which step
+        bar = tqdm(total=end, initial=self.step, desc='train', disable=not self.verbose, dynamic_ncols=True)
+        # the bar is closed on an error too, before it is printed
+        with StopSignals() as stop, contextlib.closing(bar):
+            self._stop = stop
+            while self.step < end:
+                row = self.train_step()
+                cut = row is None  # a stop request between micro-batches: the step was dropped
+                if not cut:
+                    pending.append(row)
+                    bar.update(1)
+                s = self.step
+                log = not cut and (s % t.log_interval == 0 or s == end)
+                evaluate = not cut and (s % t.eval_interval == 0 or s == end)
+                sample = not cut and bool(t.sample_interval) and s % t.sample_interval == 0 and s < end
+                save = s % t.checkpoint_interval == 0 or s == end
+                asked = cut or self._stop_asked()
+                if not (log or evaluate or sample or save or asked or s % SYNC_EVERY == 0):
+                    continue  # no look at the host: the next step is queued while the device computes
+                if pending:
+                    rows, pending = _on_host(pending), []
+                    for r in rows:
+                        bad = self._count_bad(r, bad)
+                    row = rows[-1]
+                    self._add_speed(row, s - looked[1], time.time() - looked[0], start)
+                if log:
+                    self.log.metrics(**row)
+                    self.history.append(row)
+                    bar.set_postfix(
+                        loss=f"{row['loss']:.3f}",
+                        lr=f"{row['lr']:.2e}",
+                        tok_s=f"{row['tokens_per_sec']:,.0f}",
+                    )
+                    if self.live_plot:
+                        handle = self._plot(handle)
+                if evaluate:
+                    self._validate_and_log(row)
+                if sample:
+                    self.write_samples()
+                reason = self._stop_reason(stop, start)
+                # no routine checkpoint amid skipped updates: retention must not push out the good ones
+                if reason or s == end or (save and not bad):
+                    path = self.save()
+                if reason:
+                    break
+                looked = (time.time(), s)
+        bar.close()
+        if self.live_plot and handle is not None:
+            self._plot(handle)
+        if reason:
+            dropped = (
+                f' (step {self.step + 1} was under way: dropped, a resume takes it again)' if cut else ''
+            )
+            self.log.print(
+                f'stopped at step {self.step} because of {reason}{dropped}; checkpoint saved to {path}.\n'
+                f'resume with: minigpt_train --output-dir {self.run_dir} --resume auto'
+            )
+        elif self.step >= t.total_steps and self.dist.is_main:
+            f = self.write_samples()
+            self.log.print(f'done: {self.step} steps. Samples: {f}\n' + f.read_text(encoding='utf-8'))
     return self
 
 # %% ../nbs/04_training.ipynb #ecc06fd5
@@ -964,7 +1255,12 @@ def _os_error(e: OSError, run_dir) -> str:
     )
     return f"{e.filename}: {e.strerror}{hint}"
 
+
+# Ctrl-C twice in training, or once while the run is set up (no checkpoint is written then)
+_INTERRUPTED = 'interrupted (Ctrl-C): stopped at once, without saving; continue with --resume auto'
+
 # %% ../nbs/04_training.ipynb #4e9fc110
+@cli_errors(CheckpointError, TrainingError, mdata.DataError, interrupted=_INTERRUPTED)
 def main(argv: list[str] | None = None) -> int:
     "CLI: `minigpt_train [--preset P] [--config-json F] [--set k=v ...] [--output-dir D] [--resume R]`."
     p = argparse.ArgumentParser(
@@ -990,9 +1286,13 @@ def main(argv: list[str] | None = None) -> int:
         'the old run is moved to DIR.old-<time> (nothing is deleted)',
     )
     args = p.parse_args(argv)
+    if args.output_dir is not None:
+        check_output(args.output_dir, what='--output-dir')  # before anything is read or written
+    if args.max_steps is not None and args.max_steps < 1:
+        raise ConfigError(f'--max-steps must be 1 or more, got {args.max_steps}')
     extra = {'runtime.output_dir': args.output_dir} if args.output_dir else {}
+    cfg = None
     try:
-        cfg = None
         if args.resume:  # the checkpoint's config, with the overrides given on this command line on top
             explicit = load_overrides(args.config_json) if args.config_json else {}
             explicit.update(parse_set(args.set_items))
@@ -1010,13 +1310,11 @@ def main(argv: list[str] | None = None) -> int:
         if cfg is None:
             cfg = config_from_args(args, **extra)
         train(cfg, resume=args.resume, max_steps=args.max_steps, overwrite=args.overwrite)
-    except (ConfigError, CheckpointError, TrainingError, mdata.DataError) as e:
-        print(f'error: {e}', file=sys.stderr)
-        return 2
+    except BrokenPipeError:
+        raise  # stdout closed (`| head`): `cli_errors` ends the command quietly
     except OSError as e:  # a full disk, an output directory that cannot be written
         where = cfg.runtime.output_dir if cfg else args.output_dir or 'the run directory'
-        print(f'error: {_os_error(e, where)}', file=sys.stderr)
-        return 2
+        raise PathError(_os_error(e, where)) from None
     finally:
         if dist.is_initialized():
             dist.destroy_process_group()
