@@ -4,7 +4,7 @@
 
 # %% ../nbs/F_checkpoints.ipynb #31483e13
 from __future__ import annotations
-import contextlib, json, os, random, re, shutil, stat, time
+import json, random, re, shutil, stat, time
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path

@@ -28,6 +28,7 @@ from minigpt.config import (
 )
 from .config_checks import check_memory
 from .files import MAX_JSON_BYTES, PathError, RunLock, RunLockedError, check_output, cli_errors
+from .files import DiskFullError, disk_full_message
 from minigpt.checkpoint import (
     CONFIG,
     STATE,
@@ -560,6 +561,7 @@ def close(self: Trainer):
 
 @patch
 def __del__(self: Trainer):
+    "A trainer that is garbage-collected releases its run directory's lock (`close`)."
     try:
         self.close()
     except Exception:  # at interpreter exit, when modules are torn down: the OS drops the lock anyway
@@ -1241,11 +1243,9 @@ def _is_compile_error(e: Exception) -> bool:
 # %% ../nbs/04_training.ipynb #7c6680d2
 def _os_error(e: OSError, run_dir) -> str:
     "One line for a failed file operation: a full disk says so and where; else the path and the reason."
-    if e.errno in (errno.ENOSPC, errno.EDQUOT):
-        return (
-            f"the disk is full: no space left to write {e.filename or run_dir}. "
-            "Free some space, then continue with --resume auto"
-        )
+    if e.errno in (errno.ENOSPC, errno.EDQUOT):  # the disk, its free space and the file, then what to do
+        full = str(e) if isinstance(e, DiskFullError) else disk_full_message(e, e.filename or run_dir)
+        return f'{full or e}; then continue with --resume auto'
     if e.filename is None:
         return str(e) if e.strerror is None else f"{e.strerror} (run directory {run_dir})"
     hint = (
