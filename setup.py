@@ -59,7 +59,7 @@ setuptools.setup(
     packages=setuptools.find_packages(include=[cfg['lib_name'], cfg['lib_name'] + '.*']),
     include_package_data=True,
     # course data (fixture_path) and the reference model (minigpt:reference)
-    package_data={cfg['lib_name']: ['fixtures/*', 'reference/*']},
+    package_data={cfg['lib_name']: ['fixtures/*', 'reference/*', 'reference/samples/*']},
     install_requires=requirements,
     extras_require={'dev': dev_requirements},
     python_requires='>=' + min_python,
