@@ -394,6 +394,13 @@ def _main_process() -> bool:
 _HELD: set[str] = set()  # the run directories whose lock this process holds
 
 
+class _HeldByFineTuning:
+    "The trainer's lock while `_locked` holds the run directory: the trainer takes no second one."
+
+    def release(self):
+        pass
+
+
 @contextmanager
 def _locked(run_dir):
     """Hold the run directory's `RunLock` (the main process only; a hold inside a hold of the same process is
@@ -436,6 +443,7 @@ class FineTuner(Trainer):
             'lora': asdict(lora) if lora else None,
         }
         with _locked(run_dir):
+            self._lock = _HeldByFineTuning()  # `Trainer._own` finds the directory held
             notes = self._own_run_dir(run_dir, resume) if _main_process() else []
             super().__init__(cfg, resume=resume, **kw)
             if not self.dist.is_main:  # the main process wrote the record before the trainer's first barrier
@@ -595,6 +603,7 @@ def fit(self: FineTuner, max_steps: int | None = None) -> FineTuner:
     """`Trainer.fit`, holding the run directory's lock (another process is refused at once, told which holds
     it)."""
     with _locked(self.run_dir):
+        self._lock = self._lock or _HeldByFineTuning()
         return Trainer.fit(self, max_steps)
 
 # %% ../nbs/08_finetune.ipynb #d076f424

@@ -435,7 +435,8 @@ class Trainer:
         verbose: bool = True,
         overwrite: bool = False,
     ):
-        self.cfg, self._lock, self._stop = cfg, None, None
+        self.cfg, self._stop = cfg, None
+        self._lock = getattr(self, '_lock', None)  # a subclass may hold the run directory already
         self._check_sampling()
         self.dist = init_distributed(cfg.runtime.device)
         self._host = dist.new_group(backend='gloo') if self.dist.enabled else None  # host-side agreement
