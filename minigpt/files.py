@@ -211,7 +211,7 @@ def _as_disk_full(e: BaseException, path) -> DiskFullError | None:
 def fsync_path(path):
     "Flush a file or a directory (for a directory: its list of names) to disk; skipped where the OS cannot."
     try:
-        fd = os.open(path, os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK)  # a FIFO in the tree would otherwise wait for a writer
     except OSError:
         return  # e.g. a directory on Windows
     try:
@@ -493,9 +493,9 @@ def _holder(text: str) -> str:
     return f'process {pid}' + (f' ({cmd})' if cmd else '')
 
 
-def _bad_lock(lock: RunLock, mode: int) -> PathError:
-    "The error for a lock file that is not a regular file: a link, a directory, a FIFO, ..."
-    kind = _kind(mode)
+def _bad_lock(lock: RunLock, mode: int, links: int = 1) -> PathError:
+    "The error for a lock file that is not a regular file of its own: a link, a directory, a FIFO, ..."
+    kind = _kind(mode) if not stat.S_ISREG(mode) else f'a file with {links} names (a hard link)'
     if stat.S_ISLNK(mode):
         try:
             kind += f' (to {os.readlink(lock.file)})'
@@ -529,10 +529,10 @@ def acquire(self: RunLock) -> RunLock:
             if mode is not None and not stat.S_ISREG(mode):
                 raise _bad_lock(self, mode) from None
             raise
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):  # a FIFO or a device opens: refuse it all the same
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_nlink > 1:  # a FIFO, a device, another name of a user's file
             os.close(fd)
-            raise _bad_lock(self, mode)
+            raise _bad_lock(self, st.st_mode, st.st_nlink)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
