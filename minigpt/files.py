@@ -283,7 +283,10 @@ def atomic_dir(path):
             except BaseException:
                 replace_path(old, path)
                 raise
-            shutil.rmtree(old, ignore_errors=True)
+            if old.is_symlink():  # `path` was a link: the link goes, never what it points to
+                old.unlink(missing_ok=True)
+            else:
+                shutil.rmtree(old, ignore_errors=True)
         else:
             replace_path(tmp, path)
     except BaseException as e:
