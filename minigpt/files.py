@@ -4,7 +4,7 @@
 
 # %% ../nbs/B_files.ipynb #3ca5f509
 from __future__ import annotations
-import errno, functools, json, os, re, shutil, sys, warnings
+import errno, functools, json, os, re, shutil, stat, sys, warnings
 from contextlib import contextmanager
 from fastcore.basics import patch
 from importlib import resources
@@ -19,7 +19,7 @@ except ImportError:
 # %% auto #0
 __all__ = ['TEMP_PREFIX', 'LOW_SPACE', 'MAX_JSON_BYTES', 'LOCK_NAME', 'EXIT_ERROR', 'EXIT_INTERRUPTED', 'EXIT_PIPE', 'temp_name',
            'pid_alive', 'clean_temporaries', 'mount_point', 'is_disk_full', 'disk_full_message', 'DiskFullError',
-           'fsync_path', 'replace_path', 'atomic_write', 'atomic_dir', 'read_json', 'PathError', 'check_output',
+           'fsync_path', 'replace_path', 'atomic_write', 'atomic_dir', 'PathError', 'read_json', 'check_output',
            'RunLockedError', 'RunLock', 'cli_errors', 'fixture_path']
 
 # %% ../nbs/B_files.ipynb #1e6744f8
@@ -53,15 +53,36 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
+_NOFOLLOW = getattr(os, 'O_NOFOLLOW', 0)  # open() refuses a symbolic link (POSIX; Windows has no such flag)
+_NONBLOCK = getattr(os, 'O_NONBLOCK', 0)  # open() of a FIFO returns at once instead of waiting for a writer
+
+
+def _kind(mode: int) -> str:
+    "What a file of `st_mode` `mode` is, in words (for messages about a path that is not a regular file)."
+    for test, name in [
+        (stat.S_ISLNK, 'a symbolic link'),
+        (stat.S_ISDIR, 'a directory'),
+        (stat.S_ISFIFO, 'a named pipe (FIFO)'),
+        (stat.S_ISSOCK, 'a socket'),
+        (stat.S_ISCHR, 'a character device'),
+        (stat.S_ISBLK, 'a block device'),
+    ]:
+        if test(mode):
+            return name
+    return 'not a regular file'
+
+
 def _remove_stale_lock(p: Path) -> bool:
     "Remove the lock file `p` (of `RunLock(..., beside=True)`) if nobody holds it: taken first, then removed."
     if fcntl is None:
         return False
     try:
-        fd = os.open(p, os.O_RDWR)
+        fd = os.open(p, os.O_RDWR | _NOFOLLOW | _NONBLOCK)  # a link, a FIFO, a device: not ours to touch
     except OSError:
         return False
     try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         if not os.path.samestat(os.fstat(fd), os.stat(p)):
             return False
@@ -190,7 +211,7 @@ def _as_disk_full(e: BaseException, path) -> DiskFullError | None:
 def fsync_path(path):
     "Flush a file or a directory (for a directory: its list of names) to disk; skipped where the OS cannot."
     try:
-        fd = os.open(path, os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK)  # a FIFO in the tree would otherwise wait for a writer
     except OSError:
         return  # e.g. a directory on Windows
     try:
@@ -208,6 +229,14 @@ def replace_path(src, dst) -> Path:
     return Path(dst)
 
 
+def _remove(p: Path):
+    "Delete the file, link or directory `p` (a link is removed itself, never what it points to)."
+    if p.is_dir() and not p.is_symlink():
+        shutil.rmtree(p)
+    else:
+        p.unlink(missing_ok=True)
+
+
 def atomic_write(path, data, indent: int | None = None) -> Path:
     "Write `data` (str, bytes or a JSON value) to `path`: a reader sees the old file or the new, never half."
     path = Path(path)
@@ -215,8 +244,11 @@ def atomic_write(path, data, indent: int | None = None) -> Path:
     if not isinstance(data, (str, bytes)):
         data = json.dumps(data, indent=indent) + '\n'
     tmp = temp_name(path)
+    if tmp.exists() or tmp.is_symlink():
+        _remove(tmp)  # a leftover of an earlier process with our pid: a link is removed, never followed
     try:
-        with open(tmp, 'wb') as f:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o666)
+        with open(fd, 'wb') as f:
             f.write(data.encode('utf-8') if isinstance(data, str) else data)
             f.flush()
             os.fsync(f.fileno())
@@ -229,14 +261,6 @@ def atomic_write(path, data, indent: int | None = None) -> Path:
         raise
 
 # %% ../nbs/B_files.ipynb #c959d853
-def _remove(p: Path):
-    "Delete the file, link or directory `p` (a link is removed itself, never what it points to)."
-    if p.is_dir() and not p.is_symlink():
-        shutil.rmtree(p)
-    else:
-        p.unlink(missing_ok=True)
-
-
 @contextmanager
 def atomic_dir(path):
     "Build a directory in a hidden sibling (yielded), then swap it into `path`; an error leaves `path` as is."
@@ -259,7 +283,10 @@ def atomic_dir(path):
             except BaseException:
                 replace_path(old, path)
                 raise
-            shutil.rmtree(old, ignore_errors=True)
+            if old.is_symlink():  # `path` was a link: the link goes, never what it points to
+                old.unlink(missing_ok=True)
+            else:
+                shutil.rmtree(old, ignore_errors=True)
         else:
             replace_path(tmp, path)
     except BaseException as e:
@@ -289,35 +316,6 @@ def _unique_keys(path, what: str):
     return hook
 
 
-def read_json(path, what: str = 'config file', max_bytes: int = MAX_JSON_BYTES):
-    "The JSON value in the file `path`; a file missing, binary, malformed, huge, ... is a `ConfigError`."
-    path = Path(path)
-    if not path.exists():
-        raise ConfigError(f"{what} {path} does not exist")
-    if path.is_dir():
-        raise ConfigError(f"{what} {path} is a directory, not a JSON file")
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ConfigError(
-                f"{what} {path} is {_size(size)}, more than the {_size(max_bytes)} a JSON file may be here"
-            )
-        raw = path.read_bytes()
-    except OSError as e:
-        raise ConfigError(f"{what} {path} cannot be read: {e.strerror or e}") from None
-    try:
-        text = raw.decode('utf-8')
-    except UnicodeDecodeError as e:
-        byte = f'byte {e.start} is {raw[e.start]:#04x}'
-        raise ConfigError(f"{what} {path} is not UTF-8 text ({byte}): is it a binary file?") from None
-    try:
-        return json.loads(text, object_pairs_hook=_unique_keys(path, what))
-    except json.JSONDecodeError as e:
-        raise ConfigError(f"{what} {path} is not valid JSON: {e}") from None
-    except RecursionError:
-        raise ConfigError(f"{what} {path} is nested too deeply to be a {what}") from None
-
-# %% ../nbs/B_files.ipynb #91d74859
 class PathError(ConfigError):
     "A path given to a command cannot be used as asked; the message names it and why."
 
@@ -333,6 +331,54 @@ def _clean_path(p, what: str) -> Path:
     return Path(s)
 
 
+def _not_regular(path, what: str, mode: int) -> ConfigError:
+    if stat.S_ISDIR(mode):
+        return ConfigError(f"{what} {path} is a directory, not a JSON file")
+    return ConfigError(f"{what} {path} is {_kind(mode)}, not a regular file: name a JSON file")
+
+
+def read_json(path, what: str = 'config file', max_bytes: int = MAX_JSON_BYTES):
+    "The JSON value in the file `path`; a file missing, binary, malformed, huge, ... is a `ConfigError`."
+    path = _clean_path(path, what)
+    try:
+        mode = path.stat().st_mode  # through a link: reading may follow one
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise ConfigError(
+                f"{what} {path} is a link to {os.readlink(path)}, which does not exist"
+            ) from None
+        raise ConfigError(f"{what} {path} does not exist") from None
+    except OSError as e:
+        raise ConfigError(f"{what} {path} cannot be read: {e.strerror or e}") from None
+    if not stat.S_ISREG(mode):
+        raise _not_regular(path, what, mode)  # before opening: a FIFO would block the open or the read
+    try:
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK)  # swapped for a FIFO since the check: no wait either
+        with open(fd, 'rb') as f:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise _not_regular(path, what, st.st_mode)
+            raw = f.read(max_bytes + 1)
+    except OSError as e:
+        raise ConfigError(f"{what} {path} cannot be read: {e.strerror or e}") from None
+    if len(raw) > max_bytes:
+        size = max(st.st_size, len(raw))
+        raise ConfigError(
+            f"{what} {path} is {_size(size)}, more than the {_size(max_bytes)} a JSON file may be here"
+        )
+    try:
+        text = raw.decode('utf-8')
+    except UnicodeDecodeError as e:
+        byte = f'byte {e.start} is {raw[e.start]:#04x}'
+        raise ConfigError(f"{what} {path} is not UTF-8 text ({byte}): is it a binary file?") from None
+    try:
+        return json.loads(text, object_pairs_hook=_unique_keys(path, what))
+    except json.JSONDecodeError as e:
+        raise ConfigError(f"{what} {path} is not valid JSON: {e}") from None
+    except RecursionError:
+        raise ConfigError(f"{what} {path} is nested too deeply to be a {what}") from None
+
+# %% ../nbs/B_files.ipynb #91d74859
 def _labelled(inputs) -> list:
     "`(flag, path)` pairs from a dict of flag to path (or to a list of paths), or from a list of paths."
     if isinstance(inputs, dict):
@@ -427,17 +473,48 @@ def _unlocked(why: str):
         warnings.warn(f'{why}: two processes could use one run directory at once', stacklevel=3)
 
 
-def _holder(f: Path) -> str:
-    "Who holds the lock, from what it wrote into the lock file."
-    try:
-        pid, _, cmd = f.read_text(encoding='utf-8', errors='replace').strip().partition(' ')
-    except OSError:
-        pid, cmd = '', ''
+def _one_line(cmd: str, limit: int = 200) -> str:
+    "`cmd` on one line (control characters as spaces), cut after `limit` characters at a word, marked ' …'."
+    cmd = ' '.join(''.join(c if c.isprintable() else ' ' for c in cmd).split())
+    if len(cmd) <= limit:
+        return cmd
+    head = cmd[: limit + 1]  # a word that ends right at `limit` stays whole
+    cut = head[: head.rfind(' ')] if ' ' in head else ''
+    if len(cut) < limit // 2:
+        cut = cmd[:limit]  # one huge word (a long path): cut inside it rather than keep almost nothing
+    return cut + ' …'
+
+
+def _holder(text: str) -> str:
+    "Who holds the lock, from what it wrote into the lock file (`text`)."
+    pid, _, cmd = text.strip().partition(' ')
     if not pid.isdigit():
         return 'another process'
     if int(pid) == os.getpid():
         return f'this process ({pid}), through another lock'
-    return f'process {pid}' + (f' ({cmd[:200]})' if cmd else '')
+    cmd = _one_line(cmd)
+    return f'process {pid}' + (f' ({cmd})' if cmd else '')
+
+
+def _bad_lock(lock: RunLock, mode: int, links: int = 1) -> PathError:
+    "The error for a lock file that is not a regular file of its own: a link, a directory, a FIFO, ..."
+    kind = _kind(mode) if not stat.S_ISREG(mode) else f'a file with {links} names (a hard link)'
+    if stat.S_ISLNK(mode):
+        try:
+            kind += f' (to {os.readlink(lock.file)})'
+        except OSError:
+            pass
+    return PathError(
+        f"{lock.what} {lock.path} cannot be locked: its lock file {lock.file} is {kind}, not a regular file; "
+        f"remove {lock.file} and try again"
+    )
+
+
+def _lmode(p: Path) -> int | None:
+    try:
+        return os.lstat(p).st_mode
+    except OSError:
+        return None
 
 
 @patch
@@ -448,13 +525,24 @@ def acquire(self: RunLock) -> RunLock:
         return self
     self.file.parent.mkdir(parents=True, exist_ok=True)
     while True:
-        fd = os.open(self.file, os.O_RDWR | os.O_CREAT, 0o644)
+        try:  # never through a link: the pid and command line would overwrite whatever it points to
+            fd = os.open(self.file, os.O_RDWR | os.O_CREAT | _NOFOLLOW | _NONBLOCK, 0o644)
+        except OSError:
+            mode = _lmode(self.file)
+            if mode is not None and not stat.S_ISREG(mode):
+                raise _bad_lock(self, mode) from None
+            raise
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_nlink > 1:  # a FIFO, a device, another name of a user's file
+            os.close(fd)
+            raise _bad_lock(self, st.st_mode, st.st_nlink)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            text = os.pread(fd, 4096, 0).decode('utf-8', 'replace')
             os.close(fd)
             raise RunLockedError(
-                f"{self.what} {self.path} is in use by {_holder(self.file)}; "
+                f"{self.what} {self.path} is in use by {_holder(text)}; "
                 "wait for it to finish, or stop it, then try again"
             ) from None
         except OSError as e:
