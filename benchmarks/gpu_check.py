@@ -532,6 +532,7 @@ def main(argv=None) -> int:
             res = evaluate(d / 'straight', device=device.type, out_dir=d / 'eval', **kw)
             loss = res['tasks']['loss']['overall']['loss']
             arith = res['tasks']['arithmetic']
+            arith = arith['tools']['on'] if 'tools' in arith else arith  # with the calculator, if any
             ok = res['device'].startswith(device.type) and math.isfinite(loss) and arith['n'] == 4
             line = f"{', '.join(EVAL_TASKS)} on {res['device']}: held-out loss {loss:.4f}, "
             line += f"arithmetic {arith['exact_match']:.0%} of {arith['n']}"
