@@ -26,9 +26,10 @@ from minigpt.metrics import (  # moved to appendix G; still importable from here
 
 # %% auto #0
 __all__ = ['WEIGHTS', 'STATE', 'CONFIG', 'TOKENIZER', 'REFERENCE', 'BEST', 'CheckpointError', 'rng_state', 'set_rng_state',
-           'nonfinite_tensors', 'bare_model', 'save_checkpoint', 'reference_dir', 'resolve_path', 'checkpoint_step',
-           'list_checkpoints', 'find_checkpoint', 'Checkpoint', 'checkpoint_config', 'check_state', 'load_checkpoint',
-           'check_compatible', 'load_trained', 'demo_checkpoint', 'remove_checkpoint', 'clean_checkpoints']
+           'nonfinite_tensors', 'bare_model', 'save_checkpoint', 'reference_dir', 'resolve_path', 'shown_path',
+           'checkpoint_step', 'list_checkpoints', 'find_checkpoint', 'Checkpoint', 'checkpoint_config', 'check_state',
+           'load_checkpoint', 'check_compatible', 'load_trained', 'demo_checkpoint', 'remove_checkpoint',
+           'clean_checkpoints']
 
 # %% ../nbs/F_checkpoints.ipynb #b224501f
 class CheckpointError(RuntimeError):
@@ -138,6 +139,11 @@ def resolve_path(path) -> Path:
             )
         return d
     return Path(path)
+
+
+def shown_path(path) -> str:
+    "A checkpoint's path as messages and reports show it: `minigpt:reference` for the package's own model."
+    return REFERENCE if Path(path).resolve() == reference_dir().resolve() else str(path)
 
 # %% ../nbs/F_checkpoints.ipynb #99e459ec
 _STEP_NAME = re.compile(r'step_([0-9]+)')  # what `_step_dir` writes

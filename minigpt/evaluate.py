@@ -22,7 +22,7 @@ from .tokenizer import call_expression
 from .calc import calculate
 from .jscheck import check_js, extract_code, js_isolation, js_task_result, node_sandbox
 from .checkpoint import CHAT_PROMPTS, SAMPLE_PROMPTS, CheckpointError, find_checkpoint, load_trained
-from .checkpoint import REFERENCE, reference_dir
+from .checkpoint import shown_path
 from .metrics import heldout_loss
 from .sample import generate_with_tools, reply_messages, stream_text
 
@@ -31,7 +31,7 @@ __all__ = ['TASKS', 'DEFAULT_LIMITS', 'TOOL_MODES', 'MAX_LIMIT', 'run_dir_of', '
            'numbers_in', 'extract_answer', 'is_correct', 'task_gold', 'heldout_problems', 'read_gsm8k',
            'generate_replies', 'reply_calls', 'tool_replies', 'eval_arithmetic', 'eval_word_problems', 'check_claim',
            'eval_javascript', 'eval_prompts', 'tool_modes', 'evaluate', 'task_runs', 'task_summary', 'plot_bpb',
-           'plot_digits', 'shown_path', 'report_markdown', 'write_report', 'report_dir', 'main']
+           'plot_digits', 'report_markdown', 'write_report', 'report_dir', 'main']
 
 # %% ../nbs/06_eval.ipynb #d136c6cc
 def run_dir_of(ckpt) -> Path:
@@ -816,12 +816,6 @@ def _code_block(*lines: str) -> list[str]:
     return [fence, text, fence]
 
 # %% ../nbs/06_eval.ipynb #3e4a55b6
-def shown_path(path) -> str:
-    "A checkpoint's path as a report shows it: `minigpt:reference` for the package's own model."
-    same = Path(path).resolve() == reference_dir().resolve()
-    return REFERENCE if same else str(path)
-
-
 def _md_header(results: list[dict]) -> list[str]:
     "The report's title, what was evaluated (one column per checkpoint), and why every number is held out."
     names = [r['name'] for r in results]

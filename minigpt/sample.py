@@ -14,7 +14,7 @@ import torch
 from .config import ConfigError, get_device
 from .model import GPT, KVCache, decode_steps, filter_logits, next_token
 from .tokenizer import TOOL_TOKENS, Tokenizer, check_messages, tool_call
-from .checkpoint import Checkpoint, CheckpointError, load_trained
+from .checkpoint import Checkpoint, CheckpointError, load_trained, shown_path
 from .calc import calculate
 
 # %% auto #0
@@ -957,7 +957,7 @@ def main(argv: list[str] | None = None) -> int:
             'none' if session.tool is None or args.raw else 'calculator' if has else 'none (no tool tokens)'
         )
         print(
-            f'minigpt_sample: {ck.path} (step {ck.step}, {m.num_params() / 1e6:.2f}M parameters, '
+            f'minigpt_sample: {shown_path(ck.path)} (step {ck.step}, {m.num_params() / 1e6:.2f}M parameters, '
             f'context {m.config.seq_len} tokens) '
             f"on {session.device}, {'raw completion' if args.raw else 'chat'}, tools: {tools}\n"
             f"sampling: {session.settings.describe()}",
