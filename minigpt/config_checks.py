@@ -53,7 +53,7 @@ _TRUE, _FALSE = ('true', '1', 'yes', 'on'), ('false', '0', 'no', 'off')
 
 
 def _type_name(tp) -> str:
-    if isinstance(tp, type):
+    if isinstance(tp, type) and not typing.get_args(tp):  # list[str] is a type on Python 3.10
         return tp.__name__
     return str(tp).replace('typing.', '')
 
