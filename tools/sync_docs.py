@@ -234,6 +234,20 @@ def card_format(value, spec: str = '') -> str:
     return format(value, spec)
 
 
+def misplaced_marks(text: str) -> list[str]:
+    """Lines whose card marker would break the rendered Markdown: one that starts a line (an HTML comment
+    there opens an HTML block and ends the paragraph; `block` markers excepted) or sits in a table row
+    (the `|` of its spec splits the cell)."""
+    bad = []
+    for line in text.splitlines():
+        s = line.strip()
+        if s.startswith('<!--card:') and not re.match(r'<!--card:[^>]*\|block-->', s):
+            bad.append(f'a card marker starts a line (move a word before it): {s[:60]}')
+        elif s.startswith('|') and '<!--card:' in s:
+            bad.append(f'a card marker in a table row (its | splits the cell): {s[:60]}')
+    return bad
+
+
 def fill_card(text: str, card: dict) -> str:
     "`text` with the value of every `<!--card:KEY|SPEC-->value<!--/card-->` rewritten from `card`."
 
@@ -259,6 +273,8 @@ def main():
         for cell in nb.cells:
             new = fix_text(cell.source, subs)
             if card is not None and cell.cell_type == 'markdown' and '<!--card:' in new:
+                for problem in misplaced_marks(new):
+                    sys.exit(f'error: {fn.relative_to(ROOT)}: {problem}')
                 try:
                     new = fill_card(new, card)
                 except (KeyError, ValueError, TypeError) as e:
